@@ -1,0 +1,1 @@
+"""The maternity feedback chat-bot: questionnaires for families, answers for engagement teams."""

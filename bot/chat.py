@@ -1,0 +1,97 @@
+"""The terminal chat: the same engine and storage as the Telegram bot, on stdin and stdout.
+
+Options are numbered and answered by number; `back`, `skip`, `stop`, `restart` and `delete` work.
+With piped input it reads one answer per line and echoes each as `> answer`, so a scripted run
+reads as a transcript.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from bot import events as ev
+from bot.messages import say
+from bot.service import Service
+
+COMMANDS: dict[str, ev.Input] = {
+    "back": ev.Back(),
+    "skip": ev.Skip(),
+    "stop": ev.Stop(),
+    "restart": ev.Restart(),
+}
+ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
+
+
+def render_prompt(prompt: ev.Prompt) -> str:
+    lines = [prompt.text]
+    if prompt.progress:
+        n, m = prompt.progress
+        lines[0] = f"[{say('progress', prompt.language, n=n, m=m)}] {prompt.text}"
+    if prompt.help:
+        lines.append(f"  ({prompt.help})")
+    for number, choice in enumerate(prompt.choices, start=1):
+        tick = " [x]" if choice.selected else ""
+        lines.append(f"  {number}. {choice.label}{tick}")
+    hints = []
+    if prompt.kind == "single":
+        hints.append("type a number")
+    elif prompt.kind == "multi":
+        hints.append("type one or more numbers, e.g. 1, 3")
+    else:
+        hints.append("type your answer")
+    words = [w for w, ok in (("back", prompt.can_back), ("skip", prompt.can_skip)) if ok]
+    if prompt.can_prefer_not:
+        words.append(say("prefer_not", prompt.language).lower())
+    if words:
+        hints.append("or: " + ", ".join(words))
+    lines.append("  (" + "; ".join(hints) + ")")
+    return "\n".join(lines)
+
+
+def render(events: list[ev.Event], out: TextIO) -> None:
+    for event in events:
+        if isinstance(event, ev.Said):
+            out.write(event.text.rstrip() + "\n\n")
+        elif isinstance(event, ev.Rejected):
+            out.write(f"! {event.reason}\n")
+        elif isinstance(event, ev.Asked | ev.Updated):
+            out.write(render_prompt(event.prompt) + "\n")
+    out.flush()
+
+
+async def run_chat(
+    service: Service,
+    respondent: str,
+    stdin: TextIO,
+    out: TextIO,
+    *,
+    flow_id: str | None = None,
+    language: str | None = None,
+) -> int:
+    """Chat until the questionnaire ends, the parent types `stop`, or input runs out."""
+    echo = not stdin.isatty()
+    out.write(service.config.welcome.strip() + "\n\n")
+    outcome = await service.handle(respondent, ev.Start(None, language), flow_id=flow_id)
+    render(outcome.events, out)
+    while not any(isinstance(e, ENDINGS) for e in outcome.events):
+        out.write("> ")
+        out.flush()
+        line = stdin.readline()
+        if not line:
+            out.write("\n" + say("paused", outcome.language or "en") + "\n")
+            return 0
+        typed = line.rstrip("\r\n")
+        if echo:
+            out.write(typed + "\n")
+        word = typed.strip().casefold()
+        if word == "delete":
+            erased = await service.erase(respondent)
+            out.write(
+                f"Deleted {erased.responses} response(s) with {erased.answers} answer(s). "
+                "Nothing else is kept about you.\n"
+            )
+            return 0
+        event = COMMANDS.get(word, ev.Reply(typed))
+        outcome = await service.handle(respondent, event)
+        render(outcome.events, out)
+    return 0

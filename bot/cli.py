@@ -1,0 +1,134 @@
+"""Command line: `python -m bot COMMAND`. Every command takes --config FILE."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.config import Config, ConfigError, load_config
+from bot.flow import Flow
+from bot.library import FlowProblems, Library, check_folder
+from bot.validate import check_file
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=Path("config.yaml"),
+    show_default=True,
+    help="Settings file.",
+)
+
+
+def _config(path: Path) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """The maternity feedback chat-bot: questionnaires for families, answers for NHS teams."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@config_option
+def validate(paths: tuple[Path, ...], config_path: Path) -> None:
+    """Check questionnaire files (default: the configured flows folder)."""
+    started = time.perf_counter()
+    if not paths:
+        checked = check_folder(_config(config_path).flows_dir)
+    else:
+        files: list[Path] = []
+        for path in paths:
+            files.extend(sorted(path.glob("*.y*ml")) if path.is_dir() else [path])
+        checked = [check_file(f) for f in files]
+    errors = warnings = 0
+    for c in checked:
+        for problem in c.problems:
+            click.echo(str(problem))
+            errors += problem.severity == "error"
+            warnings += problem.severity == "warning"
+    took = (time.perf_counter() - started) * 1000
+    click.echo(
+        f"{len(checked)} questionnaire(s) checked: {errors} error(s), {warnings} warning(s) "
+        f"({took:.0f} ms)",
+        err=True,
+    )
+    sys.exit(1 if errors or not checked else 0)
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file.")
+def schema(output: Path | None) -> None:
+    """Write the JSON Schema of the questionnaire language (for editor autocomplete)."""
+    text = json.dumps(flow_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def flow_schema() -> dict[str, Any]:
+    schema = Flow.model_json_schema(by_alias=True)
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema["title"] = "Maternity feedback questionnaire"
+    return schema
+
+
+@main.command()
+@click.option("--flow", "flow_id", help="Questionnaire id (default: from config).")
+@click.option("--lang", "language", help="Language code, e.g. en or pl.")
+@config_option
+def chat(flow_id: str | None, language: str | None, config_path: Path) -> None:
+    """Walk through a questionnaire in the terminal, exactly as a parent would."""
+    from bot.chat import run_chat
+    from bot.pseudonym import development_key, pseudonym
+
+    config = _config(config_path)
+    key_file = config.database.parent / ".dev-pseudonym-key"
+    key, created = development_key(key_file)
+    if created:
+        click.echo(f"(Created a local development key for pseudonyms at {key_file}.)", err=True)
+    respondent = pseudonym(key, "terminal", "local")
+
+    async def go(service: Any) -> int:
+        if flow_id is not None and flow_id not in service.library.current:
+            known = ", ".join(sorted(service.library.current))
+            raise click.ClickException(f"no questionnaire '{flow_id}' (known: {known})")
+        return await run_chat(
+            service, respondent, sys.stdin, sys.stdout, flow_id=flow_id, language=language
+        )
+
+    sys.exit(_with_service(config, go))
+
+
+def _with_service(config: Config, body: Callable[[Any], Any]) -> int:
+    from bot.service import Service, utc_now
+    from bot.storage import Store
+
+    async def go() -> int:
+        store = await Store.open(config.database)
+        try:
+            library = await Library.load(config.flows_dir, store, utc_now().date())
+            return int(await body(Service(config, store, library)))
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(go())
+    except FlowProblems as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("\nStopped. Answers given so far are saved.", err=True)
+        return 130

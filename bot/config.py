@@ -1,0 +1,100 @@
+"""Settings from config.yaml. Secrets are never here: they come from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DEFAULT_NOTICE = (
+    "This chat is anonymous: we never see your name or phone number. It is not monitored, "
+    "so it cannot help in an emergency."
+)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StorageConfig(Section):
+    path: Path = Path("data/feedback.sqlite3")
+
+
+class SessionsConfig(Section):
+    expire_after_days: int = Field(14, ge=1)
+
+
+class PrivacyConfig(Section):
+    unlink_after_days: int = Field(30, ge=0)
+    retention_days: int = Field(730, ge=1)
+    staff_names: list[str] = []
+    notice: str = "Your answers are anonymous."
+
+
+class SafeguardingConfig(Section):
+    triggers: list[str] = []
+    message: str = (
+        "If you or your baby need help now, call 999. For urgent advice call NHS 111 (option 2 "
+        "for mental health crisis). Samaritans: 116 123. National Domestic Abuse Helpline: "
+        "0808 2000 247. If your baby is moving less than usual, call your midwife or maternity "
+        "unit now - do not wait."
+    )
+
+
+class WebhookConfig(Section):
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    public_url: str | None = None
+    path: str = "/telegram"
+
+
+class TelegramConfig(Section):
+    api_base_url: str = "https://api.telegram.org/bot"
+    poll_timeout: int = Field(30, ge=0, le=60)
+    webhook: WebhookConfig = WebhookConfig()
+
+
+class Config(Section):
+    flows: Path = Path("flows")
+    default_flow: str = "mlu_experience"
+    welcome: str = DEFAULT_NOTICE
+    storage: StorageConfig = StorageConfig()
+    sessions: SessionsConfig = SessionsConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
+    safeguarding: SafeguardingConfig = SafeguardingConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    base_dir: Path = Field(Path("."), exclude=True)
+
+    def resolve(self, path: Path) -> Path:
+        """Paths in config.yaml are relative to the file itself."""
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def flows_dir(self) -> Path:
+        return self.resolve(self.flows)
+
+    @property
+    def database(self) -> Path:
+        return self.resolve(self.storage.path)
+
+
+class ConfigError(Exception):
+    pass
+
+
+def load_config(path: Path) -> Config:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected 'key: value' settings")
+    try:
+        return Config.model_validate({**data, "base_dir": path.resolve().parent})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: {where}: {first['msg']}") from None

@@ -1,0 +1,193 @@
+"""What goes into the engine (inputs) and what comes out (events). Plain frozen data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.conditions import Value
+
+
+# ── inputs: what a parent did ────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Start:
+    source: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Choose:
+    """Tapped an option (or several). `seq` identifies the question message it came from."""
+
+    options: tuple[str, ...]
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Toggle:
+    option: str
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Done:
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Typed text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Back:
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Skip:
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class PreferNot:
+    seq: int | None = None
+
+
+@dataclass(frozen=True)
+class Restart:
+    pass
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+@dataclass(frozen=True)
+class SwitchLanguage:
+    language: str
+
+
+Input = (
+    Start
+    | Choose
+    | Toggle
+    | Done
+    | Reply
+    | Back
+    | Skip
+    | PreferNot
+    | Restart
+    | Stop
+    | SwitchLanguage
+)
+
+
+# ── what the parent is shown ─────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A question as the parent sees it, in their language, ready for any channel to draw."""
+
+    key: str
+    kind: Literal["single", "multi", "text", "number", "month_year"]
+    text: str
+    language: str
+    seq: int
+    choices: tuple[Choice, ...] = ()
+    help: str | None = None
+    progress: tuple[int, int] | None = None
+    can_back: bool = False
+    can_skip: bool = False
+    can_prefer_not: bool = False
+    max_length: int | None = None
+    extra: tuple[str, ...] = field(default=())
+
+
+# ── events: what happened ───────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Said:
+    text: str
+
+
+@dataclass(frozen=True)
+class Asked:
+    prompt: Prompt
+
+
+@dataclass(frozen=True)
+class Updated:
+    """A multiple-choice question's ticks changed; redraw it in place."""
+
+    prompt: Prompt
+
+
+@dataclass(frozen=True)
+class Rejected:
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResponseStarted:
+    flow_id: str
+    flow_hash: str
+    language: str
+    source: str | None
+    month: str
+
+
+@dataclass(frozen=True)
+class AnswerRecorded:
+    question_id: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class AnswerRemoved:
+    question_id: str
+
+
+@dataclass(frozen=True)
+class ResponseCompleted:
+    pass
+
+
+@dataclass(frozen=True)
+class ResponseDeclined:
+    pass
+
+
+@dataclass(frozen=True)
+class ResponsePaused:
+    pass
+
+
+@dataclass(frozen=True)
+class ResponseRestarted:
+    pass
+
+
+@dataclass(frozen=True)
+class ContactOptedIn:
+    """A parent asked to be contacted. Carries nothing that links it to their answers."""
+
+    name: str
+    phone: str | None
+    email: str | None
+    preferred_time: str
+    shared: tuple[tuple[str, str], ...] = ()
+
+
+Event = (
+    Said | Asked | Updated | Rejected | ResponseStarted | AnswerRecorded | AnswerRemoved
+    | ResponseCompleted | ResponseDeclined | ResponsePaused | ResponseRestarted | ContactOptedIn
+)  # fmt: skip

@@ -1,0 +1,71 @@
+"""Numbered schema migrations. Each runs once, inside a transaction, in order. Never edit a
+released migration: add a new one."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+MIGRATIONS: list[str] = [
+    # 1: questionnaire versions, sessions, responses and answers
+    """
+    CREATE TABLE flow_versions (
+        hash TEXT PRIMARY KEY,
+        flow_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        source TEXT NOT NULL,
+        first_seen TEXT NOT NULL            -- YYYY-MM-DD
+    );
+    CREATE TABLE responses (
+        id INTEGER PRIMARY KEY,
+        respondent TEXT,                    -- keyed pseudonym, NULL once unlinked (anonymous)
+        flow_id TEXT NOT NULL,
+        flow_hash TEXT NOT NULL REFERENCES flow_versions(hash),
+        status TEXT NOT NULL CHECK (status IN ('partial', 'complete')),
+        language TEXT NOT NULL,
+        source TEXT,
+        started TEXT NOT NULL,              -- YYYY-MM
+        finished TEXT,                      -- YYYY-MM
+        unlink_on TEXT                      -- YYYY-MM-DD, NULL once unlinked
+    );
+    CREATE INDEX responses_respondent ON responses(respondent);
+    CREATE INDEX responses_flow ON responses(flow_id, status);
+    CREATE TABLE answers (
+        response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        value TEXT NOT NULL,                -- JSON
+        PRIMARY KEY (response_id, question_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE sessions (
+        respondent TEXT PRIMARY KEY,
+        state TEXT NOT NULL,                -- JSON of bot.session.Session
+        response_id INTEGER REFERENCES responses(id) ON DELETE SET NULL,
+        active_on TEXT NOT NULL             -- YYYY-MM-DD of the last message
+    );
+    """,
+    # 2: Telegram updates already processed, so a redelivered update is processed once
+    """
+    CREATE TABLE processed_updates (
+        update_id INTEGER PRIMARY KEY,
+        day TEXT NOT NULL                   -- YYYY-MM-DD, for pruning
+    );
+    """,
+]
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Bring the schema up to date. Returns the schema version."""
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = int(row[0]) if row else 0
+    for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        statements = [s.strip() for s in script.split(";") if s.strip()]
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        await db.execute("COMMIT")
+    return len(MIGRATIONS)

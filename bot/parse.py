@@ -1,0 +1,138 @@
+"""Turn what a parent typed into an answer, or a polite reason why not. Pure functions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from bot.messages import MONTH_NAMES, MONTHS, say
+
+
+@dataclass(frozen=True)
+class Invalid:
+    reason: str
+
+
+WORD_NUMBERS = {
+    "zero": 0,
+    "none": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+def choices(text: str, options: list[tuple[str, str]], many: bool) -> list[str] | None:
+    """Option ids for typed text: numbers ("2", "1, 3"), labels or ids; None if nothing fits."""
+    wanted = text.strip().casefold()
+    for option_id, label in options:
+        if wanted in (label.casefold(), option_id.casefold()):
+            return [option_id]
+    parts = [p for p in re.split(r"[,;\s]+(?:and\s+|i\s+)?", wanted) if p] if many else [wanted]
+    if many and not all(p.isdigit() for p in parts):
+        parts = [p.strip() for p in re.split(r"[,;]|\band\b", wanted) if p.strip()]
+    found: list[str] = []
+    for part in parts:
+        match = None
+        if part.rstrip(".").isdigit():
+            index = int(part.rstrip(".")) - 1
+            if 0 <= index < len(options):
+                match = options[index][0]
+        else:
+            match = next(
+                (oid for oid, label in options if part in (label.casefold(), oid.casefold())), None
+            )
+        if match is None:
+            return None
+        if match not in found:
+            found.append(match)
+    return found or None
+
+
+def number(
+    text: str, lo: float | None, hi: float | None, whole: bool, lang: str
+) -> float | Invalid:
+    cleaned = text.strip().casefold().replace(",", ".")
+    if cleaned in WORD_NUMBERS:
+        value: float = WORD_NUMBERS[cleaned]
+    else:
+        try:
+            value = float(cleaned)
+        except ValueError:
+            return Invalid(say("number", lang))
+        if value != value or value in (float("inf"), float("-inf")):
+            return Invalid(say("number", lang))
+    if whole and value != int(value):
+        return Invalid(say("whole_number", lang))
+
+    def show(x: float) -> str:
+        return str(int(x)) if x == int(x) else str(x)
+
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if lo is not None and hi is not None:
+            return Invalid(say("number_range", lang, min=show(lo), max=show(hi)))
+        if lo is not None:
+            return Invalid(say("number_min", lang, min=show(lo)))
+        return Invalid(say("number_max", lang, max=show(hi or 0)))
+    return int(value) if value == int(value) else value
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def month_year(text: str, now: datetime, back: int, ahead: int, lang: str) -> str | Invalid:
+    """'March 2025', 'mar 25', '03/2025', '2025-03', '12/03/2025' -> '2025-03' (day dropped)."""
+    cleaned = text.strip().casefold().replace(",", " ").replace(".", " ")
+    month = year = None
+    if m := re.fullmatch(r"(\d{4})[-/ ](\d{1,2})", cleaned):
+        year, month = int(m[1]), int(m[2])
+    elif m := re.fullmatch(r"(?:\d{1,2}[/\- ])?(\d{1,2})[/\- ](\d{2}|\d{4})", cleaned):
+        month, year = int(m[1]), _year(m[2])
+    elif m := re.fullmatch(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?([^\W\d]+)\s+(\d{2}|\d{4})", cleaned):
+        month, year = MONTHS.get(m[1]), _year(m[2])
+    if month is None or year is None or not 1 <= month <= 12:
+        return Invalid(say("month_year", lang))
+    given = year * 12 + month - 1
+    current = now.year * 12 + now.month - 1
+    if not current - back <= given <= current + ahead:
+        names = MONTH_NAMES.get(lang, MONTH_NAMES["en"])
+
+        def show(index: int) -> str:
+            return f"{names[index % 12]} {index // 12}"
+
+        return Invalid(
+            say("month_year_range", lang, first=show(current - back), last=show(current + ahead))
+        )
+    return f"{year:04d}-{month:02d}"
+
+
+def phone(text: str, lang: str) -> str | Invalid:
+    """A UK phone number in international format (phonenumbers, region GB)."""
+    try:
+        parsed = phonenumbers.parse(text, "GB")
+    except phonenumbers.NumberParseException:
+        return Invalid(say("bad_phone", lang))
+    if not phonenumbers.is_valid_number(parsed):
+        return Invalid(say("bad_phone", lang))
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def email(text: str, lang: str) -> str | Invalid:
+    try:
+        valid = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return Invalid(say("bad_email", lang))
+    return str(valid.normalized)

@@ -1,0 +1,125 @@
+"""Draw a question as a Prompt: the parent's language, choices with ticks, progress, nav buttons."""
+
+from __future__ import annotations
+
+from bot import flow as lang
+from bot.conditions import NO_ANSWER, Value
+from bot.events import Choice, Prompt
+from bot.messages import say
+from bot.session import Session
+
+KINDS = {
+    "single": "single",
+    "scale": "single",
+    "yes_no": "single",
+    "multi": "multi",
+    "text": "text",
+    "number": "number",
+    "month_year": "month_year",
+    "contact": "single",
+}
+
+
+def option_labels(flow: lang.Flow, question: lang.Question, language: str) -> list[tuple[str, str]]:
+    """(id, label) of each option, in the parent's language."""
+    if isinstance(question, lang.YesNoQuestion | lang.ContactStep):
+        return [("yes", say("yes", language)), ("no", say("no", language))]
+    return [
+        (o.id, lang.text_in(o.label, language, flow.default_language))
+        for o in lang.options_of(question)
+    ]
+
+
+def label_of(flow: lang.Flow, question_id: str, value: Value, language: str) -> str:
+    """An answer in words, as the parent would recognise it."""
+    if isinstance(value, str) and value in NO_ANSWER:
+        return say("prefer_not", language) if value == "_prefer_not_to_say" else "—"
+    try:
+        question = flow.question(question_id)
+    except KeyError:
+        return str(value)
+    labels = dict(option_labels(flow, question, language))
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, v) for v in value)
+    if isinstance(value, str) and value in labels:
+        return labels[value]
+    return str(value)
+
+
+def prompt_for(
+    flow: lang.Flow, question: lang.Question, session: Session, progress: tuple[int, int]
+) -> Prompt:
+    language = session.language
+
+    def text(value: lang.Text) -> str:
+        return lang.text_in(value, language, flow.default_language)
+
+    can_back = bool(session.history)
+    if session.stage == "other":
+        chosen = session.answers.get(question.id)
+        chosen_ids = chosen if isinstance(chosen, list) else [chosen]
+        other = next((o for o in lang.options_of(question) if o.other and o.id in chosen_ids), None)
+        asked = other.other_prompt if other and other.other_prompt else None
+        return Prompt(
+            key=f"{question.id}.other",
+            kind="text",
+            language=language,
+            seq=session.seq,
+            text=text(asked) if asked else say("other_prompt", language),
+            progress=progress,
+            can_back=True,
+            can_skip=True,
+        )
+    answer = session.answers.get(question.id)
+    selected = set(session.draft) if question.type == "multi" else {answer}
+    choices = tuple(
+        Choice(oid, label, oid in selected)
+        for oid, label in option_labels(flow, question, language)
+    )
+    return Prompt(
+        key=question.id,
+        kind=KINDS[question.type],  # type: ignore[arg-type]
+        text=text(question.text),
+        language=language,
+        seq=session.seq,
+        choices=choices,
+        help=text(question.help) if question.help else None,
+        progress=progress,
+        can_back=can_back,
+        can_skip=question.optional,
+        can_prefer_not=question.prefer_not_to_say,
+        max_length=question.max_length if isinstance(question, lang.TextQuestion) else None,
+    )
+
+
+def contact_prompt(
+    flow: lang.Flow, question: lang.Question, session: Session, progress: tuple[int, int]
+) -> Prompt:
+    """The name / phone / email / preferred-time questions after a parent agrees to be contacted."""
+    language = session.language
+    field = session.contact_field or "name"
+    key = f"{question.id}.{field}"
+    if field == "time":
+        times = ("morning", "afternoon", "evening", "any")
+        choices = tuple(Choice(t, say(f"time_{t}", language)) for t in times)
+        return Prompt(
+            key=key,
+            kind="single",
+            text=say("contact_time", language),
+            language=language,
+            seq=session.seq,
+            choices=choices,
+            progress=progress,
+            can_back=True,
+        )
+    return Prompt(
+        key=key,
+        kind="text",
+        text=say(f"contact_{field}", language),
+        language=language,
+        seq=session.seq,
+        progress=progress,
+        can_back=True,
+        can_skip=field in ("phone", "email"),
+        max_length=100 if field == "name" else None,
+    )

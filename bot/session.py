@@ -1,0 +1,37 @@
+"""A parent's place in a questionnaire: everything needed to carry on after a restart."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.conditions import Value
+
+Stage = Literal["consent", "question", "other", "contact", "complete", "declined"]
+ContactField = Literal["consent", "name", "phone", "email", "time"]
+CONTACT_FIELDS: tuple[ContactField, ...] = ("consent", "name", "phone", "email", "time")
+
+
+class Session(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    flow_id: str
+    flow_hash: str
+    language: str
+    source: str | None = None
+    started: str  # YYYY-MM: never a precise time
+    stage: Stage = "consent"
+    current: str | None = None
+    answers: dict[str, Value] = {}
+    prefilled: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
+    attempts: int = 0
+    seq: int = 0
+    draft: tuple[str, ...] = ()
+    contact_field: ContactField | None = None
+    contact: dict[str, str] = {}
+
+    @property
+    def in_progress(self) -> bool:
+        return self.stage in ("question", "other", "contact")

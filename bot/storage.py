@@ -1,0 +1,210 @@
+"""Durable storage in SQLite (WAL). Everything one input changes is written in one transaction."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import aiosqlite
+
+from bot import events as ev
+from bot.flow import Flow
+from bot.migrations import migrate
+from bot.session import Session
+
+
+@dataclass(frozen=True)
+class Erased:
+    responses: int
+    answers: int
+    sessions: int
+    contacts: int = 0
+
+
+class Store:
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # Created readable by this user only, before SQLite writes anything into it.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        db = await aiosqlite.connect(path, isolation_level=None)
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = FULL")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await db.execute("PRAGMA busy_timeout = 5000")
+        await migrate(db)
+        return cls(db, path)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+        await self.db.execute("COMMIT")
+
+    async def scalar(self, sql: str, params: Sequence[object] = ()) -> object:
+        async with self.db.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return row[0] if row else None
+
+    # ── questionnaire versions ───────────────────────────────────────────────────
+    async def register_flow(self, flow: Flow, source: str, today: date) -> str:
+        digest = flow.content_hash()
+        await self.db.execute(
+            "INSERT OR IGNORE INTO flow_versions (hash, flow_id, version, source, first_seen) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (digest, flow.id, str(flow.version), source, today.isoformat()),
+        )
+        return digest
+
+    async def flow_source(self, digest: str) -> str | None:
+        value = await self.scalar("SELECT source FROM flow_versions WHERE hash = ?", (digest,))
+        return str(value) if value is not None else None
+
+    # ── sessions ───────────────────────────────────────────────────────────────────
+    async def load_session(self, respondent: str) -> tuple[Session, int | None] | None:
+        async with self.db.execute(
+            "SELECT state, response_id FROM sessions WHERE respondent = ?", (respondent,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Session.model_validate_json(row[0]), row[1]
+
+    async def already_processed(self, update_id: int) -> bool:
+        found = await self.scalar(
+            "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)
+        )
+        return found is not None
+
+    async def save(
+        self,
+        respondent: str,
+        session: Session,
+        events: Sequence[ev.Event],
+        today: date,
+        *,
+        response_id: int | None,
+        unlink_after_days: int = 30,
+        update_id: int | None = None,
+    ) -> int | None:
+        """Write a step's outcome atomically: answers, response status, session, update id."""
+        db = self.db
+        async with self.transaction():
+            if update_id is not None:
+                await db.execute(
+                    "INSERT INTO processed_updates (update_id, day) VALUES (?, ?)",
+                    (update_id, today.isoformat()),
+                )
+            for event in events:
+                response_id = await self._apply(event, respondent, response_id, session, today,
+                                                unlink_after_days)  # fmt: skip
+            if session.stage == "declined":
+                await db.execute("DELETE FROM sessions WHERE respondent = ?", (respondent,))
+                return None
+            if session.stage == "complete":
+                # Nothing but "finished" stays with the pseudonym in the session row.
+                session = session.model_copy(update={"answers": {}, "history": (), "contact": {}})
+            await db.execute(
+                "INSERT INTO sessions (respondent, state, response_id, active_on) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (respondent) DO UPDATE SET "
+                "state = excluded.state, response_id = excluded.response_id, "
+                "active_on = excluded.active_on",
+                (respondent, session.model_dump_json(), response_id, today.isoformat()),
+            )
+        return response_id
+
+    async def _apply(
+        self,
+        event: ev.Event,
+        respondent: str,
+        response_id: int | None,
+        session: Session,
+        today: date,
+        unlink_after_days: int,
+    ) -> int | None:
+        db = self.db
+        if isinstance(event, ev.ResponseStarted):
+            cursor = await db.execute(
+                "INSERT INTO responses (respondent, flow_id, flow_hash, status, language, "
+                "source, started) VALUES (?, ?, ?, 'partial', ?, ?, ?)",
+                (respondent, event.flow_id, event.flow_hash, event.language, event.source,
+                 event.month),
+            )  # fmt: skip
+            return cursor.lastrowid
+        if response_id is None:
+            return None
+        if isinstance(event, ev.AnswerRecorded):
+            await db.execute(
+                "INSERT INTO answers (response_id, question_id, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value",
+                (response_id, event.question_id, json.dumps(event.value, ensure_ascii=False)),
+            )
+        elif isinstance(event, ev.AnswerRemoved):
+            await db.execute(
+                "DELETE FROM answers WHERE response_id = ? AND question_id = ?",
+                (response_id, event.question_id),
+            )
+        elif isinstance(event, ev.ResponseRestarted):
+            await db.execute("DELETE FROM answers WHERE response_id = ?", (response_id,))
+        elif isinstance(event, ev.ResponseCompleted):
+            unlink_on = today + timedelta(days=unlink_after_days)
+            await db.execute(
+                "UPDATE responses SET status = 'complete', finished = ?, unlink_on = ?, "
+                "language = ? WHERE id = ?",
+                (today.strftime("%Y-%m"), unlink_on.isoformat(), session.language, response_id),
+            )
+        return response_id
+
+    # ── reading back ───────────────────────────────────────────────────────────────
+    async def answers(self, response_id: int) -> dict[str, object]:
+        async with self.db.execute(
+            "SELECT question_id, value FROM answers WHERE response_id = ?", (response_id,)
+        ) as cursor:
+            return {qid: json.loads(value) async for qid, value in cursor}
+
+    async def responses(self, flow_id: str | None = None) -> list[dict[str, object]]:
+        sql = (
+            "SELECT id, flow_id, flow_hash, status, language, source, started, finished "
+            "FROM responses"
+        )
+        params: tuple[object, ...] = ()
+        if flow_id is not None:
+            sql, params = sql + " WHERE flow_id = ?", (flow_id,)
+        async with self.db.execute(sql + " ORDER BY id", params) as cursor:
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) async for row in cursor]
+
+    async def erase(self, respondent: str) -> Erased:
+        """Delete everything still linked to this pseudonym."""
+        async with self.transaction():
+            answers = await self.scalar(
+                "SELECT count(*) FROM answers WHERE response_id IN "
+                "(SELECT id FROM responses WHERE respondent = ?)",
+                (respondent,),
+            )
+            cursor = await self.db.execute(
+                "DELETE FROM responses WHERE respondent = ?", (respondent,)
+            )
+            responses = cursor.rowcount
+            cursor = await self.db.execute(
+                "DELETE FROM sessions WHERE respondent = ?", (respondent,)
+            )
+            return Erased(responses, int(str(answers or 0)), cursor.rowcount)

@@ -10,14 +10,18 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot import events as ev
-from bot.messages import say
+from bot.messages import every_language, say
 from bot.service import Service
 
 COMMANDS: dict[str, ev.Input] = {
-    "back": ev.Back(),
-    "skip": ev.Skip(),
-    "stop": ev.Stop(),
-    "restart": ev.Restart(),
+    word: meaning
+    for key, meaning in (
+        ("back", ev.Back()),
+        ("skip", ev.Skip()),
+        ("stop", ev.Stop()),
+        ("restart", ev.Restart()),
+    )
+    for word in every_language(key)
 }
 ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
 
@@ -32,18 +36,20 @@ def render_prompt(prompt: ev.Prompt) -> str:
     for number, choice in enumerate(prompt.choices, start=1):
         tick = " [x]" if choice.selected else ""
         lines.append(f"  {number}. {choice.label}{tick}")
-    hints = []
-    if prompt.kind == "single":
-        hints.append("type a number")
-    elif prompt.kind == "multi":
-        hints.append("type one or more numbers, e.g. 1, 3")
-    else:
-        hints.append("type your answer")
-    words = [w for w, ok in (("back", prompt.can_back), ("skip", prompt.can_skip)) if ok]
-    if prompt.can_prefer_not:
-        words.append(say("prefer_not", prompt.language).lower())
+    language = prompt.language
+    hint = {"single": "hint_single", "multi": "hint_multi"}.get(prompt.kind, "hint_text")
+    hints = [say(hint, language)]
+    words = [
+        say(w, language).casefold()
+        for w, ok in (
+            ("back", prompt.can_back),
+            ("skip", prompt.can_skip),
+            ("prefer_not", prompt.can_prefer_not),
+        )
+        if ok
+    ]
     if words:
-        hints.append("or: " + ", ".join(words))
+        hints.append(say("hint_or", language) + ": " + ", ".join(words))
     lines.append("  (" + "; ".join(hints) + ")")
     return "\n".join(lines)
 
@@ -67,18 +73,19 @@ async def run_chat(
     *,
     flow_id: str | None = None,
     language: str | None = None,
+    tag: str | None = None,
 ) -> int:
     """Chat until the questionnaire ends, the parent types `stop`, or input runs out."""
     echo = not stdin.isatty()
-    out.write(service.config.welcome.strip() + "\n\n")
-    outcome = await service.handle(respondent, ev.Start(None, language), flow_id=flow_id)
+    out.write(service.config.welcome_in(language).strip() + "\n\n")
+    outcome = await service.handle(respondent, ev.Start(tag, language), flow_id=flow_id)
     render(outcome.events, out)
     while not any(isinstance(e, ENDINGS) for e in outcome.events):
         out.write("> ")
         out.flush()
         line = stdin.readline()
         if not line:
-            out.write("\n" + say("paused", outcome.language or "en") + "\n")
+            out.write("\nYour answers so far are saved. Run the chat again to carry on.\n")
             return 0
         typed = line.rstrip("\r\n")
         if echo:

@@ -89,8 +89,9 @@ def flow_schema() -> dict[str, Any]:
 @main.command()
 @click.option("--flow", "flow_id", help="Questionnaire id (default: from config).")
 @click.option("--lang", "language", help="Language code, e.g. en or pl.")
+@click.option("--tag", help="A deep-link tag, as on a poster's QR code (e.g. mlu-ludlow).")
 @config_option
-def chat(flow_id: str | None, language: str | None, config_path: Path) -> None:
+def chat(flow_id: str | None, language: str | None, tag: str | None, config_path: Path) -> None:
     """Walk through a questionnaire in the terminal, exactly as a parent would."""
     from bot.chat import run_chat
     from bot.pseudonym import development_key, pseudonym
@@ -107,13 +108,14 @@ def chat(flow_id: str | None, language: str | None, config_path: Path) -> None:
             known = ", ".join(sorted(service.library.current))
             raise click.ClickException(f"no questionnaire '{flow_id}' (known: {known})")
         return await run_chat(
-            service, respondent, sys.stdin, sys.stdout, flow_id=flow_id, language=language
+            service, respondent, sys.stdin, sys.stdout, flow_id=flow_id, language=language, tag=tag
         )
 
     sys.exit(_with_service(config, go))
 
 
 def _with_service(config: Config, body: Callable[[Any], Any]) -> int:
+    from bot.redact import Redactor
     from bot.service import Service, utc_now
     from bot.storage import Store
 
@@ -121,7 +123,8 @@ def _with_service(config: Config, body: Callable[[Any], Any]) -> int:
         store = await Store.open(config.database)
         try:
             library = await Library.load(config.flows_dir, store, utc_now().date())
-            return int(await body(Service(config, store, library)))
+            redact = Redactor(config.privacy.staff_names).redact
+            return int(await body(Service(config, store, library, redact=redact)))
         finally:
             await store.close()
 

@@ -58,7 +58,7 @@ class TelegramConfig(Section):
 class Config(Section):
     flows: Path = Path("flows")
     default_flow: str = "mlu_experience"
-    welcome: str = DEFAULT_NOTICE
+    welcome: str | dict[str, str] = DEFAULT_NOTICE
     storage: StorageConfig = StorageConfig()
     sessions: SessionsConfig = SessionsConfig()
     privacy: PrivacyConfig = PrivacyConfig()
@@ -69,6 +69,12 @@ class Config(Section):
     def resolve(self, path: Path) -> Path:
         """Paths in config.yaml are relative to the file itself."""
         return path if path.is_absolute() else self.base_dir / path
+
+    def welcome_in(self, language: str | None) -> str:
+        """The welcome notice in a parent's language (English when it has no translation)."""
+        if isinstance(self.welcome, str):
+            return self.welcome
+        return self.welcome.get(language or "en") or self.welcome.get("en") or DEFAULT_NOTICE
 
     @property
     def flows_dir(self) -> Path:

@@ -353,8 +353,7 @@ class Run:
                 self.record(question.id, SKIPPED)
                 self.advance()
             else:
-                self.events.append(Rejected(say("no_skip", self.language)))
-                self.ask()
+                self.reject(say("no_skip", self.language))
             return True
         if isinstance(event, PreferNot) and question.prefer_not_to_say:
             self.record(question.id, PREFER_NOT)
@@ -435,8 +434,8 @@ class Run:
         exclusive = [options[c] for c in chosen if options[c].exclusive]
         if exclusive and len(chosen) > 1:
             self.reject(say("exclusive", self.language, label=self.text(exclusive[0].label)))
-        elif len(chosen) < max(question.min, 1) or (question.max and len(chosen) > question.max):
-            lo, hi = max(question.min, 1), question.max or len(options)
+        elif len(chosen) < question.min or (question.max and len(chosen) > question.max):
+            lo, hi = question.min, question.max or len(options)
             key = "choose_at_least" if hi == len(options) else "choose_some"
             self.reject(say(key, self.language, min=lo, max=hi))
         else:

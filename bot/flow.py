@@ -20,14 +20,17 @@ OptionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 MAX_OPTION_ID_BYTES = 32
 
 #: The NHS Friends and Family Test question and its six answers, in the current national wording.
-FFT_TEXT = "Overall, how was your experience of our service?"
-FFT_POINTS: tuple[tuple[str, str], ...] = (
-    ("very_good", "Very good"),
-    ("good", "Good"),
-    ("neither", "Neither good nor poor"),
-    ("poor", "Poor"),
-    ("very_poor", "Very poor"),
-    ("dont_know", "Don't know"),
+FFT_TEXT: dict[str, str] = {
+    "en": "Overall, how was your experience of our service?",
+    "pl": "Jak ogólnie oceniasz swoje doświadczenia z naszą usługą?",
+}
+FFT_POINTS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("very_good", {"en": "Very good", "pl": "Bardzo dobrze"}),
+    ("good", {"en": "Good", "pl": "Dobrze"}),
+    ("neither", {"en": "Neither good nor poor", "pl": "Ani dobrze, ani źle"}),
+    ("poor", {"en": "Poor", "pl": "Źle"}),
+    ("very_poor", {"en": "Very poor", "pl": "Bardzo źle"}),
+    ("dont_know", {"en": "Don't know", "pl": "Nie wiem"}),
 )
 
 
@@ -111,7 +114,7 @@ class ChoiceQuestion(QuestionBase):
 class MultiQuestion(QuestionBase):
     type: Literal["multi"]
     options: list[Option] = Field(min_length=2)
-    min: int = Field(1, ge=0)
+    min: int = Field(1, ge=0, description="0 lets a parent tick nothing and press Done.")
     max: int | None = Field(None, ge=1)
 
     @model_validator(mode="after")
@@ -125,7 +128,7 @@ class MultiQuestion(QuestionBase):
 
 class ScaleQuestion(QuestionBase):
     type: Literal["scale"]
-    text: Text = FFT_TEXT
+    text: Text = Field(default_factory=lambda: dict(FFT_TEXT))
     preset: Literal["fft"] | None = Field(None, description="fft: the Friends and Family Test.")
     points: list[Option] | None = None
 
@@ -176,7 +179,13 @@ class InfoStep(QuestionBase):
 
 class ContactStep(QuestionBase):
     type: Literal["contact"]
-    text: Text = "Can the engagement team contact you for a conversation about your experience?"
+    text: Text = Field(
+        default_factory=lambda: {
+            "en": "Can the engagement team contact you for a conversation about your experience?",
+            "pl": "Czy zespół może się z Tobą skontaktować, aby porozmawiać o Twoich "
+            "doświadczeniach?",
+        }
+    )
     share_answers: list[Id] = Field(
         default_factory=list, description="Answers sent with the contact details (say so in text)."
     )
@@ -199,9 +208,16 @@ CHOICE_TYPES = (ChoiceQuestion, MultiQuestion, ScaleQuestion, YesNoQuestion)
 
 class Consent(Model):
     text: Text
-    agree: Text = "Yes, I'm happy to start"
-    decline: Text = "No thanks"
-    declined: Text = "That's fine. Nothing has been saved. Thank you for your time."
+    agree: Text = Field(
+        default_factory=lambda: {"en": "Yes, I'm happy to start", "pl": "Tak, zaczynajmy"}
+    )
+    decline: Text = Field(default_factory=lambda: {"en": "No thanks", "pl": "Nie, dziękuję"})
+    declined: Text = Field(
+        default_factory=lambda: {
+            "en": "That's fine. Nothing has been saved. Thank you for your time.",
+            "pl": "W porządku. Nic nie zostało zapisane. Dziękujemy za poświęcony czas.",
+        }
+    )
 
 
 class Flow(Model):

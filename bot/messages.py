@@ -10,6 +10,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "yes": {"en": "Yes", "pl": "Tak"},
     "no": {"en": "No", "pl": "Nie"},
     "progress": {"en": "{n} of {m}", "pl": "{n} z {m}"},
+    "hint_single": {"en": "type a number", "pl": "wpisz numer"},
+    "hint_multi": {
+        "en": "type one or more numbers, e.g. 1, 3",
+        "pl": "wpisz jeden lub kilka numerów, np. 1, 3",
+    },
+    "hint_text": {"en": "type your answer", "pl": "wpisz odpowiedź"},
+    "hint_or": {"en": "or", "pl": "albo"},
+    "stop": {"en": "stop", "pl": "stop"},
+    "restart": {"en": "restart", "pl": "od nowa"},
     "choose_one": {
         "en": "Please choose one of the options.",
         "pl": "Proszę wybrać jedną z odpowiedzi.",
@@ -154,6 +163,14 @@ MONTH_NAMES = {
            "September", "October", "November", "December"],
     "pl": ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
            "wrzesień", "październik", "listopad", "grudzień"],
+}  # fmt: skip
+
+
+#: Month names as they read in "between May 2024 and August 2027" (Polish needs the genitive).
+MONTH_NAMES_IN_RANGE = {
+    "en": MONTH_NAMES["en"],
+    "pl": ["stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
+           "września", "października", "listopada", "grudnia"],
 }  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.messages import MONTH_NAMES, MONTHS, say
+from bot.messages import MONTH_NAMES_IN_RANGE, MONTHS, say
 
 
 @dataclass(frozen=True)
@@ -36,28 +36,24 @@ WORD_NUMBERS = {
 def choices(text: str, options: list[tuple[str, str]], many: bool) -> list[str] | None:
     """Option ids for typed text: numbers ("2", "1, 3"), labels or ids; None if nothing fits."""
     wanted = text.strip().casefold()
-    for option_id, label in options:
-        if wanted in (label.casefold(), option_id.casefold()):
-            return [option_id]
-    parts = [p for p in re.split(r"[,;\s]+(?:and\s+|i\s+)?", wanted) if p] if many else [wanted]
-    if many and not all(p.isdigit() for p in parts):
-        parts = [p.strip() for p in re.split(r"[,;]|\band\b", wanted) if p.strip()]
-    found: list[str] = []
-    for part in parts:
-        match = None
-        if part.rstrip(".").isdigit():
-            index = int(part.rstrip(".")) - 1
-            if 0 <= index < len(options):
-                match = options[index][0]
-        else:
-            match = next(
-                (oid for oid, label in options if part in (label.casefold(), oid.casefold())), None
-            )
-        if match is None:
-            return None
-        if match not in found:
-            found.append(match)
-    return found or None
+    if not many:
+        found = _one(wanted, options)
+        return [found] if found else None
+    for pattern in (r"^$", r"\s*[,;]\s*", r"\s*(?:[,;]|\band\b|\bi\b)\s*|\s+"):
+        parts = [p for p in re.split(pattern, wanted) if p] if pattern != "^$" else [wanted]
+        matched = [_one(p, options) for p in parts]
+        if parts and all(matched):
+            return list(dict.fromkeys(m for m in matched if m))
+    return None
+
+
+def _one(part: str, options: list[tuple[str, str]]) -> str | None:
+    """One option by its number, label or id."""
+    part = part.strip()
+    if part.rstrip(".").isdigit():
+        index = int(part.rstrip(".")) - 1
+        return options[index][0] if 0 <= index < len(options) else None
+    return next((oid for oid, label in options if part in (label.casefold(), oid.casefold())), None)
 
 
 def number(
@@ -108,7 +104,7 @@ def month_year(text: str, now: datetime, back: int, ahead: int, lang: str) -> st
     given = year * 12 + month - 1
     current = now.year * 12 + now.month - 1
     if not current - back <= given <= current + ahead:
-        names = MONTH_NAMES.get(lang, MONTH_NAMES["en"])
+        names = MONTH_NAMES_IN_RANGE.get(lang, MONTH_NAMES_IN_RANGE["en"])
 
         def show(index: int) -> str:
             return f"{names[index % 12]} {index // 12}"
@@ -120,12 +116,17 @@ def month_year(text: str, now: datetime, back: int, ahead: int, lang: str) -> st
 
 
 def phone(text: str, lang: str) -> str | Invalid:
-    """A UK phone number in international format (phonenumbers, region GB)."""
+    """A UK phone number in international format (phonenumbers, region GB).
+
+    "Possible" rather than "valid": a parent's real number must never be refused because the
+    library's allocation tables are behind, and Ofcom's drama range (07700 900xxx) stays usable.
+    """
+    typed = text.strip()
     try:
-        parsed = phonenumbers.parse(text, "GB")
+        parsed = phonenumbers.parse(typed, "GB")
     except phonenumbers.NumberParseException:
         return Invalid(say("bad_phone", lang))
-    if not phonenumbers.is_valid_number(parsed):
+    if not typed.startswith(("0", "+", "(")) or not phonenumbers.is_possible_number(parsed):
         return Invalid(say("bad_phone", lang))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 

@@ -86,7 +86,7 @@ def _describe(path: Path, data: Any) -> str:
             if isinstance(q, dict) and isinstance(q.get("id"), str):
                 return f"question '{q['id']}'"
         return f"question {path[1] + 1}"
-    return "flow"
+    return ".".join(str(p) for p in path[:2]) if path else "questionnaire"
 
 
 def _real_path(loc: tuple[int | str, ...], data: Any) -> Path:
@@ -106,7 +106,10 @@ def _real_path(loc: tuple[int | str, ...], data: Any) -> Path:
     return tuple(path)
 
 
+TEXT_UNION = ("str", "dict[str,str]")
 PLAIN = {
+    "text_type": "'{field}' should be a text, or translations like {{en: Hello, pl: Cześć}} "
+    "(put a text with a comma in quotes)",
     "missing": "'{field}' is required here",
     "string_type": "'{field}' should be text",
     "int_parsing": "'{field}' should be a whole number",
@@ -133,12 +136,13 @@ def _message(err: Any, path: Path, data: Any) -> str:
     field = "is" if field == "is_" else "not" if field == "not_" else field
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
+        if field in KNOWN_KEYS:
+            return f"'{field}' does not belong here; check its indentation"
         return f"unknown key '{field}'{did_you_mean(field, KNOWN_KEYS)}"
     if kind == "union_tag_invalid":
         tag = str(ctx.get("tag", ""))
-        return f"unknown question type '{tag}'{did_you_mean(tag, QUESTION_TYPES)}; " + (
-            "use one of: " + ", ".join(QUESTION_TYPES)
-        )
+        hint = did_you_mean(tag, QUESTION_TYPES) or " — use one of: " + ", ".join(QUESTION_TYPES)
+        return f"unknown question type '{tag}'{hint}"
     if kind == "union_tag_not_found":
         return "this question needs a 'type': one of " + ", ".join(QUESTION_TYPES)
     if kind == "value_error":
@@ -171,8 +175,18 @@ def check_text(text: str, file: str) -> Checked:
     try:
         flow = lang.Flow.model_validate(located.data)
     except ValidationError as exc:
+        seen: set[tuple[Path, str]] = set()
         for err in exc.errors():
-            path = _real_path(err["loc"], located.data)
+            loc = err["loc"]
+            if any(part in TEXT_UNION for part in loc):
+                loc = loc[: min(loc.index(p) for p in TEXT_UNION if p in loc)]
+                err = {**err, "loc": loc, "type": "text_type"}
+            path = _real_path(loc, located.data)
+            if err["type"] == "union_tag_invalid":
+                path = (*path, "type")
+            if (path, err["type"]) in seen:
+                continue
+            seen.add((path, err["type"]))
             at_key = err["type"] in ("extra_forbidden", "missing")
             where = located.where(path, key=at_key)
             msg = _message(err, path, located.data)
@@ -230,7 +244,7 @@ def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
                     f"button (at most {lang.MAX_OPTION_ID_BYTES} characters)",
                 )
         if q.show_if is not None:
-            _check_condition(found, flow, i, q.show_if, (*here, "show_if"))
+            _check_condition(found, flow, i, q.show_if, (*here, "show_if"), f"question '{q.id}': ")
         if isinstance(q, lang.ContactStep):
             before = [x.id for x in flow.questions[:i]]
             for k, ref in enumerate(q.share_answers):
@@ -240,6 +254,24 @@ def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
                         f"question '{q.id}': share_answers names '{ref}', which is not an "
                         f"earlier question{did_you_mean(ref, before)}",
                     )
+                elif not lang.options_of(flow.question(ref)):
+                    found.error(
+                        (*here, "share_answers", k),
+                        f"question '{q.id}': only choice answers can go to the agency with "
+                        f"contact details; '{ref}' is a {flow.question(ref).type} question",
+                    )
+        for j, option in enumerate(getattr(q, "options", None) or []):
+            opath = (*here, "options", j)
+            if option.other_prompt is not None and not option.other:
+                found.warning(
+                    (*opath, "other_prompt"),
+                    f"question '{q.id}': other_prompt is only used with 'other: true'",
+                )
+            if option.exclusive and not isinstance(q, lang.MultiQuestion):
+                found.warning(
+                    (*opath, "exclusive"),
+                    f"question '{q.id}': 'exclusive' only matters in a multi question",
+                )
     for tag, answers in flow.source_tags.items():
         for qid, answer in answers.items():
             tpath: Path = ("source_tags", tag, qid)
@@ -269,30 +301,37 @@ def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
 
 
 def _check_condition(
-    found: Findings, flow: lang.Flow, index: int, cond: lang.Condition, path: Path
+    found: Findings, flow: lang.Flow, index: int, cond: lang.Condition, path: Path, who: str
 ) -> None:
     earlier = {q.id: q for q in flow.questions[:index]}
     later = {q.id for q in flow.questions[index:]}
     if cond.question in later:
         found.error(
             (*path, "question"),
-            f"show_if looks at '{cond.question}', which is asked at or after this question; "
+            f"{who}show_if looks at '{cond.question}', which is asked at or after this question; "
             "a condition can only use earlier answers",
         )
     elif cond.question is not None and cond.question not in earlier:
         found.error(
             (*path, "question"),
-            f"show_if looks at unknown question '{cond.question}'"
+            f"{who}show_if looks at unknown question '{cond.question}'"
             + did_you_mean(cond.question, earlier),
         )
     elif cond.question is not None:
         target = earlier[cond.question]
         ids = [o.id for o in lang.options_of(target)]
+        for key, bound in (("at_least", cond.at_least), ("at_most", cond.at_most)):
+            if bound is not None and not isinstance(target, lang.NumberQuestion):
+                found.error(
+                    (*path, key),
+                    f"{who}'{key}' needs a number question, but '{target.id}' is a {target.type} "
+                    "question; use is or is_not",
+                )
         for key, values in (("is", cond.is_), ("is_not", cond.is_not)):
             if values and not ids:
                 found.error(
                     (*path, key),
-                    f"'{key}' needs a choice question, but '{target.id}' is a {target.type} "
+                    f"{who}'{key}' needs a choice question, but '{target.id}' is a {target.type} "
                     "question; use at_least, at_most or answered",
                 )
                 continue
@@ -300,13 +339,14 @@ def _check_condition(
                 if value not in ids:
                     found.error(
                         (*path, key, k),
-                        f"'{value}' is not an option of '{target.id}'{did_you_mean(value, ids)}",
+                        f"{who}'{value}' is not an option of '{target.id}'"
+                        + (did_you_mean(value, ids) or f" (options: {', '.join(ids)})"),
                     )
     for key, children in (("all", cond.all), ("any", cond.any)):
         for k, child in enumerate(children or ()):
-            _check_condition(found, flow, index, child, (*path, key, k))
+            _check_condition(found, flow, index, child, (*path, key, k), who)
     if cond.not_ is not None:
-        _check_condition(found, flow, index, cond.not_, (*path, "not"))
+        _check_condition(found, flow, index, cond.not_, (*path, "not"), who)
 
 
 TEXT_KEYS = {"title", "intro", "closing", "text", "help", "label", "other_prompt", "agree",
@@ -320,13 +360,22 @@ def _check_translations(found: Findings, flow: lang.Flow, located: Located) -> N
     def walk(node: Any, path: Path) -> None:
         if isinstance(node, dict):
             is_text = bool(node) and all(isinstance(v, str) for v in node.values())
-            if is_text and default in node and path and path[-1] in TEXT_KEYS:
+            if is_text and path and path[-1] in TEXT_KEYS:
                 missing = [code for code in wanted if code not in node]
-                if missing:
+                if default in missing:
+                    found.error(path, f"'{path[-1]}' has no {default} text (the default language)")
+                elif missing:
                     found.warning(
                         path,
                         f"no {', '.join(missing)} translation here; the {default} text is shown",
                     )
+                for code in node:
+                    if code not in wanted:
+                        found.warning(
+                            (*path, code),
+                            f"'{code}' is not one of this questionnaire's languages "
+                            f"({', '.join(wanted)}){did_you_mean(code, wanted)}",
+                        )
                 return
             for key, value in node.items():
                 walk(value, (*path, key))

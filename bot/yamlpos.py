@@ -44,16 +44,29 @@ class YamlSyntaxError(Exception):
         self.position = position
 
 
-class Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Loader(_Base):  # type: ignore[valid-type,misc]
     """YAML 1.2-style booleans: only true/false, so `yes`, `no`, `on` and `off` stay text."""
 
 
+_REPLACED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"),
 )
 
 
@@ -65,21 +78,36 @@ def load(text: str) -> Located:
     """Parse YAML text. Raises YamlSyntaxError with a position on bad syntax."""
     try:
         node = yaml.compose(text, Loader=Loader)
+        located = Located(None)
+        if node is not None:
+            located.data = _convert(node, (), located)
+        return located
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        where = Position(before.count("\n") + 1, len(before) - before.rfind("\n"))
+        raise YamlSyntaxError(
+            f"YAML syntax: the file contains a control character ({exc.character!r}) "
+            "that YAML does not allow; delete it",
+            where,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _pos(mark) if mark else Position(1, 1)
         problem = exc.problem or "invalid YAML"
         hint = ""
-        if "found character '\\t'" in str(exc):
+        if "quoted scalar" in (exc.context or "") and exc.context_mark:
+            where = _pos(exc.context_mark)
+            problem = "this quoted text is never closed"
+            hint = " (add the closing quote mark)"
+        elif "'\\t'" in str(exc) or "tab character" in problem:
             hint = " (use spaces, not tabs, to indent)"
+        elif "expected ',' or '}'" in problem or "expected ',' or ']'" in problem:
+            hint = " (inside { } or [ ], put any text with , : ? or # in quotes)"
+        elif "could not determine a constructor" in problem:
+            hint = " (a text starting with ! or & or * needs quotes)"
         elif "mapping values are not allowed" in problem:
             hint = " (a ':' inside a text needs the text in quotes)"
         raise YamlSyntaxError(f"YAML syntax: {problem}{hint}", where) from None
-    located = Located(None)
-    if node is None:
-        return located
-    located.data = _convert(node, (), located)
-    return located
 
 
 def _convert(node: yaml.Node, path: Path, out: Located) -> Any:

@@ -1,0 +1,71 @@
+"""Shared fixtures: real SQLite files in tmp_path, real flows, a fixed clock."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config, StorageConfig, load_config
+from bot.flow import Flow
+from bot.library import Library
+from bot.service import Service
+from bot.storage import Store
+from bot.validate import check_file, check_text
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+FLOWS = ROOT / "flows"
+NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# python-telegram-bot: durations as timedelta (the int form is deprecated and warns).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+
+def load_flow(path: Path) -> Flow:
+    checked = check_file(path)
+    assert checked.flow is not None, "\n".join(map(str, checked.problems))
+    return checked.flow
+
+
+def flow_from_text(text: str) -> Flow:
+    checked = check_text(text, "test.yaml")
+    assert checked.flow is not None, "\n".join(map(str, checked.problems))
+    return checked.flow
+
+
+@pytest.fixture
+def every_type() -> Flow:
+    return load_flow(DATA / "every_type.yaml")
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "feedback.sqlite3")
+    yield opened
+    await opened.close()
+
+
+def make_config(
+    tmp_path: Path, flows: Path = FLOWS, default_flow: str = "mlu_experience"
+) -> Config:
+    """The project's own config.yaml, with the database in tmp_path."""
+    config = load_config(ROOT / "config.yaml")
+    return config.model_copy(
+        update={
+            "flows": flows.resolve(),
+            "default_flow": default_flow,
+            "storage": StorageConfig(path=tmp_path / "feedback.sqlite3"),
+        }
+    )
+
+
+async def make_service(store: Store, config: Config, clock: datetime = NOW, redact=None) -> Service:
+    library = await Library.load(config.flows_dir, store, clock.date())
+    extra = {"redact": redact} if redact else {}
+    return Service(config, store, library, clock=lambda: clock, **extra)

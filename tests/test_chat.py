@@ -1,0 +1,79 @@
+"""The terminal chat, end to end: golden transcripts of every example flow, and the real CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FLOWS, ROOT, make_config, make_service
+
+from bot.chat import run_chat
+from bot.storage import Store
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SCRIPTS = sorted(GOLDEN.glob("*.answers"))
+
+
+class Piped(io.StringIO):
+    def isatty(self) -> bool:
+        return False
+
+
+async def transcript(tmp_path: Path, script: Path) -> str:
+    header, *answers = script.read_text(encoding="utf-8").splitlines()
+    options = dict(part.split("=", 1) for part in header.removeprefix("#").split())
+    store = await Store.open(tmp_path / "feedback.sqlite3")
+    try:
+        service = await make_service(store, make_config(tmp_path, default_flow=options["flow"]))
+        out = io.StringIO()
+        await run_chat(service, "golden-parent", Piped("\n".join(answers) + "\n"), out,
+                       language=options.get("lang"), tag=options.get("tag"))  # fmt: skip
+        return out.getvalue()
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
+async def test_golden_transcript(tmp_path: Path, script: Path) -> None:
+    """Set UPDATE_GOLDEN=1 to rewrite a transcript after a deliberate change, then review it."""
+    got = await transcript(tmp_path, script)
+    golden = script.with_suffix(".txt")
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(got, encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8")
+
+
+def test_every_example_flow_has_a_transcript() -> None:
+    covered = {s.read_text().split()[1].removeprefix("flow=") for s in SCRIPTS}
+    assert covered >= {p.stem for p in FLOWS.glob("*.yaml")}
+
+
+def test_piped_cli_chat_with_language_and_tag(tmp_path: Path) -> None:
+    shutil.copytree(FLOWS, tmp_path / "flows")
+    config = tmp_path / "config.yaml"
+    config.write_text("flows: flows\nstorage: {path: data/db.sqlite3}\n")
+    env = {k: v for k, v in os.environ.items() if k != "BOT_PSEUDONYM_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--config", str(config), "--lang", "pl",
+         "--tag", "mlu-ludlow"],
+        input="1\n1\nstop\n", capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Created a local development key" in result.stderr
+    key = tmp_path / "data" / ".dev-pseudonym-key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert "[1 z " in result.stdout  # Polish progress, unit already answered by the tag
+    assert "Dotychczasowe odpowiedzi są zapisane" in result.stdout
+    unknown = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--config", str(config), "--flow", "nope"],
+        input="", capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert unknown.returncode == 1
+    assert "no questionnaire 'nope' (known: community_hub, mlu_experience, staff_experience)" in (
+        unknown.stderr
+    )

@@ -1,0 +1,98 @@
+"""Whatever a parent sends, in whatever order, the engine never crashes and never traps them."""
+
+from __future__ import annotations
+
+from conftest import DATA, FLOWS, NOW, load_flow
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import events as ev
+from bot.conditions import holds
+from bot.engine import step
+from bot.flow import Flow, options_of
+from bot.session import Session
+
+FLOW_LIST = [load_flow(p) for p in sorted(FLOWS.glob("*.yaml"))] + [
+    load_flow(DATA / "every_type.yaml")
+]
+
+
+def inputs_for(flow: Flow) -> st.SearchStrategy[ev.Input]:
+    option_ids = sorted({o.id for q in flow.questions for o in options_of(q)} | {"agree", "yes"})
+    labels = [str(o.label) for q in flow.questions for o in options_of(q)]
+    seqs = st.one_of(st.none(), st.integers(0, 60))
+    texts = st.one_of(
+        st.text(max_size=60),
+        st.sampled_from(["1", "2", "3", "1, 2", "yes", "no", "skip", "back", "March 2025",
+                         "12", "-1", "1e9", "nan", "x" * 5000, "", "   ", "Prefer not to say",
+                         "07700 900123", "sam@example.org", *labels]),
+    )  # fmt: skip
+    tags = st.sampled_from([None, "nonsense", *flow.source_tags])
+    return st.one_of(
+        st.builds(ev.Start, tags, st.sampled_from([None, "en", "pl", "ro"])),
+        st.builds(ev.Choose, st.lists(st.sampled_from(option_ids), max_size=3).map(tuple), seqs),
+        st.builds(ev.Toggle, st.sampled_from(option_ids), seqs),
+        st.builds(ev.Done, seqs),
+        st.builds(ev.Reply, texts),
+        st.builds(ev.Back, seqs),
+        st.builds(ev.Skip, seqs),
+        st.builds(ev.PreferNot, seqs),
+        st.just(ev.Restart()),
+        st.just(ev.Stop()),
+        st.builds(ev.SwitchLanguage, st.sampled_from(["en", "pl", "xx"])),
+    )
+
+
+def check_invariants(flow: Flow, session: Session, events: list[ev.Event]) -> None:
+    ids = {q.id for q in flow.questions}
+    for key in session.answers:
+        assert key.split(".")[0] in ids, key
+    for question in flow.questions:
+        if question.id in session.answers and question.show_if is not None:
+            assert holds(question.show_if, session.answers), f"{question.id} kept but not shown"
+    for event in events:
+        if isinstance(event, ev.Asked):
+            assert event.prompt.seq == session.seq
+            if event.prompt.progress:
+                n, m = event.prompt.progress
+                assert 1 <= n <= m
+            assert event.prompt.text.strip()
+
+
+def finish(flow: Flow, session: Session) -> Session:
+    """Answer nothing sensible at all: the re-ask limit must still carry the parent to the end."""
+    limit = (flow.reask_limit + 2) * (len(flow.questions) + 6) * 2
+    for _ in range(limit):
+        if session.stage in ("complete", "declined"):
+            return session
+        event: ev.Input = ev.Reply("1") if session.stage == "consent" else ev.Reply("@@@")
+        session, events = step(flow, session, event, NOW)
+        check_invariants(flow, session, events)
+    raise AssertionError(f"still at {session.stage} {session.current} after {limit} steps")
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_inputs_never_crash_and_always_reach_an_end(data: st.DataObject) -> None:
+    flow = data.draw(st.sampled_from(FLOW_LIST))
+    session: Session | None = None
+    for event in data.draw(st.lists(inputs_for(flow), max_size=40)):
+        session, events = step(flow, session, event, NOW)
+        check_invariants(flow, session, events)
+    if session is None:
+        session, _ = step(flow, None, ev.Start(), NOW)
+    if session.stage == "complete":
+        session, _ = step(flow, session, ev.Start(), NOW)
+    assert finish(flow, session).stage in ("complete", "declined")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_answers_survive_a_round_trip_through_json(data: st.DataObject) -> None:
+    """What storage keeps (the session as JSON) resumes exactly where the parent was."""
+    flow = data.draw(st.sampled_from(FLOW_LIST))
+    session: Session | None = None
+    for event in data.draw(st.lists(inputs_for(flow), max_size=25)):
+        session, _ = step(flow, session, event, NOW)
+        reloaded = Session.model_validate_json(session.model_dump_json())
+        assert reloaded == session

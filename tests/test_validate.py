@@ -1,0 +1,231 @@
+"""`python -m bot validate`: every problem as file:line:col with a plain message and a hint."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import DATA, FLOWS, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.cli import flow_schema
+from bot.validate import check_file, check_text
+
+BROKEN = DATA / "broken" / "many_mistakes.yaml"
+
+MINIMAL = """\
+id: tiny
+title: Tiny
+intro: Hello
+consent:
+  text: Shall we start?
+closing: Thanks
+questions:
+{questions}
+"""
+
+
+def problems(text: str) -> list[str]:
+    return [str(p) for p in check_text(text, "f.yaml").problems]
+
+
+def test_example_flows_have_no_problems_at_all() -> None:
+    for path in sorted(FLOWS.glob("*.yaml")):
+        checked = check_file(path)
+        assert checked.ok and checked.problems == (), [str(p) for p in checked.problems]
+    assert {p.stem for p in FLOWS.glob("*.yaml")} >= {
+        "mlu_experience", "community_hub", "staff_experience"
+    }  # fmt: skip
+
+
+def test_many_mistakes_are_all_reported_with_positions() -> None:
+    found = [str(p).replace(str(BROKEN), "F") for p in check_file(BROKEN).problems]
+    assert found == [
+        "F:2:8: warning: 'title' has no translation; add pl: variants",
+        "F:9:22: error: source tag 'mlu-ludlow': 'ludlo' is not an option of question 'unit' "
+        "— did you mean 'ludlow'?",
+        "F:17:14: error: question 'unit': option id "
+        "'a_very_long_option_identifier_that_will_not_fit' is too long for a Telegram button "
+        "(at most 32 characters)",
+        "F:18:9: error: question id 'unit' is used twice (first as question 1); ids must be unique",
+        "F:26:11: warning: no pl translation here; the en text is shown",
+        "F:27:25: error: question 'birth': show_if looks at unknown question 'unti' — did you "
+        "mean 'unit'?",
+        "F:31:25: error: question 'early': show_if looks at 'later', which is asked at or after "
+        "this question; a condition can only use earlier answers",
+        "F:35:36: error: question 'later': 'maybe' is not an option of 'birth' (options: yes, no)",
+    ]
+
+
+def test_a_key_in_the_wrong_place_is_called_out() -> None:
+    text = MINIMAL.format(questions="  - id: q\n    type: text\n    text: Q\n") + "options: []\n"
+    assert problems(text) == [
+        "f.yaml:12:1: error: options: 'options' does not belong here; check its indentation"
+    ]
+
+
+def test_misspelt_key_and_type_get_a_suggestion() -> None:
+    text = MINIMAL.format(questions="  - id: q\n    type: singel\n    text: Q\n"
+                          "  - id: r\n    type: text\n    txt: R\n")  # fmt: skip
+    assert problems(text) == [
+        "f.yaml:9:11: error: question 'q': unknown question type 'singel' — did you mean 'single'?",
+        "f.yaml:11:5: error: question 'r': 'text' is required here",
+        "f.yaml:13:5: error: question 'r': unknown key 'txt' — did you mean 'text'?",
+    ]
+
+
+def test_wrong_types_are_explained_in_plain_words() -> None:
+    text = MINIMAL.format(questions="  - id: n\n    type: number\n    text: N\n    min: lots\n"
+                          "    optional: maybe\n")  # fmt: skip
+    assert problems(text) == [
+        "f.yaml:11:10: error: question 'n': 'min' should be a number",
+        "f.yaml:12:15: error: question 'n': 'optional' should be true or false",
+    ]
+
+
+def test_unreachable_question_is_an_error() -> None:
+    text = MINIMAL.format(
+        questions="""\
+  - id: birth
+    type: yes_no
+    text: Birth?
+  - id: never
+    type: text
+    text: Never shown
+    show_if:
+      all:
+        - {question: birth, is: "yes"}
+        - {question: birth, is: "no"}
+"""
+    )
+    assert problems(text) == [
+        "f.yaml:15:7: error: question 'never' can never be shown: no set of earlier answers "
+        "makes its show_if true"
+    ]
+
+
+def test_number_conditions_need_number_questions() -> None:
+    text = MINIMAL.format(
+        questions="""\
+  - {id: unit, type: yes_no, text: "Unit?"}
+  - {id: more, type: text, text: More, show_if: {question: unit, at_least: 3}}
+"""
+    )
+    assert problems(text) == [
+        "f.yaml:9:76: error: question 'more': 'at_least' needs a number question, but 'unit' "
+        "is a yes_no question; use is or is_not"
+    ]
+
+
+def test_free_text_never_goes_to_the_agency() -> None:
+    text = MINIMAL.format(
+        questions="""\
+  - {id: story, type: text, text: Tell us}
+  - {id: talk, type: contact, share_answers: [story]}
+"""
+    )
+    assert problems(text) == [
+        "f.yaml:9:47: error: question 'talk': only choice answers can go to the agency with "
+        "contact details; 'story' is a text question"
+    ]
+
+
+def test_yaml_syntax_errors_are_positions_not_tracebacks() -> None:
+    assert problems('id: x\ntitle: "unclosed\n') == [
+        "f.yaml:2:8: error: YAML syntax: this quoted text is never closed (add the closing "
+        "quote mark)"
+    ]
+    assert problems("id: x\n\ttitle: tab\n") == [
+        "f.yaml:2:1: error: YAML syntax: found a tab character that violates indentation "
+        "(use spaces, not tabs, to indent)"
+    ]
+    assert problems("title: {en: Ready, pl: Gotowy\nid: x\n") == [
+        "f.yaml:2:3: error: YAML syntax: did not find expected ',' or '}' (inside { } or [ ], "
+        "put any text with , : ? or # in quotes)"
+    ]
+    assert problems("- just\n- a list\n") == [
+        "f.yaml:1:1: error: a questionnaire file must start with 'id:', 'title:' …"
+    ]
+
+
+def test_yes_no_and_numbers_like_ids_stay_text() -> None:
+    text = MINIMAL.format(
+        questions="""\
+  - id: age
+    type: single
+    text: Age?
+    options:
+      - {id: 20_24, label: 20 to 24}
+      - {id: no, label: No}
+"""
+    )
+    checked = check_text(text, "f.yaml")
+    assert checked.ok, checked.problems
+    assert checked.flow is not None
+    assert [o.id for o in checked.flow.questions[0].options] == ["20_24", "no"]  # type: ignore[union-attr]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)  # fmt: skip
+
+
+def test_cli_exit_status_and_default_folder() -> None:
+    ok = run_cli("validate")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "3 questionnaire(s) checked: 0 error(s), 0 warning(s)" in ok.stderr
+    bad = run_cli("validate", str(BROKEN))
+    assert bad.returncode == 1
+    assert bad.stdout.count(": error: ") == 6
+    assert "Traceback" not in bad.stdout + bad.stderr
+
+
+def test_schema_on_disk_matches_the_language(tmp_path: Path) -> None:
+    on_disk = json.loads((ROOT / "docs" / "flow.schema.json").read_text())
+    assert on_disk == flow_schema(), "run: python -m bot schema -o docs/flow.schema.json"
+    for path in FLOWS.glob("*.yaml"):
+        assert path.read_text().startswith(
+            "# yaml-language-server: $schema=../docs/flow.schema.json\n"
+        )
+    written = run_cli("schema", "-o", str(tmp_path / "s.json"))
+    assert written.returncode == 0
+    assert (
+        json.loads((tmp_path / "s.json").read_text())["title"] == "Maternity feedback questionnaire"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gives_problems_never_an_exception(text: str) -> None:
+    checked = check_text(text, "f.yaml")
+    assert checked.ok or checked.problems
+    for p in checked.problems:
+        assert p.line >= 1 and p.col >= 1
+
+
+EXAMPLE_LINES = (FLOWS / "mlu_experience.yaml").read_text().splitlines()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, len(EXAMPLE_LINES) - 1), max_size=6, unique=True), st.data())
+def test_damaged_example_flow_is_reported_never_crashes(
+    drop: list[int], data: st.DataObject
+) -> None:
+    """Delete or garble a few lines of a real flow: the checker still answers with positions."""
+    lines = list(EXAMPLE_LINES)
+    for index in sorted(drop, reverse=True):
+        if data.draw(st.booleans()):
+            del lines[index]
+        else:
+            lines[index] = lines[index].replace(":", "", 1) + data.draw(
+                st.sampled_from(["", "x", " -"])
+            )
+    text = "\n".join(lines)
+    checked = check_text(text, "f.yaml")
+    n_lines = max(1, len(lines) + 1)
+    for p in checked.problems:
+        assert 1 <= p.line <= n_lines and p.col >= 1, p
+        assert "Traceback" not in p.message

@@ -114,6 +114,52 @@ def chat(flow_id: str | None, language: str | None, tag: str | None, config_path
     sys.exit(_with_service(config, go))
 
 
+@main.command()
+@click.option("--webhook", is_flag=True, help="Serve Telegram webhooks instead of long polling.")
+@config_option
+def run(webhook: bool, config_path: Path) -> None:
+    """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
+    import logging
+    import os
+
+    from bot.pseudonym import MissingKey, key_from_env
+    from bot.tg_bot import TelegramBot
+    from bot.tg_run import StartError, make_bot, serve
+    from bot.tg_send import Sender
+
+    config = _config(config_path)
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise click.ClickException(
+            "Set TELEGRAM_BOT_TOKEN to the token BotFather gave you (see README: Telegram)."
+        )
+    try:
+        key = key_from_env()
+    except MissingKey as exc:
+        raise click.ClickException(str(exc)) from None
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the bot token
+
+    async def go(service: Any) -> int:
+        bot = make_bot(token, config)
+        limits = config.telegram.rate_limit
+        sender = Sender(
+            bot,
+            overall_per_second=limits.overall_per_second,
+            per_chat=(limits.per_chat_burst, limits.per_chat_burst),
+        )
+        try:
+            async with bot:
+                await serve(config, TelegramBot(service, sender, key), bot, webhook=webhook)
+        except StartError as exc:
+            raise click.ClickException(str(exc)) from None
+        return 0
+
+    sys.exit(_with_service(config, go))
+
+
 def _with_service(config: Config, body: Callable[[Any], Any]) -> int:
     from bot.redact import Redactor
     from bot.service import Service, utc_now

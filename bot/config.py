@@ -49,10 +49,16 @@ class WebhookConfig(Section):
     path: str = "/telegram"
 
 
+class RateLimitConfig(Section):
+    overall_per_second: float = Field(30, ge=0, description="0 turns the limit off.")
+    per_chat_burst: float = Field(3, ge=0, description="Messages per 3 s to one parent.")
+
+
 class TelegramConfig(Section):
     api_base_url: str = "https://api.telegram.org/bot"
     poll_timeout: int = Field(30, ge=0, le=60)
     webhook: WebhookConfig = WebhookConfig()
+    rate_limit: RateLimitConfig = RateLimitConfig()
 
 
 class Config(Section):

@@ -26,10 +26,13 @@ from bot.events import (
     PreferNot,
     Prompt,
     Rejected,
+    Repeat,
     Reply,
     Restart,
+    Returned,
     Said,
     Skip,
+    Stale,
     Start,
     Stop,
     SwitchLanguage,
@@ -72,9 +75,41 @@ def step(
         if isinstance(event, Start | Restart):
             start = event if isinstance(event, Start) else Start(session.source)
             return _begin(flow, start, now)
+        if isinstance(event, Repeat | Returned):
+            return session, []
         return session, [Said(say("finished", session.language))]
+    if session.returning:
+        return _returning(flow, session, event, now)
     run = Run(flow, session, redact)
     run.handle(event, now)
+    return run.session, run.events
+
+
+def _returning(
+    flow: lang.Flow, session: Session, event: Input, now: datetime
+) -> tuple[Session, list[Event]]:
+    """Back after a long gap: 'carry on' resumes the same response; 'start again' begins a new
+    one (the old one stays as a partial response)."""
+    choice = event.options if isinstance(event, Choose) else None
+    if isinstance(event, Reply):
+        choice = (
+            ("resume",)
+            if event.text.strip() in ("1", say("carry_on", session.language))
+            else (
+                ("again",)
+                if event.text.strip() in ("2", say("start_again", session.language))
+                else None
+            )
+        )
+    if choice == ("resume",):
+        run = Run(flow, session.model_copy(update={"returning": False}))
+        run.events.append(Said(say("resumed", run.language)))
+        run.ask()
+        return run.session, run.events
+    if choice == ("again",):
+        return _begin(flow, Start(session.source, session.language), now)
+    run = Run(flow, session)
+    run.ask()
     return run.session, run.events
 
 
@@ -129,6 +164,18 @@ class Run:
 
     def prompt(self) -> Prompt:
         s = self.session
+        if s.returning:
+            return Prompt(
+                key="returning",
+                kind="single",
+                text=say("returning", self.language),
+                language=self.language,
+                seq=s.seq,
+                choices=(
+                    Choice("resume", say("carry_on", self.language)),
+                    Choice("again", say("start_again", self.language)),
+                ),
+            )
         if s.stage == "consent":
             c = self.flow.consent
             return Prompt(
@@ -247,6 +294,11 @@ class Run:
         elif isinstance(event, Stop):
             self.events.append(Paused())
             self.events.append(Said(say("paused", self.language)))
+        elif isinstance(event, Repeat):
+            self.ask()
+        elif isinstance(event, Returned):
+            self.update(returning=True)
+            self.ask()
         elif isinstance(event, SwitchLanguage):
             if event.language in self.flow.languages:
                 self.update(language=event.language)
@@ -254,6 +306,7 @@ class Run:
         elif isinstance(event, Restart):
             self._restart()
         elif getattr(event, "seq", None) not in (None, s.seq):
+            self.events.append(Stale())
             self.events.append(Said(say("stale", self.language)))
             self.ask()
         elif s.stage == "consent":

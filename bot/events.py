@@ -71,6 +71,16 @@ class SwitchLanguage:
     language: str
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """Show the current question again (after a sticker, /help, an edited message …)."""
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The parent is back after the session expired: offer to carry on or start again."""
+
+
 Input = (
     Start
     | Choose
@@ -83,6 +93,8 @@ Input = (
     | Restart
     | Stop
     | SwitchLanguage
+    | Repeat
+    | Returned
 )
 
 
@@ -137,6 +149,11 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class Stale:
+    """A tap on an old question message: nothing was recorded."""
+
+
+@dataclass(frozen=True)
 class ResponseStarted:
     flow_id: str
     flow_hash: str
@@ -188,6 +205,17 @@ class ContactOptedIn:
 
 
 Event = (
-    Said | Asked | Updated | Rejected | ResponseStarted | AnswerRecorded | AnswerRemoved
-    | ResponseCompleted | ResponseDeclined | ResponsePaused | ResponseRestarted | ContactOptedIn
-)  # fmt: skip
+    Said
+    | Asked
+    | Updated
+    | Rejected
+    | Stale
+    | ResponseStarted
+    | AnswerRecorded
+    | AnswerRemoved
+    | ResponseCompleted
+    | ResponseDeclined
+    | ResponsePaused
+    | ResponseRestarted
+    | ContactOptedIn
+)

@@ -17,6 +17,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "hint_text": {"en": "type your answer", "pl": "wpisz odpowiedź"},
     "hint_or": {"en": "or", "pl": "albo"},
+    "type_below": {
+        "en": "Type your answer and send it.",
+        "pl": "Wpisz odpowiedź i wyślij.",
+    },
+    "tick_then_done": {
+        "en": "Tap all that apply, then Done.",
+        "pl": "Zaznacz wszystkie pasujące odpowiedzi, potem Gotowe.",
+    },
     "stop": {"en": "stop", "pl": "stop"},
     "restart": {"en": "restart", "pl": "od nowa"},
     "choose_one": {
@@ -91,6 +99,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Welcome back! Let's carry on where you left off.",
         "pl": "Witamy ponownie! Kontynuujmy od miejsca, w którym skończyliśmy.",
     },
+    "returning": {
+        "en": "Welcome back! You started this questionnaire a while ago. Would you like to carry "
+        "on where you left off, or start again?",
+        "pl": "Witamy ponownie! Ankieta została zaczęta jakiś czas temu. Czy chcesz kontynuować "
+        "od miejsca, w którym skończyłaś/skończyłeś, czy zacząć od nowa?",
+    },
+    "carry_on": {"en": "Carry on", "pl": "Kontynuuj"},
+    "start_again": {"en": "Start again", "pl": "Zacznij od nowa"},
     "restarted": {
         "en": "Starting again from the first question.",
         "pl": "Zaczynamy od pierwszego pytania.",
@@ -159,19 +175,55 @@ for _number, _names in enumerate(
         MONTHS[_name] = _number
 
 MONTH_NAMES = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-    "pl": ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
-           "wrzesień", "październik", "listopad", "grudzień"],
-}  # fmt: skip
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "pl": [
+        "styczeń",
+        "luty",
+        "marzec",
+        "kwiecień",
+        "maj",
+        "czerwiec",
+        "lipiec",
+        "sierpień",
+        "wrzesień",
+        "październik",
+        "listopad",
+        "grudzień",
+    ],
+}
 
 
 #: Month names as they read in "between May 2024 and August 2027" (Polish needs the genitive).
 MONTH_NAMES_IN_RANGE = {
     "en": MONTH_NAMES["en"],
-    "pl": ["stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
-           "września", "października", "listopada", "grudnia"],
-}  # fmt: skip
+    "pl": [
+        "stycznia",
+        "lutego",
+        "marca",
+        "kwietnia",
+        "maja",
+        "czerwca",
+        "lipca",
+        "sierpnia",
+        "września",
+        "października",
+        "listopada",
+        "grudnia",
+    ],
+}
 
 
 def say(key: str, language: str, **values: object) -> str:

@@ -7,13 +7,14 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot import events as ev
 from bot.config import Config
 from bot.engine import Cleaner, step
 from bot.flow import Flow
 from bot.library import Library
+from bot.session import Session
 from bot.storage import Erased, Store
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,12 @@ class Service:
                 return Outcome([], duplicate=True)
             now = self.clock()
             loaded = await self.store.load_session(respondent)
-            session, response_id = loaded if loaded else (None, None)
+            if loaded is None and isinstance(event, ev.Repeat):
+                return Outcome([])
+            session = loaded.session if loaded else None
+            response_id = loaded.response_id if loaded else None
+            if loaded and self._expired(loaded.session, loaded.active_on, now):
+                event = ev.Returned()
             flow: Flow | None = None
             if session is not None and session.stage not in ("complete", "declined"):
                 flow = await self.library.version(session.flow_hash)
@@ -110,6 +116,21 @@ class Service:
                 update_id=update_id,
             )
             return Outcome(events, language=new.language)
+
+    def _expired(self, session: Session, active_on: date, now: datetime) -> bool:
+        """An unfinished questionnaire left alone longer than sessions.expire_after_days."""
+        idle = (now.date() - active_on).days
+        open_ = session.stage in ("consent", "question", "other", "contact")
+        return open_ and not session.returning and idle > self.config.sessions.expire_after_days
+
+    async def languages(self, respondent: str) -> list[str]:
+        """The languages of the questionnaire this parent is on (or would start)."""
+        loaded = await self.store.load_session(respondent)
+        if loaded is not None:
+            flow = await self.library.version(loaded.session.flow_hash)
+            if flow is not None:
+                return list(flow.languages)
+        return list(self.pick_flow(None).languages)
 
     async def erase(self, respondent: str) -> Erased:
         async with self._lock(respondent):

@@ -31,6 +31,7 @@ class Session(BaseModel):
     draft: tuple[str, ...] = ()
     contact_field: ContactField | None = None
     contact: dict[str, str] = {}
+    returning: bool = False  # back after the session expired: offered to carry on or restart
 
     @property
     def in_progress(self) -> bool:

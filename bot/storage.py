@@ -26,6 +26,13 @@ class Erased:
     contacts: int = 0
 
 
+@dataclass(frozen=True)
+class Stored:
+    session: Session
+    response_id: int | None
+    active_on: date
+
+
 class Store:
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self.db = db
@@ -79,14 +86,15 @@ class Store:
         return str(value) if value is not None else None
 
     # ── sessions ───────────────────────────────────────────────────────────────────
-    async def load_session(self, respondent: str) -> tuple[Session, int | None] | None:
+    async def load_session(self, respondent: str) -> Stored | None:
         async with self.db.execute(
-            "SELECT state, response_id FROM sessions WHERE respondent = ?", (respondent,)
+            "SELECT state, response_id, active_on FROM sessions WHERE respondent = ?",
+            (respondent,),
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
             return None
-        return Session.model_validate_json(row[0]), row[1]
+        return Stored(Session.model_validate_json(row[0]), row[1], date.fromisoformat(row[2]))
 
     async def already_processed(self, update_id: int) -> bool:
         found = await self.scalar(
@@ -114,8 +122,9 @@ class Store:
                     (update_id, today.isoformat()),
                 )
             for event in events:
-                response_id = await self._apply(event, respondent, response_id, session, today,
-                                                unlink_after_days)  # fmt: skip
+                response_id = await self._apply(
+                    event, respondent, response_id, session, today, unlink_after_days
+                )
             if session.stage == "declined":
                 await db.execute("DELETE FROM sessions WHERE respondent = ?", (respondent,))
                 return None
@@ -145,9 +154,15 @@ class Store:
             cursor = await db.execute(
                 "INSERT INTO responses (respondent, flow_id, flow_hash, status, language, "
                 "source, started) VALUES (?, ?, ?, 'partial', ?, ?, ?)",
-                (respondent, event.flow_id, event.flow_hash, event.language, event.source,
-                 event.month),
-            )  # fmt: skip
+                (
+                    respondent,
+                    event.flow_id,
+                    event.flow_hash,
+                    event.language,
+                    event.source,
+                    event.month,
+                ),
+            )
             return cursor.lastrowid
         if response_id is None:
             return None

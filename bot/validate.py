@@ -349,8 +349,18 @@ def _check_condition(
         _check_condition(found, flow, index, cond.not_, (*path, "not"), who)
 
 
-TEXT_KEYS = {"title", "intro", "closing", "text", "help", "label", "other_prompt", "agree",
-             "decline", "declined"}  # fmt: skip
+TEXT_KEYS = {
+    "title",
+    "intro",
+    "closing",
+    "text",
+    "help",
+    "label",
+    "other_prompt",
+    "agree",
+    "decline",
+    "declined",
+}
 
 
 def _check_translations(found: Findings, flow: lang.Flow, located: Located) -> None:

@@ -98,7 +98,9 @@ async def test_a_session_finishes_on_its_version_after_the_yaml_changes(
     service = await make_service(store, config)
     for event in (ev.Start(), ev.Reply("1"), ev.Reply("1")):
         await service.handle("p1", event)
-    old_hash = (await store.load_session("p1"))[0].flow_hash  # type: ignore[index]
+    loaded = await store.load_session("p1")
+    assert loaded is not None
+    old_hash = loaded.session.flow_hash
     path = config.flows_dir / "every_type.yaml"
     path.write_text(path.read_text().replace("closing: {en: Thank you!", "closing: {en: New end!"))
     restarted = await make_service(store, config)  # the bot restarts with the new YAML
@@ -113,8 +115,8 @@ async def test_a_session_finishes_on_its_version_after_the_yaml_changes(
     assert len(rows(store.path, "SELECT hash FROM flow_versions")) == 2
     # A new parent gets the new version.
     await restarted.handle("p2", ev.Start())
-    new_session = (await store.load_session("p2"))[0]  # type: ignore[index]
-    assert new_session.flow_hash != old_hash
+    new_session = await store.load_session("p2")
+    assert new_session is not None and new_session.session.flow_hash != old_hash
 
 
 async def test_erase_deletes_everything_linked_to_the_pseudonym(

@@ -1,0 +1,110 @@
+"""How a question looks in Telegram: HTML text, inline buttons and their callback data. Pure.
+
+Callback data is `seq:action[:option]`, at most 64 bytes: `seq` names the question message a tap
+came from, so a tap on an old message is recognised as stale by the engine.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from bot import events as ev
+from bot.messages import say
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+
+Button = tuple[str, str]  # (label, callback data)
+
+ACTIONS = {"c": "choose", "t": "toggle", "d": "done", "b": "back", "s": "skip", "p": "prefer"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str  # HTML
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def callback(seq: int, action: str, option: str = "") -> str:
+    data = f"{seq}:{action}:{option}" if option else f"{seq}:{action}"
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def parse_callback(data: str) -> ev.Input | None:
+    """A button tap as an engine input; None for data this bot never sent."""
+    seq_text, _, rest = data.partition(":")
+    action, _, option = rest.partition(":")
+    if not seq_text.isdigit() or action not in ACTIONS:
+        return None
+    seq = int(seq_text)
+    if action == "c":
+        return ev.Choose((option,), seq) if option else None
+    if action == "t":
+        return ev.Toggle(option, seq) if option else None
+    simple: dict[str, ev.Input] = {
+        "d": ev.Done(seq),
+        "b": ev.Back(seq),
+        "s": ev.Skip(seq),
+        "p": ev.PreferNot(seq),
+    }
+    return simple[action]
+
+
+def render_prompt(prompt: ev.Prompt) -> Rendered:
+    lang = prompt.language
+    lines = []
+    if prompt.progress:
+        n, m = prompt.progress
+        lines.append(f"<i>{escape(say('progress', lang, n=n, m=m))}</i>")
+    lines.append(f"<b>{escape(prompt.text)}</b>")
+    if prompt.help:
+        lines.append(escape(prompt.help))
+    if prompt.kind in ("text", "number", "month_year"):
+        lines.append(f"✍️ {escape(say('type_below', lang))}")
+    elif prompt.kind == "multi":
+        lines.append(f"☑️ {escape(say('tick_then_done', lang))}")
+    rows: list[tuple[Button, ...]] = []
+    for choice in prompt.choices:
+        if prompt.kind == "multi":
+            mark = "✅ " if choice.selected else "▫️ "
+            rows.append(((mark + choice.label, callback(prompt.seq, "t", choice.id)),))
+        else:
+            rows.append(((choice.label, callback(prompt.seq, "c", choice.id)),))
+    if prompt.kind == "multi":
+        rows.append(((f"✔️ {say('done', lang)}", callback(prompt.seq, "d")),))
+    nav = []
+    if prompt.can_back:
+        nav.append((f"◀️ {say('back', lang)}", callback(prompt.seq, "b")))
+    if prompt.can_skip:
+        nav.append((f"{say('skip', lang)} ▶️", callback(prompt.seq, "s")))
+    if prompt.can_prefer_not:
+        nav.append((say("prefer_not", lang), callback(prompt.seq, "p")))
+    if nav:
+        rows.append(tuple(nav))
+    return Rendered("\n\n".join(lines), tuple(rows))
+
+
+def answered(question_html: str, label: str) -> str:
+    """A question message after it was answered: the question, then the answer, no buttons."""
+    return f"{question_html}\n\n➡️ <b>{escape(label)}</b>"
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split a long message at paragraph, line or word breaks so each part fits Telegram."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " "))
+        cut = cut if cut > limit // 2 else limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest.strip():
+        parts.append(rest)
+    return parts or [text[:limit] or "…"]

@@ -1,0 +1,129 @@
+"""Run the real Telegram adapter (python-telegram-bot's HTTP stack) against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from conftest import FLOWS, NOW, make_config, make_service
+from fake_telegram import FakeTelegram, SentMessage
+from telegram import Bot
+
+from bot.config import Config
+from bot.storage import Store
+from bot.tg_bot import TelegramBot
+from bot.tg_run import Poller
+from bot.tg_send import Sender
+
+KEY = b"test-pseudonym-key-0123456789"
+
+
+@dataclass
+class Harness:
+    tg: FakeTelegram
+    store: Store
+    config: Config
+    clock: list[datetime]
+    poller: Poller | None = None
+    handler: TelegramBot | None = None
+    task: asyncio.Task[None] | None = None
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    bot: Bot | None = None
+
+    async def start(self) -> None:
+        service = await make_service(self.store, self.config, clock=self.clock[0])
+        service.clock = lambda: self.clock[0]
+        self.bot = Bot(self.tg.token, base_url=self.tg.base_url)
+        await self.bot.initialize()
+        sender = Sender(self.bot, overall_per_second=0, per_chat=(0, 0), first_backoff=0.05)
+        self.handler = TelegramBot(service, sender, KEY)
+        await self.handler.register_commands()
+        self.poller = Poller(self.bot, self.handler, timeout=1)
+        self.stopping = asyncio.Event()
+        self.task = asyncio.create_task(self.poller.run(self.stopping))
+
+    async def stop(self) -> None:
+        self.stopping.set()
+        if self.task:
+            await self.task
+        if self.bot:
+            await self.bot.shutdown()
+
+    async def restart(self) -> None:
+        """A clean restart of the bot process (same database, same Telegram)."""
+        await self.stop()
+        await self.start()
+
+    async def settle(self) -> None:
+        """Wait until every update queued so far is processed and answered: the poller confirms
+        updates (so the fake drops them) only after handling them."""
+        await self.tg.wait_for(lambda: self.tg.pending_updates() == 0, 10, "updates handled")
+
+
+@asynccontextmanager
+async def running_bot(
+    tmp_path: Path, flows: Path = FLOWS, default_flow: str = "mlu_experience", now: datetime = NOW
+) -> AsyncIterator[Harness]:
+    config = make_config(tmp_path, flows=flows, default_flow=default_flow)
+    async with FakeTelegram() as tg:
+        store = await Store.open(config.database)
+        harness = Harness(tg, store, config, [now])
+        await harness.start()
+        try:
+            yield harness
+        finally:
+            await harness.stop()
+            await store.close()
+
+
+class Parent:
+    """A parent on their phone: taps buttons and types, then waits for the bot to reply."""
+
+    def __init__(self, harness: Harness, user_id: int, language: str = "en") -> None:
+        self.h = harness
+        self.tg = harness.tg
+        self.id = user_id
+        self.language = language
+
+    async def start(self, payload: str | None = None) -> None:
+        self.tg.send_text(self.id, "/start" + (f" {payload}" if payload else ""),
+                          language_code=self.language)  # fmt: skip
+        await self.h.settle()
+
+    async def command(self, text: str) -> None:
+        self.tg.send_text(self.id, text)
+        await self.h.settle()
+
+    async def type(self, text: str) -> None:
+        self.tg.send_text(self.id, text)
+        await self.h.settle()
+
+    async def tap(self, label: str) -> None:
+        self.tg.press_label(self.id, label)
+        await self.h.settle()
+
+    async def press(self, message_id: int, data: str) -> None:
+        self.tg.press(self.id, message_id, data, force=True)
+        await self.h.settle()
+
+    def messages(self) -> list[SentMessage]:
+        return self.tg.chat(self.id)
+
+    def last(self) -> SentMessage:
+        message = self.tg.last_message(self.id)
+        assert message is not None
+        return message
+
+    def question(self) -> SentMessage:
+        """The newest message that still has buttons or asks to type."""
+        for message in reversed(self.messages()):
+            if message.buttons or "✍️" in message.text:
+                return message
+        raise AssertionError("no open question")
+
+    def texts(self) -> list[str]:
+        return [m.text for m in self.messages()]

@@ -119,8 +119,10 @@ def chat(flow_id: str | None, language: str | None, tag: str | None, config_path
 @config_option
 def run(webhook: bool, config_path: Path) -> None:
     """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
+    import faulthandler
     import logging
     import os
+    import signal
 
     from bot.pseudonym import MissingKey, key_from_env
     from bot.tg_bot import TelegramBot

@@ -109,7 +109,7 @@ def _returning(
     if choice == ("again",):
         return _begin(flow, Start(session.source, session.language), now)
     run = Run(flow, session)
-    run.ask()
+    run.ask(new=False)
     return run.session, run.events
 
 
@@ -194,8 +194,12 @@ class Run:
             return contact_prompt(self.flow, question, s, self._progress())
         return prompt_for(self.flow, question, s, self._progress())
 
-    def ask(self) -> None:
-        self.update(seq=self.session.seq + 1)
+    def ask(self, new: bool = True) -> None:
+        """Show the current prompt. `seq` names a prompt instance and changes only when the
+        parent moves to a different prompt: showing the same one again (after a wrong answer, a
+        sticker, a restart of the bot) keeps earlier copies of it valid, so they never race."""
+        if new:
+            self.update(seq=self.session.seq + 1)
         self.events.append(Asked(self.prompt()))
 
     def ask_consent(self) -> None:
@@ -215,7 +219,7 @@ class Run:
         self.update(attempts=attempts)
         self.events.append(Rejected(reason))
         if attempts <= self.flow.reask_limit or self.session.stage == "consent":
-            self.ask()
+            self.ask(new=False)
             return
         self.events.append(Said(say("moving_on", self.language)))
         if self.session.stage == "contact":
@@ -290,25 +294,25 @@ class Run:
             if event.language in self.flow.languages:
                 self.update(language=event.language)
             self.events.append(Said(say("resumed", self.language)))
-            self.ask()
+            self.ask(new=False)
         elif isinstance(event, Stop):
             self.events.append(Paused())
             self.events.append(Said(say("paused", self.language)))
         elif isinstance(event, Repeat):
-            self.ask()
+            self.ask(new=False)
         elif isinstance(event, Returned):
             self.update(returning=True)
             self.ask()
         elif isinstance(event, SwitchLanguage):
             if event.language in self.flow.languages:
                 self.update(language=event.language)
-            self.ask()
+            self.ask(new=False)
         elif isinstance(event, Restart):
             self._restart()
         elif getattr(event, "seq", None) not in (None, s.seq):
             self.events.append(Stale())
             self.events.append(Said(say("stale", self.language)))
-            self.ask()
+            self.ask(new=False)
         elif s.stage == "consent":
             self._consent(event)
         elif isinstance(event, Back):
@@ -322,7 +326,7 @@ class Run:
 
     def _restart(self) -> None:
         if self.session.stage == "consent":
-            self.ask()
+            self.ask(new=False)
             return
         self.events.append(Restarted())
         self.update(answers={}, history=(), current=None, contact={}, prefilled=())
@@ -393,7 +397,7 @@ class Run:
             return
         if not s.history:
             self.events.append(Said(say("first_question", self.language)))
-            self.ask()
+            self.ask(new=False)
             return
         *rest, previous = s.history
         self.update(history=tuple(rest))

@@ -21,6 +21,7 @@ from bot.tg_bot import TelegramBot
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+SORRY = "Sorry, something went wrong on our side and that wasn't saved. Please send it again."
 
 
 class Poller:
@@ -103,6 +104,9 @@ async def process_safely(handler: TelegramBot, update: Update) -> None:
             os.path.basename(frame.filename),
             frame.lineno,
         )
+        chat = update.effective_chat
+        if chat is not None and chat.type == "private":
+            await handler.sender.send(chat.id, SORRY)
 
 
 def _seconds(value: object) -> float:

@@ -1,0 +1,140 @@
+"""The real `python -m bot run` process: refuses to start without secrets, and survives kill -9
+in the middle of many parents' conversations with every answer stored exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from conftest import FLOWS, ROOT, load_flow
+from fake_telegram import FakeTelegram
+from tg_driver import expected_answers, simulate_parent
+
+PARENTS = 24
+CLOSING = "Thank you for your time"
+
+
+def write_config(tmp_path: Path, base_url: str) -> Path:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"flows: {FLOWS}\ndefault_flow: community_hub\nstorage: {{path: db.sqlite3}}\n"
+        f"telegram:\n  api_base_url: {base_url}\n  poll_timeout: 1\n"
+        "  rate_limit: {overall_per_second: 0, per_chat_burst: 0}\n"
+    )
+    return config
+
+
+def bot_env(token: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    if token:
+        env |= {"TELEGRAM_BOT_TOKEN": token, "BOT_PSEUDONYM_KEY": "p" * 40}
+    return env
+
+
+@asynccontextmanager
+async def bot_process(
+    config: Path, token: str, log: Path | None = None
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    stderr = log.open("ab") if log else asyncio.subprocess.PIPE
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT, env=bot_env(token),
+        stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+    )  # fmt: skip
+    try:
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+        await proc.wait()
+        if log:
+            stderr.close()  # type: ignore[union-attr]
+
+
+def test_run_refuses_to_start_without_a_token_or_key(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9/bot")
+    no_token = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
+                              capture_output=True, text=True, env=bot_env(None), cwd=ROOT,
+                              timeout=60)  # fmt: skip
+    assert no_token.returncode == 1
+    assert no_token.stderr.strip() == (
+        "Error: Set TELEGRAM_BOT_TOKEN to the token BotFather gave you (see README: Telegram)."
+    )
+    env = bot_env(None) | {"TELEGRAM_BOT_TOKEN": "123:abc"}
+    no_key = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)  # fmt: skip
+    assert no_key.returncode == 1
+    assert no_key.stderr.startswith("Error: Set BOT_PSEUDONYM_KEY to a long random secret")
+    assert "Traceback" not in no_token.stderr + no_key.stderr
+
+
+async def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
+    async with FakeTelegram() as tg:
+        config = write_config(tmp_path, tg.base_url)
+        async with bot_process(config, tg.token) as proc:
+            await tg.wait_for(lambda: tg.commands, 20, "the bot to register its commands")
+            tg.send_text(1, "/start")
+            await tg.wait_for(lambda: tg.pending_updates() == 0, 20, "the /start to be handled")
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), 20) == 0
+            assert proc.stderr is not None
+            log = (await proc.stderr.read()).decode()
+        assert "Traceback" not in log and "polling for updates" in log
+        assert "123456" not in log  # the token (and so no httpx request lines) never logged
+
+
+async def test_kill_9_during_many_parents_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    flow = load_flow(FLOWS / "community_hub.yaml")
+    expected = expected_answers(flow, datetime.now(UTC))
+    async with FakeTelegram() as tg:
+        config = write_config(tmp_path, tg.base_url)
+        parents = [asyncio.create_task(simulate_parent(tg, 5000 + n, CLOSING, 90))
+                   for n in range(PARENTS)]  # fmt: skip
+        db = tmp_path / "db.sqlite3"
+        kills = 0
+        log = tmp_path / "bot.log"
+        for _ in range(2):  # kill it twice, at different points
+            async with bot_process(config, tg.token, log) as proc:
+                target = (kills + 1) * PARENTS * len(expected) // 3
+                await tg.wait_for(lambda t=target: count(db) >= t, 60, f"{target} answers stored")
+                proc.send_signal(signal.SIGKILL)
+                await proc.wait()
+                kills += 1
+        async with bot_process(config, tg.token, log):
+            try:
+                actions = await asyncio.wait_for(asyncio.gather(*parents), 120)
+            except TimeoutError as exc:
+                with sqlite3.connect(db) as conn:
+                    states = conn.execute("SELECT state FROM sessions").fetchall()
+                stuck = [s for (s,) in states if '"complete"' not in s]
+                raise AssertionError(
+                    f"{exc}\npending: {tg.pending_updates()}\nsessions: {stuck}\n"
+                    f"bot log:\n{log.read_text()[-1500:]}"
+                ) from exc
+        assert all(a > 0 for a in actions)
+    with sqlite3.connect(db) as conn:
+        responses = conn.execute("SELECT respondent, status, id FROM responses").fetchall()
+        assert len(responses) == PARENTS
+        assert len({r[0] for r in responses}) == PARENTS  # one response per parent, no duplicate
+        assert {r[1] for r in responses} == {"complete"}
+        for _, _, response_id in responses:
+            stored = dict(conn.execute("SELECT question_id, value FROM answers WHERE "
+                                       "response_id = ?", (response_id,)).fetchall())  # fmt: skip
+            assert stored == expected
+
+
+def count(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db, timeout=1) as conn:
+            return int(conn.execute("SELECT count(*) FROM answers").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0

@@ -1,0 +1,84 @@
+"""Simulated parents for load and crash tests: each keeps answering whatever the bot asks, with a
+fixed policy (first option, first tick then Done, 'fine' when asked to type)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+
+from fake_telegram import FakeTelegram, SentMessage
+
+from bot import events as ev
+from bot.engine import step
+from bot.flow import Flow
+
+TYPED = "fine"
+
+
+def is_prompt(message: SentMessage) -> bool:
+    return bool(message.buttons) or "✍️" in message.text
+
+
+async def simulate_parent(tg: FakeTelegram, user_id: int, closing: str, timeout: float) -> int:
+    """Answer until the closing message arrives. Returns the number of actions taken."""
+    tg.send_text(user_id, "/start", language_code="en")
+    acted: set[tuple[int, int]] = set()
+    actions = 0
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        messages = tg.chat(user_id)
+        if messages and messages[-1].text.startswith(closing):
+            return actions
+        latest = messages[-1] if messages else None
+        if latest is not None and is_prompt(latest):
+            version = (latest.message_id, len(latest.history))
+            if version not in acted:
+                acted.add(version)
+                actions += 1
+                _act(tg, user_id, latest)
+        if loop.time() > deadline:
+            recent = [(m.message_id, len(m.history), m.text[:50], m.buttons[:2])
+                      for m in messages[-4:]]  # fmt: skip
+            raise TimeoutError(f"parent {user_id} stuck; last messages: {recent}")
+        await asyncio.sleep(0.02)
+
+
+def _act(tg: FakeTelegram, user_id: int, message: SentMessage) -> None:
+    datas = [d for _, d in message.buttons if d]
+    toggles = [d for d in datas if ":t:" in d]
+    if toggles:
+        ticked = any(label.startswith("✅") for label, _ in message.buttons)
+        done = next(d for d in datas if d.endswith(":d"))
+        tg.press(user_id, message.message_id, done if ticked else toggles[0], force=True)
+        return
+    choices = [d for d in datas if ":c:" in d]
+    if choices:
+        tg.press(user_id, message.message_id, choices[0], force=True)
+    else:
+        tg.send_text(user_id, TYPED)
+
+
+def expected_answers(flow: Flow, now: datetime) -> dict[str, str]:
+    """The same policy run straight through the engine: what storage must hold for each parent."""
+    session, events = step(flow, None, ev.Start(), now)
+    answers: dict[str, str] = {}
+    for _ in range(500):
+        asked = [e.prompt for e in events if isinstance(e, ev.Asked)]
+        for e in events:
+            if isinstance(e, ev.AnswerRecorded):
+                answers[e.question_id] = json.dumps(e.value, ensure_ascii=False)
+            elif isinstance(e, ev.AnswerRemoved):
+                answers.pop(e.question_id, None)
+        if session.stage == "complete":
+            return answers
+        prompt = asked[-1]
+        if prompt.kind == "multi":
+            event: ev.Input = ev.Choose((prompt.choices[0].id,))
+        elif prompt.choices:
+            event = ev.Choose((prompt.choices[0].id,))
+        else:
+            event = ev.Reply(TYPED)
+        session, events = step(flow, session, event, now)
+    raise AssertionError("the policy never finished the flow")

@@ -143,6 +143,7 @@ def run(webhook: bool, config_path: Path) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the bot token
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where a stuck bot waits
 
     async def go(service: Any) -> int:
         bot = make_bot(token, config)

@@ -68,8 +68,10 @@ def test_run_refuses_to_start_without_a_token_or_key(tmp_path: Path) -> None:
         "Error: Set TELEGRAM_BOT_TOKEN to the token BotFather gave you (see README: Telegram)."
     )
     env = bot_env(None) | {"TELEGRAM_BOT_TOKEN": "123:abc"}
-    no_key = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
-                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)  # fmt: skip
+    no_key = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--config", str(config)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+    )  # fmt: skip
     assert no_key.returncode == 1
     assert no_key.stderr.startswith("Error: Set BOT_PSEUDONYM_KEY to a long random secret")
     assert "Traceback" not in no_token.stderr + no_key.stderr

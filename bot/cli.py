@@ -12,9 +12,11 @@ from typing import Any
 
 import click
 
+from bot import seal
 from bot.config import Config, ConfigError, load_config
 from bot.flow import Flow
 from bot.library import FlowProblems, Library, check_folder
+from bot.seal import Sealer
 from bot.validate import check_file
 
 config_option = click.option(
@@ -101,6 +103,10 @@ def chat(flow_id: str | None, language: str | None, tag: str | None, config_path
     key, created = development_key(key_file)
     if created:
         click.echo(f"(Created a local development key for pseudonyms at {key_file}.)", err=True)
+    contact_file = config.database.parent / ".dev-contact-key"
+    contact_key, created = seal.development_key(contact_file)
+    if created:
+        click.echo(f"(Created a local development key for contacts at {contact_file}.)", err=True)
     respondent = pseudonym(key, "terminal", "local")
 
     async def go(service: Any) -> int:
@@ -111,7 +117,7 @@ def chat(flow_id: str | None, language: str | None, tag: str | None, config_path
             service, respondent, sys.stdin, sys.stdout, flow_id=flow_id, language=language, tag=tag
         )
 
-    sys.exit(_with_service(config, go))
+    sys.exit(_with_service(config, go, Sealer(contact_key)))
 
 
 @main.command()
@@ -137,7 +143,8 @@ def run(webhook: bool, config_path: Path) -> None:
         )
     try:
         key = key_from_env()
-    except MissingKey as exc:
+        contact_key = seal.key_from_env()
+    except (MissingKey, seal.MissingContactKey) as exc:
         raise click.ClickException(str(exc)) from None
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -160,16 +167,16 @@ def run(webhook: bool, config_path: Path) -> None:
             raise click.ClickException(str(exc)) from None
         return 0
 
-    sys.exit(_with_service(config, go))
+    sys.exit(_with_service(config, go, Sealer(contact_key)))
 
 
-def _with_service(config: Config, body: Callable[[Any], Any]) -> int:
+def _with_service(config: Config, body: Callable[[Any], Any], sealer: Sealer) -> int:
     from bot.redact import Redactor
     from bot.service import Service, utc_now
     from bot.storage import Store
 
     async def go() -> int:
-        store = await Store.open(config.database)
+        store = await Store.open(config.database, sealer)
         try:
             library = await Library.load(config.flows_dir, store, utc_now().date())
             redact = Redactor(config.privacy.staff_names).redact

@@ -49,6 +49,22 @@ MIGRATIONS: list[str] = [
         day TEXT NOT NULL                   -- YYYY-MM-DD, for pruning
     );
     """,
+    # 3: contact details waiting to go to the engagement agency, and a log of counts only
+    """
+    CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,                -- random: says nothing about order or time
+        erasure_tag TEXT NOT NULL,          -- keyed hash, lets /delete find it, links to nothing
+        sealed BLOB NOT NULL,               -- Fernet token of the contact details
+        queued TEXT NOT NULL,               -- YYYY-MM
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt REAL NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    CREATE TABLE delivery_log (
+        day TEXT PRIMARY KEY,               -- YYYY-MM-DD
+        delivered INTEGER NOT NULL DEFAULT 0,
+        failed_attempts INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 ]
 
 

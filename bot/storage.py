@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -16,7 +17,12 @@ import aiosqlite
 from bot import events as ev
 from bot.flow import Flow
 from bot.migrations import migrate
+from bot.seal import Sealer
 from bot.session import Session
+
+
+def now_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -35,14 +41,15 @@ class Stored:
 
 
 class Store:
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: Path, sealer: Sealer | None = None) -> None:
         self.db = db
         self.path = path
+        self.sealer = sealer
         # One connection serves every parent: transactions take turns (each is a few ms).
         self._writing = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
+    async def open(cls, path: Path | str, sealer: Sealer | None = None) -> Store:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
@@ -54,7 +61,7 @@ class Store:
         await db.execute("PRAGMA foreign_keys = ON")
         await db.execute("PRAGMA busy_timeout = 5000")
         await migrate(db)
-        return cls(db, path)
+        return cls(db, path, sealer)
 
     async def close(self) -> None:
         await self.db.close()
@@ -98,7 +105,17 @@ class Store:
             row = await cursor.fetchone()
         if row is None:
             return None
-        return Stored(Session.model_validate_json(row[0]), row[1], date.fromisoformat(row[2]))
+        session = Session.model_validate_json(row[0])
+        if session.contact:
+            sealed = str(session.contact.get("sealed", "")).encode()
+            unsealed = {k: str(v) for k, v in self._sealer().unseal(sealed).items()}
+            session = session.model_copy(update={"contact": unsealed})
+        return Stored(session, row[1], date.fromisoformat(row[2]))
+
+    def _sealer(self) -> Sealer:
+        if self.sealer is None:
+            raise RuntimeError("contact details need a contact key (BOT_CONTACT_KEY)")
+        return self.sealer
 
     async def already_processed(self, update_id: int) -> bool:
         found = await self.scalar(
@@ -132,15 +149,20 @@ class Store:
             if session.stage == "declined":
                 await db.execute("DELETE FROM sessions WHERE respondent = ?", (respondent,))
                 return None
+            kept_response = response_id
             if session.stage == "complete":
                 # Nothing but "finished" stays with the pseudonym in the session row.
                 session = session.model_copy(update={"answers": {}, "history": (), "contact": {}})
+                kept_response = None
+            if session.contact:
+                sealed = self._sealer().seal(dict(session.contact), now_of(today))
+                session = session.model_copy(update={"contact": {"sealed": sealed.decode()}})
             await db.execute(
                 "INSERT INTO sessions (respondent, state, response_id, active_on) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (respondent) DO UPDATE SET "
                 "state = excluded.state, response_id = excluded.response_id, "
                 "active_on = excluded.active_on",
-                (respondent, session.model_dump_json(), response_id, today.isoformat()),
+                (respondent, session.model_dump_json(), kept_response, today.isoformat()),
             )
         return response_id
 
@@ -168,6 +190,9 @@ class Store:
                 ),
             )
             return cursor.lastrowid
+        if isinstance(event, ev.ContactOptedIn):
+            await self._queue_contact(event, respondent, today)
+            return response_id
         if response_id is None:
             return None
         if isinstance(event, ev.AnswerRecorded):
@@ -191,6 +216,26 @@ class Store:
                 (today.strftime("%Y-%m"), unlink_on.isoformat(), session.language, response_id),
             )
         return response_id
+
+    async def _queue_contact(self, event: ev.ContactOptedIn, respondent: str, today: date) -> None:
+        """Into the outbox, sealed, with nothing that links it to the answers."""
+        sealer = self._sealer()
+        details: dict[str, object] = {
+            "name": event.name,
+            "phone": event.phone,
+            "email": event.email,
+            "preferred_time": event.preferred_time,
+            "shared": [list(pair) for pair in event.shared],
+        }
+        await self.db.execute(
+            "INSERT INTO outbox (id, erasure_tag, sealed, queued) VALUES (?, ?, ?, ?)",
+            (
+                secrets.token_hex(16),
+                sealer.erasure_tag(respondent),
+                sealer.seal(details, now_of(today)),
+                today.strftime("%Y-%m"),
+            ),
+        )
 
     # ── reading back ───────────────────────────────────────────────────────────────
     async def answers(self, response_id: int) -> dict[str, object]:
@@ -226,4 +271,12 @@ class Store:
             cursor = await self.db.execute(
                 "DELETE FROM sessions WHERE respondent = ?", (respondent,)
             )
-            return Erased(responses, int(str(answers or 0)), cursor.rowcount)
+            sessions = cursor.rowcount
+            contacts = 0
+            if self.sealer is not None:
+                cursor = await self.db.execute(
+                    "DELETE FROM outbox WHERE erasure_tag = ?",
+                    (self.sealer.erasure_tag(respondent),),
+                )
+                contacts = cursor.rowcount
+            return Erased(responses, int(str(answers or 0)), sessions, contacts)

@@ -13,9 +13,13 @@ import pytest
 from bot.config import Config, StorageConfig, load_config
 from bot.flow import Flow
 from bot.library import Library
+from bot.seal import Sealer
 from bot.service import Service
 from bot.storage import Store
 from bot.validate import check_file, check_text
+
+CONTACT_KEY = b"tq6S2CzX2r9m0V9k6Bo1HcJq3sC7Yv0xW8m4n2p5r1E="
+SEALER = Sealer(CONTACT_KEY)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -46,7 +50,7 @@ def every_type() -> Flow:
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "feedback.sqlite3")
+    opened = await Store.open(tmp_path / "feedback.sqlite3", SEALER)
     yield opened
     await opened.close()
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FLOWS, ROOT, make_config, make_service
+from conftest import FLOWS, ROOT, SEALER, make_config, make_service
 
 from bot.chat import run_chat
 from bot.storage import Store
@@ -27,7 +27,7 @@ class Piped(io.StringIO):
 async def transcript(tmp_path: Path, script: Path) -> str:
     header, *answers = script.read_text(encoding="utf-8").splitlines()
     options = dict(part.split("=", 1) for part in header.removeprefix("#").split())
-    store = await Store.open(tmp_path / "feedback.sqlite3")
+    store = await Store.open(tmp_path / "feedback.sqlite3", SEALER)
     try:
         service = await make_service(store, make_config(tmp_path, default_flow=options["flow"]))
         out = io.StringIO()

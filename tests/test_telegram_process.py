@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import FLOWS, ROOT, load_flow
+from conftest import CONTACT_KEY, FLOWS, ROOT, load_flow
 from fake_telegram import FakeTelegram
 from tg_driver import expected_answers, simulate_parent
 
@@ -35,7 +35,11 @@ def write_config(tmp_path: Path, base_url: str) -> Path:
 def bot_env(token: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     if token:
-        env |= {"TELEGRAM_BOT_TOKEN": token, "BOT_PSEUDONYM_KEY": "p" * 40}
+        env |= {
+            "TELEGRAM_BOT_TOKEN": token,
+            "BOT_PSEUDONYM_KEY": "p" * 40,
+            "BOT_CONTACT_KEY": CONTACT_KEY.decode(),
+        }
     return env
 
 

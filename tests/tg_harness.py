@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from conftest import FLOWS, NOW, make_config, make_service
+from conftest import FLOWS, NOW, SEALER, make_config, make_service
 from fake_telegram import FakeTelegram, SentMessage
 from telegram import Bot
 
@@ -70,7 +70,7 @@ async def running_bot(
 ) -> AsyncIterator[Harness]:
     config = make_config(tmp_path, flows=flows, default_flow=default_flow)
     async with FakeTelegram() as tg:
-        store = await Store.open(config.database)
+        store = await Store.open(config.database, SEALER)
         harness = Harness(tg, store, config, [now])
         await harness.start()
         try:

@@ -1,0 +1,74 @@
+"""Encryption at rest for contact details (Fernet from `cryptography`), key from the environment.
+
+A Fernet token carries its creation time in clear; we coarsen it to the first of the month so the
+token cannot be matched by time to the answers it came with.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import hmac
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+ENV_KEY = "BOT_CONTACT_KEY"
+
+
+class MissingContactKey(Exception):
+    pass
+
+
+class Sealer:
+    def __init__(self, key: bytes) -> None:
+        self._fernet = Fernet(key)
+        self._tag_key = hashlib.sha256(b"erasure-tag:" + key).digest()
+
+    def seal(self, data: dict[str, object], now: datetime) -> bytes:
+        month_start = calendar.timegm((now.year, now.month, 1, 0, 0, 0))
+        plain = json.dumps(data, ensure_ascii=False).encode()
+        return self._fernet.encrypt_at_time(plain, current_time=month_start)
+
+    def unseal(self, token: bytes) -> dict[str, object]:
+        try:
+            value = json.loads(self._fernet.decrypt(token))
+        except (InvalidToken, ValueError) as exc:
+            raise ValueError("contact details could not be decrypted with this key") from exc
+        if not isinstance(value, dict):
+            raise ValueError("sealed value is not a set of contact details")
+        return value
+
+    def erasure_tag(self, respondent: str) -> str:
+        """Lets /delete find a parent's undelivered contact without storing their pseudonym."""
+        return hmac.new(self._tag_key, respondent.encode(), hashlib.sha256).hexdigest()
+
+
+def key_from_env() -> bytes:
+    value = os.environ.get(ENV_KEY, "").strip()
+    try:
+        Fernet(value.encode())
+    except ValueError:
+        raise MissingContactKey(
+            f"Set {ENV_KEY} to a Fernet key for contact details, made with: python -c "
+            "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        ) from None
+    return value.encode()
+
+
+def development_key(path: Path) -> tuple[bytes, bool]:
+    """The environment's key, or a local key file for terminal chats (created mode 0600)."""
+    try:
+        return key_from_env(), False
+    except MissingContactKey:
+        pass
+    if path.exists():
+        return path.read_bytes().strip(), False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(Fernet.generate_key())
+    return path.read_bytes().strip(), True

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from bot import seal
+from bot import logs, seal
 from bot.config import Config, ConfigError, load_config
 from bot.flow import Flow
 from bot.library import FlowProblems, Library, check_folder
@@ -121,12 +121,28 @@ def chat(flow_id: str | None, language: str | None, tag: str | None, config_path
 
 
 @main.command()
+@config_option
+def purge(config_path: Path) -> None:
+    """Make old answers anonymous and delete what is past retention (the bot also does this)."""
+    config = _config(config_path)
+
+    async def go(service: Any) -> int:
+        done = await service.purge()
+        click.echo(
+            f"made anonymous: {done.unlinked} response(s); deleted: {done.deleted} "
+            f"response(s) past retention; forgot {done.sessions} idle session(s)"
+        )
+        return 0
+
+    sys.exit(_with_service(config, go, None))
+
+
+@main.command()
 @click.option("--webhook", is_flag=True, help="Serve Telegram webhooks instead of long polling.")
 @config_option
 def run(webhook: bool, config_path: Path) -> None:
     """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
     import faulthandler
-    import logging
     import os
     import signal
 
@@ -146,10 +162,7 @@ def run(webhook: bool, config_path: Path) -> None:
         contact_key = seal.key_from_env()
     except (MissingKey, seal.MissingContactKey) as exc:
         raise click.ClickException(str(exc)) from None
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the bot token
+    logs.configure()
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where a stuck bot waits
 
     async def go(service: Any) -> int:
@@ -170,8 +183,7 @@ def run(webhook: bool, config_path: Path) -> None:
     sys.exit(_with_service(config, go, Sealer(contact_key)))
 
 
-def _with_service(config: Config, body: Callable[[Any], Any], sealer: Sealer) -> int:
-    from bot.redact import Redactor
+def _with_service(config: Config, body: Callable[[Any], Any], sealer: Sealer | None) -> int:
     from bot.service import Service, utc_now
     from bot.storage import Store
 
@@ -179,8 +191,7 @@ def _with_service(config: Config, body: Callable[[Any], Any], sealer: Sealer) ->
         store = await Store.open(config.database, sealer)
         try:
             library = await Library.load(config.flows_dir, store, utc_now().date())
-            redact = Redactor(config.privacy.staff_names).redact
-            return int(await body(Service(config, store, library, redact=redact)))
+            return int(await body(Service(config, store, library)))
         finally:
             await store.close()
 

@@ -549,6 +549,10 @@ class Run:
             self._finish_contact(question, chosen[0])
             return
         contact = dict(self.session.contact)
+        event = self._nav_word(event)
+        if isinstance(event, Back):
+            self._back()
+            return
         if isinstance(event, Skip) and field in ("phone", "email"):
             if field == "email" and "phone" not in contact:
                 self.reject(say("contact_need_one", self.language))

@@ -325,10 +325,11 @@ class Redactor:
 
 
 @functools.lru_cache(maxsize=8)
-def _cached(extra_names: tuple[str, ...]) -> Redactor:
+def redactor_for(extra_names: tuple[str, ...]) -> Redactor:
+    """A shared Redactor for these staff names (building one takes a few hundred ms)."""
     return Redactor(extra_names)
 
 
 def redact(text: str, extra_names: Sequence[str] = ()) -> str:
     """Redact `text` with a cached Redactor for these `extra_names`."""
-    return _cached(tuple(extra_names)).redact(text)
+    return redactor_for(tuple(extra_names)).redact(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -14,18 +15,15 @@ from bot.config import Config
 from bot.engine import Cleaner, step
 from bot.flow import Flow
 from bot.library import Library
+from bot.redact import redactor_for
 from bot.session import Session
-from bot.storage import Erased, Store
+from bot.storage import Erased, Purged, Store
 
 log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _unchanged(text: str) -> str:
-    return text
 
 
 @dataclass
@@ -43,14 +41,20 @@ class Service:
         library: Library,
         *,
         clock: Callable[[], datetime] = utc_now,
-        redact: Cleaner = _unchanged,
+        redact: Cleaner | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.library = library
         self.clock = clock
-        self.redact = redact
+        # Free text is redacted before it is stored, whoever builds the service.
+        self.redact = redact or redactor_for(tuple(config.privacy.staff_names)).redact
         self._locks: dict[str, asyncio.Lock] = {}
+        self._danger = [
+            re.compile(r"(?<!\w)" + re.escape(t.casefold()).replace(r"\ ", r"\s+") + r"(?!\w)")
+            for t in config.safeguarding.triggers
+            if t.strip()
+        ]
 
     def _lock(self, respondent: str) -> asyncio.Lock:
         return self._locks.setdefault(respondent, asyncio.Lock())
@@ -106,6 +110,9 @@ class Service:
             if isinstance(event, ev.Start):
                 event = ev.Start(self.known_tag(event.source), event.language)
             new, events = step(flow, session, event, now, self.redact)
+            if isinstance(event, ev.Reply) and self.signpost_needed(event.text):
+                # Said at once; the questionnaire carries on. Only the redacted answer is stored.
+                events = [ev.Said(self.config.safeguarding.message), *events]
             await self.store.save(
                 respondent,
                 new,
@@ -116,6 +123,20 @@ class Service:
                 update_id=update_id,
             )
             return Outcome(events, language=new.language)
+
+    def signpost_needed(self, text: str) -> bool:
+        """Words that suggest danger (self-harm, abuse, bleeding, baby moving less …)."""
+        folded = text.casefold()
+        return any(pattern.search(folded) for pattern in self._danger)
+
+    async def purge(self) -> Purged:
+        privacy = self.config.privacy
+        forget = self.config.sessions.expire_after_days + privacy.unlink_after_days
+        return await self.store.purge(
+            self.clock().date(),
+            retention_days=privacy.retention_days,
+            forget_sessions_after_days=forget,
+        )
 
     def _expired(self, session: Session, active_on: date, now: datetime) -> bool:
         """An unfinished questionnaire left alone longer than sessions.expire_after_days."""

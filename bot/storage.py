@@ -34,6 +34,13 @@ class Erased:
 
 
 @dataclass(frozen=True)
+class Purged:
+    unlinked: int
+    deleted: int
+    sessions: int
+
+
+@dataclass(frozen=True)
 class Stored:
     session: Session
     response_id: int | None
@@ -255,6 +262,43 @@ class Store:
         async with self.db.execute(sql + " ORDER BY id", params) as cursor:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) async for row in cursor]
+
+    async def purge(
+        self, today: date, *, retention_days: int, forget_sessions_after_days: int
+    ) -> Purged:
+        """Unlink completed responses whose window has passed (they become anonymous), forget
+        sessions left alone too long (their partial responses become anonymous too), and delete
+        everything older than the retention period."""
+        cutoff_day = (today - timedelta(days=forget_sessions_after_days)).isoformat()
+        retention_month = (today - timedelta(days=retention_days)).strftime("%Y-%m")
+        async with self.transaction():
+            cursor = await self.db.execute(
+                "UPDATE responses SET respondent = NULL, unlink_on = NULL "
+                "WHERE respondent IS NOT NULL AND status = 'complete' AND unlink_on <= ?",
+                (today.isoformat(),),
+            )
+            unlinked = cursor.rowcount
+            cursor = await self.db.execute(
+                "UPDATE responses SET respondent = NULL WHERE status = 'partial' AND respondent IN "
+                "(SELECT respondent FROM sessions WHERE active_on < ?)",
+                (cutoff_day,),
+            )
+            unlinked += cursor.rowcount
+            cursor = await self.db.execute(
+                "DELETE FROM sessions WHERE active_on < ?", (cutoff_day,)
+            )
+            sessions = cursor.rowcount
+            cursor = await self.db.execute(
+                "DELETE FROM responses WHERE coalesce(finished, started) < ?", (retention_month,)
+            )
+            deleted = cursor.rowcount
+            week_ago = (today - timedelta(days=7)).isoformat()
+            await self.db.execute("DELETE FROM processed_updates WHERE day < ?", (week_ago,))
+            await self.db.execute(
+                "DELETE FROM delivery_log WHERE day < ?",
+                ((today - timedelta(days=retention_days)).isoformat(),),
+            )
+        return Purged(unlinked, deleted, sessions)
 
     async def erase(self, respondent: str) -> Erased:
         """Delete everything still linked to this pseudonym."""

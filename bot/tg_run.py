@@ -152,6 +152,7 @@ async def serve(config: Config, handler: TelegramBot, bot: Bot, *, webhook: bool
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
+    chores = asyncio.create_task(housekeeping(handler, stopping))
     try:
         await handler.register_commands()
         if webhook:
@@ -163,8 +164,29 @@ async def serve(config: Config, handler: TelegramBot, bot: Bot, *, webhook: bool
     except InvalidToken:
         raise StartError("Telegram refused TELEGRAM_BOT_TOKEN: check it with BotFather.") from None
     finally:
+        stopping.set()
+        await chores
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+async def housekeeping(
+    handler: TelegramBot, stopping: asyncio.Event, every: float = 6 * 3600
+) -> None:
+    """Unlink and delete old answers (privacy windows) at start and every few hours."""
+    while not stopping.is_set():
+        try:
+            done = await handler.service.purge()
+            log.info(
+                "privacy housekeeping: %d made anonymous, %d deleted, %d sessions forgotten",
+                done.unlinked,
+                done.deleted,
+                done.sessions,
+            )
+        except Exception as exc:
+            log.error("privacy housekeeping failed: %s", type(exc).__name__)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), every)
 
 
 async def _serve_webhook(

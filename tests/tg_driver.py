@@ -29,7 +29,7 @@ async def simulate_parent(tg: FakeTelegram, user_id: int, closing: str, timeout:
     deadline = loop.time() + timeout
     while True:
         messages = tg.chat(user_id)
-        if messages and messages[-1].text.startswith(closing):
+        if any(m.text.startswith(closing) for m in messages):
             return actions
         latest = messages[-1] if messages else None
         if latest is not None and is_prompt(latest):

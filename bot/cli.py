@@ -121,6 +121,36 @@ def chat(flow_id: str | None, language: str | None, tag: str | None, config_path
 
 
 @main.command()
+@click.option("--bot", "bot_username", required=True, help="Your bot's username, e.g. MyUnitBot.")
+@click.option(
+    "--qr", "qr_dir", type=click.Path(path_type=Path), help="Write a QR code PNG per tag."
+)
+@config_option
+def links(bot_username: str, qr_dir: Path | None, config_path: Path) -> None:
+    """Print the t.me link for each questionnaire and poster tag (and QR codes with --qr)."""
+    import segno
+
+    config = _config(config_path)
+    flows = [c.flow for c in check_folder(config.flows_dir) if c.flow is not None]
+    name = bot_username.removeprefix("@")
+    rows = [("(default questionnaire)", f"https://t.me/{name}")]
+    for flow in flows:
+        rows.append((f"{flow.id}", f"https://t.me/{name}?start={flow.id}"))
+        rows += [
+            (f"{flow.id}: {tag}", f"https://t.me/{name}?start={tag}") for tag in flow.source_tags
+        ]
+    width = max(len(label) for label, _ in rows)
+    for label, url in rows:
+        click.echo(f"{label.ljust(width)}  {url}")
+    if qr_dir is not None:
+        qr_dir.mkdir(parents=True, exist_ok=True)
+        for _, url in rows:
+            tag = url.partition("?start=")[2] or "default"
+            segno.make(url, error="m").save(str(qr_dir / f"{tag}.png"), scale=10, border=4)
+        click.echo(f"wrote {len(rows)} QR code(s) to {qr_dir}", err=True)
+
+
+@main.command()
 @config_option
 def purge(config_path: Path) -> None:
     """Make old answers anonymous and delete what is past retention (the bot also does this)."""

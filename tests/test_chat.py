@@ -77,3 +77,17 @@ def test_piped_cli_chat_with_language_and_tag(tmp_path: Path) -> None:
     assert "no questionnaire 'nope' (known: community_hub, mlu_experience, staff_experience)" in (
         unknown.stderr
     )
+
+
+def test_links_prints_every_tag_and_writes_qr_codes(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "links", "--bot", "@UnitFeedbackBot", "--qr", str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "mlu_experience: mlu-ludlow      https://t.me/UnitFeedbackBot?start=mlu-ludlow" in (
+        result.stdout
+    )
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert "mlu-ludlow.png" in pngs and "default.png" in pngs and len(pngs) == 9
+    assert (tmp_path / "mlu-ludlow.png").read_bytes().startswith(b"\x89PNG")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 from tg_harness import KEY, Parent, running_bot
@@ -221,3 +222,37 @@ async def test_declining_stores_nothing(tmp_path: Path) -> None:
         with sqlite3.connect(h.config.database) as conn:
             for table in ("responses", "answers", "sessions"):
                 assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+
+
+async def test_returning_after_the_session_expired_offers_to_carry_on_or_start_again(
+    tmp_path: Path,
+) -> None:
+    async with running_bot(tmp_path) as h:
+        parent = Parent(h, 112)
+        await parent.start()
+        await parent.tap("Yes, I'm happy to start")
+        await parent.tap("Bridgnorth")
+        h.clock[0] = h.clock[0] + timedelta(days=h.config.sessions.expire_after_days + 1)
+        await parent.start()
+        assert "You started this questionnaire a while ago" in parent.question().text
+        await parent.tap("Carry on")
+        assert "Which parts of your care" in parent.question().text
+        h.clock[0] = h.clock[0] + timedelta(days=h.config.sessions.expire_after_days + 1)
+        await parent.type("hello")
+        await parent.tap("Start again")
+        await parent.tap("Yes, I'm happy to start")
+        with sqlite3.connect(h.config.database) as conn:
+            statuses = conn.execute("SELECT status FROM responses ORDER BY id").fetchall()
+        assert statuses == [("partial",), ("partial",)]  # the first is kept as a partial response
+
+
+async def test_privacy_and_help_commands(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as h:
+        parent = Parent(h, 113)
+        await parent.start()
+        await parent.command("/privacy")
+        texts = parent.texts()
+        assert any("Information Commissioner's Office" in t for t in texts)
+        assert "Are you happy to start?" in parent.question().text  # and the question again
+        await parent.command("/help")
+        assert any("Samaritans: 116 123" in t for t in parent.texts())

@@ -1,0 +1,59 @@
+"""Webhook mode: Telegram POSTs updates; only requests with the secret token are accepted, and
+the answer is stored before Telegram gets its 200."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+from conftest import SEALER, make_config, make_service
+from fake_telegram import FakeTelegram
+from telegram import Bot
+from tg_harness import KEY
+
+from bot.storage import Store
+from bot.tg_bot import TelegramBot
+from bot.tg_run import webhook_app
+from bot.tg_send import Sender
+
+SECRET = "s3cret-token_for-tests"
+
+
+async def test_webhook_refuses_without_secret_and_stores_before_answering(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    store = await Store.open(config.database, SEALER)
+    async with FakeTelegram() as tg, Bot(tg.token, base_url=tg.base_url) as bot:
+        service = await make_service(store, config)
+        handler = TelegramBot(service, Sender(bot, overall_per_second=0, per_chat=(0, 0)), KEY)
+        server = TestServer(webhook_app(bot, handler, "/telegram", SECRET), host="127.0.0.1")
+        await server.start_server()
+        try:
+            url = str(server.make_url("/telegram"))
+            start = tg.send_text(42, "/start")
+            async with aiohttp.ClientSession() as http:
+                refused = await http.post(url, json=start)
+                bad = {"X-Telegram-Bot-Api-Secret-Token": "nope"}
+                wrong = await http.post(url, json=start, headers=bad)
+                assert (refused.status, wrong.status) == (403, 403)
+                assert tg.chat(42) == []
+                headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                ok = await http.post(url, json=start, headers=headers)
+                assert ok.status == 200
+                consent = tg.last_message(42)
+                assert consent is not None and consent.buttons
+                agree = tg.press(42, consent.message_id, consent.buttons[0][1] or "")
+                assert (await http.post(url, json=agree, headers=headers)).status == 200
+                # The answer is in the database by the time Telegram has its 200.
+                with sqlite3.connect(config.database) as conn:
+                    assert conn.execute("SELECT count(*) FROM responses").fetchone() == (1,)
+                again = await http.post(url, json=agree, headers=headers)  # redelivered
+                assert again.status == 200
+                with sqlite3.connect(config.database) as conn:
+                    assert conn.execute("SELECT count(*) FROM responses").fetchone() == (1,)
+                garbage = await http.post(url, data=b"not json", headers=headers)
+                assert garbage.status == 400
+        finally:
+            await server.close()
+            await store.close()

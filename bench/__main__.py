@@ -1,6 +1,7 @@
 """Every benchmark: ``python -m bench`` (``make bench``)."""
 
-from bench import core_bench, redact_bench
+from bench import core_bench, redact_bench, telegram_bench
 
 core_bench.main()
 redact_bench.main()
+telegram_bench.main()

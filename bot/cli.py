@@ -152,6 +152,34 @@ def links(bot_username: str, qr_dir: Path | None, config_path: Path) -> None:
 
 @main.command()
 @config_option
+def outbox(config_path: Path) -> None:
+    """How many contact details wait to be emailed to the agency (counts only, never contents)."""
+    import aiosqlite
+
+    from bot.outbox import describe, status
+    from bot.storage import Store
+
+    config = _config(config_path)
+    path = config.database
+    if not path.exists():
+        raise click.ClickException(f"no database at {path} yet")
+    try:
+        sealer: Sealer | None = Sealer(seal.key_from_env())
+    except seal.MissingContactKey:
+        sealer = None  # counts still work; rows under a wrong key can't be checked
+
+    async def go() -> str:
+        db = await aiosqlite.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return describe(await status(Store(db, path, sealer), time.time()))
+        finally:
+            await db.close()
+
+    click.echo(asyncio.run(go()))
+
+
+@main.command()
+@config_option
 def purge(config_path: Path) -> None:
     """Make old answers anonymous and delete what is past retention (the bot also does this)."""
     config = _config(config_path)
@@ -196,6 +224,27 @@ def run(webhook: bool, config_path: Path) -> None:
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where a stuck bot waits
 
     async def go(service: Any) -> int:
+        from bot.outbox import PASSWORD_ENV, OutboxWorker, SmtpSettings
+
+        a = config.agency
+        smtp = SmtpSettings(
+            host=a.host,
+            port=a.port,
+            starttls=a.starttls,
+            use_tls=a.use_tls,
+            username=a.username,
+            password=os.environ.get(PASSWORD_ENV) or None,
+            sender=a.sender,
+            to=a.to,
+            timeout=a.timeout,
+        )
+        worker = OutboxWorker(
+            service.store,
+            smtp,
+            first_backoff=a.retry_first_seconds,
+            max_backoff=a.retry_max_seconds,
+        )
+        service.on_contact = worker.wake
         bot = make_bot(token, config)
         limits = config.telegram.rate_limit
         sender = Sender(
@@ -205,7 +254,13 @@ def run(webhook: bool, config_path: Path) -> None:
         )
         try:
             async with bot:
-                await serve(config, TelegramBot(service, sender, key), bot, webhook=webhook)
+                await serve(
+                    config,
+                    TelegramBot(service, sender, key),
+                    bot,
+                    webhook=webhook,
+                    background=[worker.run],
+                )
         except StartError as exc:
             raise click.ClickException(str(exc)) from None
         return 0

@@ -42,7 +42,9 @@ class Service:
         *,
         clock: Callable[[], datetime] = utc_now,
         redact: Cleaner | None = None,
+        on_contact: Callable[[], None] | None = None,
     ) -> None:
+        self.on_contact = on_contact  # e.g. wake the worker that emails the agency
         self.config = config
         self.store = store
         self.library = library
@@ -122,6 +124,8 @@ class Service:
                 unlink_after_days=self.config.privacy.unlink_after_days,
                 update_id=update_id,
             )
+            if self.on_contact and any(isinstance(e, ev.ContactOptedIn) for e in events):
+                self.on_contact()
             return Outcome(events, language=new.language)
 
     def signpost_needed(self, text: str) -> bool:

@@ -9,7 +9,8 @@ import logging
 import os
 import signal
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from aiohttp import web
 from telegram import Bot, Update
@@ -147,12 +148,18 @@ class StartError(Exception):
     """Raised with one plain sentence when the bot cannot start."""
 
 
-async def serve(config: Config, handler: TelegramBot, bot: Bot, *, webhook: bool) -> None:
+Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+async def serve(
+    config: Config, handler: TelegramBot, bot: Bot, *, webhook: bool, background: Sequence[Job] = ()
+) -> None:
+    """Serve until SIGINT/SIGTERM; `background` jobs (the outbox worker) run alongside."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
-    chores = asyncio.create_task(housekeeping(handler, stopping))
+    jobs = [asyncio.create_task(job(stopping)) for job in (housekeeping_for(handler), *background)]
     try:
         await handler.register_commands()
         if webhook:
@@ -165,9 +172,13 @@ async def serve(config: Config, handler: TelegramBot, bot: Bot, *, webhook: bool
         raise StartError("Telegram refused TELEGRAM_BOT_TOKEN: check it with BotFather.") from None
     finally:
         stopping.set()
-        await chores
+        await asyncio.gather(*jobs, return_exceptions=True)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+def housekeeping_for(handler: TelegramBot) -> Job:
+    return lambda stopping: housekeeping(handler, stopping)
 
 
 async def housekeeping(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -14,7 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import CONTACT_KEY, FLOWS, ROOT, load_flow
+from conftest import CONTACT_KEY, DATA, FLOWS, ROOT, load_flow
 from fake_telegram import FakeTelegram
 from tg_driver import expected_answers, simulate_parent
 
@@ -49,9 +50,17 @@ async def bot_process(
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     stderr = log.open("ab") if log else asyncio.subprocess.PIPE
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT, env=bot_env(token),
-        stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        cwd=ROOT,
+        env=bot_env(token),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=stderr,
+    )
     try:
         yield proc
     finally:
@@ -64,9 +73,14 @@ async def bot_process(
 
 def test_run_refuses_to_start_without_a_token_or_key(tmp_path: Path) -> None:
     config = write_config(tmp_path, "http://127.0.0.1:9/bot")
-    no_token = subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
-                              capture_output=True, text=True, env=bot_env(None), cwd=ROOT,
-                              timeout=60)  # fmt: skip
+    no_token = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        env=bot_env(None),
+        cwd=ROOT,
+        timeout=60,
+    )
     assert no_token.returncode == 1
     assert no_token.stderr.strip() == (
         "Error: Set TELEGRAM_BOT_TOKEN to the token BotFather gave you (see README: Telegram)."
@@ -74,8 +88,12 @@ def test_run_refuses_to_start_without_a_token_or_key(tmp_path: Path) -> None:
     env = bot_env(None) | {"TELEGRAM_BOT_TOKEN": "123:abc"}
     no_key = subprocess.run(
         [sys.executable, "-m", "bot", "run", "--config", str(config)],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert no_key.returncode == 1
     assert no_key.stderr.startswith("Error: Set BOT_PSEUDONYM_KEY to a long random secret")
     assert "Traceback" not in no_token.stderr + no_key.stderr
@@ -101,8 +119,9 @@ async def test_kill_9_during_many_parents_loses_and_duplicates_nothing(tmp_path:
     expected = expected_answers(flow, datetime.now(UTC))
     async with FakeTelegram() as tg:
         config = write_config(tmp_path, tg.base_url)
-        parents = [asyncio.create_task(simulate_parent(tg, 5000 + n, CLOSING, 90))
-                   for n in range(PARENTS)]  # fmt: skip
+        parents = [
+            asyncio.create_task(simulate_parent(tg, 5000 + n, CLOSING, 90)) for n in range(PARENTS)
+        ]
         db = tmp_path / "db.sqlite3"
         kills = 0
         log = tmp_path / "bot.log"
@@ -131,8 +150,11 @@ async def test_kill_9_during_many_parents_loses_and_duplicates_nothing(tmp_path:
         assert len({r[0] for r in responses}) == PARENTS  # one response per parent, no duplicate
         assert {r[1] for r in responses} == {"complete"}
         for _, _, response_id in responses:
-            stored = dict(conn.execute("SELECT question_id, value FROM answers WHERE "
-                                       "response_id = ?", (response_id,)).fetchall())  # fmt: skip
+            stored = dict(
+                conn.execute(
+                    "SELECT question_id, value FROM answers WHERE response_id = ?", (response_id,)
+                ).fetchall()
+            )
             assert stored == expected
 
 
@@ -144,3 +166,70 @@ def count(db: Path) -> int:
             return int(conn.execute("SELECT count(*) FROM answers").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+async def test_a_contact_opt_in_reaches_the_agency_by_email(tmp_path: Path) -> None:
+    from test_outbox import Agency
+
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    shutil.copy(DATA / "every_type.yaml", flows / "every_type.yaml")
+    agency = Agency()
+    agency.start()
+    try:
+        async with FakeTelegram() as tg:
+            config = tmp_path / "config.yaml"
+            config.write_text(
+                f"flows: {flows}\ndefault_flow: every_type\nstorage: {{path: db.sqlite3}}\n"
+                f"telegram:\n  api_base_url: {tg.base_url}\n  poll_timeout: 1\n"
+                "  rate_limit: {overall_per_second: 0, per_chat_burst: 0}\n"
+                f"agency: {{host: 127.0.0.1, port: {agency.port}, starttls: false, "
+                "to: interviews@agency.example.org}\n"
+            )
+            async with bot_process(config, tg.token):
+                await tg.wait_for(lambda: tg.commands, 20, "the bot to start")
+                for step in (
+                    "/start",
+                    "tap:Yes",
+                    "tap:Ludlow",
+                    "tap:▫️ Birth",
+                    "tap:✔️ Done",
+                    "tap:Always",
+                    "tap:Good",
+                    "tap:Skip ▶️",
+                    "tap:Prefer not to say",
+                    "tap:Skip ▶️",
+                    "tap:Yes",
+                    "Robin",
+                    "07700 900321",
+                    "tap:Skip ▶️",
+                    "tap:Evening",
+                ):
+                    if step.startswith("tap:"):
+                        label = step[4:]
+                        await tg.wait_for(lambda lb=label: _has_button(tg, 77, lb), 20, label)
+                        tg.press_label(77, label)
+                    else:
+                        tg.send_text(77, step)
+                    await tg.wait_for(lambda: tg.pending_updates() == 0, 20, step)
+                await tg.wait_for(lambda: agency.inbox.messages, 20, "the agency's email")
+                await tg.wait_for(lambda: _outbox(tmp_path / "db.sqlite3") == 0, 20, "outbox empty")
+        (email,) = agency.inbox.messages
+        body = email.get_content()
+        assert email["To"] == "interviews@agency.example.org"
+        assert "Robin" in body and "+44 7700 900321" in body and "Evening" in body
+        assert "Ludlow" in body  # the one answer this flow shares, as its consent text says
+    finally:
+        agency.stop()
+
+
+def _has_button(tg: FakeTelegram, user: int, label: str) -> bool:
+    last = tg.last_message(user)
+    return (
+        any(text == label for m in tg.chat(user)[-2:] for text, _ in m.buttons) if last else False
+    )
+
+
+def _outbox(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])

@@ -9,7 +9,6 @@ run, is plain python-telegram-bot sendMessage round trips to the same fake serve
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import sys
 import tempfile
@@ -21,6 +20,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fake_telegram import FakeTelegram  # noqa: E402
 from telegram import Bot  # noqa: E402
+from test_telegram_process import bot_process, write_config  # noqa: E402
 from tg_driver import simulate_parent  # noqa: E402
 
 CLOSING = "Thank you for sharing your experience"
@@ -43,31 +43,9 @@ async def baseline(tg: FakeTelegram, calls: int, concurrency: int) -> float:
 
 async def run(parents: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        config = Path(folder) / "config.yaml"
         async with FakeTelegram() as tg:
-            config.write_text(
-                f"flows: {ROOT / 'flows'}\nstorage: {{path: db.sqlite3}}\n"
-                f"telegram:\n  api_base_url: {tg.base_url}\n  poll_timeout: 1\n"
-                "  rate_limit: {overall_per_second: 0, per_chat_burst: 0}\n"
-            )
-            env = {
-                **os.environ,
-                "TELEGRAM_BOT_TOKEN": tg.token,
-                "BOT_PSEUDONYM_KEY": "b" * 40,
-                "BOT_CONTACT_KEY": "tq6S2CzX2r9m0V9k6Bo1HcJq3sC7Yv0xW8m4n2p5r1E=",
-            }
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                "--config",
-                str(config),
-                cwd=ROOT,
-                env=env,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
-            try:
+            config = write_config(Path(folder), tg.base_url, default_flow="mlu_experience")
+            async with bot_process(config, tg.token, Path(folder) / "bot.log"):
                 await tg.wait_for(lambda: tg.commands, 30, "the bot to start")
                 started = time.perf_counter()
                 actions = await asyncio.gather(
@@ -75,15 +53,12 @@ async def run(parents: int) -> None:
                 )
                 took = time.perf_counter() - started
                 api_calls = len(tg.calls)
-                rate = await baseline(tg, 2000, parents)
-            finally:
-                proc.terminate()
-                await proc.wait()
-            with sqlite3.connect(Path(folder) / "db.sqlite3") as conn:
-                answers = conn.execute("SELECT count(*) FROM answers").fetchone()[0]
-                complete = conn.execute(
-                    "SELECT count(*) FROM responses WHERE status = 'complete'"
-                ).fetchone()[0]
+            rate = await baseline(tg, 2000, parents)
+        with sqlite3.connect(Path(folder) / "db.sqlite3") as conn:
+            answers = conn.execute("SELECT count(*) FROM answers").fetchone()[0]
+            complete = conn.execute(
+                "SELECT count(*) FROM responses WHERE status = 'complete'"
+            ).fetchone()[0]
     per_second = answers / took
     print(
         f"telegram: {parents} parents completed the MLU flow concurrently in {took:.1f} s "

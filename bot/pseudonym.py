@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 ENV_KEY = "BOT_PSEUDONYM_KEY"
@@ -38,11 +39,17 @@ def development_key(path: Path) -> tuple[bytes, bool]:
     try:
         return key_from_env(), False
     except MissingKey:
-        pass
+        return local_key(path, lambda: secrets.token_hex(32).encode())
+
+
+def local_key(path: Path, make: Callable[[], bytes]) -> tuple[bytes, bool]:
+    """A development key kept in a file readable only by this user; made on first use.
+
+    Returns the key and whether the file was created just now."""
     if path.exists():
         return path.read_bytes().strip(), False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(make())
     return path.read_bytes().strip(), True

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.pseudonym import local_key
+
 ENV_KEY = "BOT_CONTACT_KEY"
 
 
@@ -64,11 +66,4 @@ def development_key(path: Path) -> tuple[bytes, bool]:
     try:
         return key_from_env(), False
     except MissingContactKey:
-        pass
-    if path.exists():
-        return path.read_bytes().strip(), False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(Fernet.generate_key())
-    return path.read_bytes().strip(), True
+        return local_key(path, Fernet.generate_key)

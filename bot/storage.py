@@ -84,6 +84,11 @@ class Store:
                 raise
             await self.db.execute("COMMIT")
 
+    async def changed(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run a statement; how many rows it changed."""
+        cursor = await self.db.execute(sql, params)
+        return cursor.rowcount
+
     async def scalar(self, sql: str, params: Sequence[object] = ()) -> object:
         async with self.db.execute(sql, params) as cursor:
             row = await cursor.fetchone()
@@ -272,26 +277,20 @@ class Store:
         cutoff_day = (today - timedelta(days=forget_sessions_after_days)).isoformat()
         retention_month = (today - timedelta(days=retention_days)).strftime("%Y-%m")
         async with self.transaction():
-            cursor = await self.db.execute(
+            unlinked = await self.changed(
                 "UPDATE responses SET respondent = NULL, unlink_on = NULL "
                 "WHERE respondent IS NOT NULL AND status = 'complete' AND unlink_on <= ?",
                 (today.isoformat(),),
             )
-            unlinked = cursor.rowcount
-            cursor = await self.db.execute(
+            unlinked += await self.changed(
                 "UPDATE responses SET respondent = NULL WHERE status = 'partial' AND respondent IN "
                 "(SELECT respondent FROM sessions WHERE active_on < ?)",
                 (cutoff_day,),
             )
-            unlinked += cursor.rowcount
-            cursor = await self.db.execute(
-                "DELETE FROM sessions WHERE active_on < ?", (cutoff_day,)
-            )
-            sessions = cursor.rowcount
-            cursor = await self.db.execute(
+            sessions = await self.changed("DELETE FROM sessions WHERE active_on < ?", (cutoff_day,))
+            deleted = await self.changed(
                 "DELETE FROM responses WHERE coalesce(finished, started) < ?", (retention_month,)
             )
-            deleted = cursor.rowcount
             week_ago = (today - timedelta(days=7)).isoformat()
             await self.db.execute("DELETE FROM processed_updates WHERE day < ?", (week_ago,))
             await self.db.execute(
@@ -308,19 +307,14 @@ class Store:
                 "(SELECT id FROM responses WHERE respondent = ?)",
                 (respondent,),
             )
-            cursor = await self.db.execute(
+            responses = await self.changed(
                 "DELETE FROM responses WHERE respondent = ?", (respondent,)
             )
-            responses = cursor.rowcount
-            cursor = await self.db.execute(
+            sessions = await self.changed(
                 "DELETE FROM sessions WHERE respondent = ?", (respondent,)
             )
-            sessions = cursor.rowcount
             contacts = 0
             if self.sealer is not None:
-                cursor = await self.db.execute(
-                    "DELETE FROM outbox WHERE erasure_tag = ?",
-                    (self.sealer.erasure_tag(respondent),),
-                )
-                contacts = cursor.rowcount
+                tag = self.sealer.erasure_tag(respondent)
+                contacts = await self.changed("DELETE FROM outbox WHERE erasure_tag = ?", (tag,))
             return Erased(responses, int(str(answers or 0)), sessions, contacts)

@@ -11,6 +11,12 @@ from tg_harness import KEY, Parent, running_bot
 from bot.pseudonym import pseudonym
 
 
+def assert_nothing_stored(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        for table in ("responses", "answers", "sessions"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+
+
 def answers_of(db: Path, user_id: int) -> dict[str, str]:
     who = pseudonym(KEY, "telegram", user_id)
     with sqlite3.connect(db) as conn:
@@ -167,9 +173,7 @@ async def test_delete_asks_first_then_deletes_everything(tmp_path: Path) -> None
         assert parent.last().text.startswith(
             "Deleted: 1 questionnaire(s) with 1 answer(s). Nothing else is kept about you here."
         )
-        with sqlite3.connect(h.config.database) as conn:
-            for table in ("responses", "answers", "sessions"):
-                assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+        assert_nothing_stored(h.config.database)
 
 
 async def test_restart_mid_questionnaire_carries_on(tmp_path: Path) -> None:
@@ -219,9 +223,7 @@ async def test_declining_stores_nothing(tmp_path: Path) -> None:
         await parent.start()
         await parent.tap("No thanks")
         assert parent.last().text.startswith("That's fine. Nothing has been saved.")
-        with sqlite3.connect(h.config.database) as conn:
-            for table in ("responses", "answers", "sessions"):
-                assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+        assert_nothing_stored(h.config.database)
 
 
 async def test_returning_after_the_session_expired_offers_to_carry_on_or_start_again(

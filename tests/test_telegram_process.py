@@ -23,10 +23,10 @@ PARENTS = 24
 CLOSING = "Thank you for your time"
 
 
-def write_config(tmp_path: Path, base_url: str) -> Path:
+def write_config(tmp_path: Path, base_url: str, default_flow: str = "community_hub") -> Path:
     config = tmp_path / "config.yaml"
     config.write_text(
-        f"flows: {FLOWS}\ndefault_flow: community_hub\nstorage: {{path: db.sqlite3}}\n"
+        f"flows: {FLOWS}\ndefault_flow: {default_flow}\nstorage: {{path: db.sqlite3}}\n"
         f"telegram:\n  api_base_url: {base_url}\n  poll_timeout: 1\n"
         "  rate_limit: {overall_per_second: 0, per_chat_burst: 0}\n"
     )

@@ -349,6 +349,7 @@ def _check_condition(
         _check_condition(found, flow, index, cond.not_, (*path, "not"), who)
 
 
+MAX_TEXT = 1500
 TEXT_KEYS = {
     "title",
     "intro",
@@ -368,6 +369,12 @@ def _check_translations(found: Findings, flow: lang.Flow, located: Located) -> N
     default = flow.default_language
 
     def walk(node: Any, path: Path) -> None:
+        if isinstance(node, str) and len(node) > MAX_TEXT and path and path[-1] in TEXT_KEYS:
+            found.error(
+                path,
+                f"this text has {len(node)} characters; keep each text under "
+                f"{MAX_TEXT} so it fits in one chat message (split it into an info step)",
+            )
         if isinstance(node, dict):
             is_text = bool(node) and all(isinstance(v, str) for v in node.values())
             if is_text and path and path[-1] in TEXT_KEYS:

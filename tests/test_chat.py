@@ -91,3 +91,20 @@ def test_links_prints_every_tag_and_writes_qr_codes(tmp_path: Path) -> None:
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     assert "mlu-ludlow.png" in pngs and "default.png" in pngs and len(pngs) == 9
     assert (tmp_path / "mlu-ludlow.png").read_bytes().startswith(b"\x89PNG")
+
+
+async def test_delete_in_the_terminal_erases_this_parents_answers(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "feedback.sqlite3", SEALER)
+    try:
+        service = await make_service(store, make_config(tmp_path, default_flow="community_hub"))
+        out = io.StringIO()
+        await run_chat(service, "parent", Piped("1\n1\n1 2\n"), out)
+        assert (await store.responses()) != []
+        out = io.StringIO()
+        await run_chat(service, "parent", Piped("delete\n"), out)
+        assert "Deleted 1 response(s) with 2 answer(s). Nothing else is kept about you." in (
+            out.getvalue()
+        )
+        assert await store.responses() == []
+    finally:
+        await store.close()

@@ -120,6 +120,14 @@ def test_number_conditions_need_number_questions() -> None:
     ]
 
 
+def test_a_text_too_long_for_a_chat_message_is_an_error() -> None:
+    text = MINIMAL.format(questions="  - id: q\n    type: info\n    text: " + "x" * 1600 + "\n")
+    assert problems(text) == [
+        "f.yaml:10:11: error: this text has 1600 characters; keep each text under 1500 so it "
+        "fits in one chat message (split it into an info step)"
+    ]
+
+
 def test_free_text_never_goes_to_the_agency() -> None:
     text = MINIMAL.format(
         questions="""\

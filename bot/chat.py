@@ -54,9 +54,15 @@ def render_prompt(prompt: ev.Prompt) -> str:
     return "\n".join(lines)
 
 
-def render(events: list[ev.Event], out: TextIO) -> None:
+def render(events: list[ev.Event], out: TextIO, language: str = "en") -> None:
+    paused = False
     for event in events:
-        if isinstance(event, ev.Said):
+        if isinstance(event, ev.ResponsePaused):
+            paused = True
+            out.write(say("paused_terminal", language) + "\n")
+        elif isinstance(event, ev.Said) and paused:
+            continue  # the chat-app wording ("send /start") does not apply here
+        elif isinstance(event, ev.Said):
             out.write(event.text.rstrip() + "\n\n")
         elif isinstance(event, ev.Rejected):
             out.write(f"! {event.reason}\n")
@@ -85,7 +91,7 @@ async def run_chat(
         out.flush()
         line = stdin.readline()
         if not line:
-            out.write("\nYour answers so far are saved. Run the chat again to carry on.\n")
+            out.write("\n" + say("paused_terminal", outcome.language or "en") + "\n")
             return 0
         typed = line.rstrip("\r\n")
         if echo:
@@ -100,5 +106,5 @@ async def run_chat(
             return 0
         event = COMMANDS.get(word, ev.Reply(typed))
         outcome = await service.handle(respondent, event)
-        render(outcome.events, out)
+        render(outcome.events, out, outcome.language or "en")
     return 0

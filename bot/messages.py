@@ -95,6 +95,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your answers so far are saved. Send /start whenever you want to carry on.",
         "pl": "Dotychczasowe odpowiedzi są zapisane. Wyślij /start, aby kontynuować.",
     },
+    "paused_terminal": {
+        "en": "Your answers so far are saved. Run the chat again to carry on.",
+        "pl": "Dotychczasowe odpowiedzi są zapisane. Uruchom czat ponownie, aby kontynuować.",
+    },
     "resumed": {
         "en": "Welcome back! Let's carry on where you left off.",
         "pl": "Witamy ponownie! Kontynuujmy od miejsca, w którym skończyliśmy.",

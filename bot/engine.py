@@ -6,25 +6,18 @@ call `step`, store the result, and only then show the events to the parent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from bot import flow as lang
 from bot import parse
-from bot.conditions import NOT_ANSWERED, PREFER_NOT, SKIPPED, Value, holds
-from bot.events import AnswerRecorded as Recorded
-from bot.events import AnswerRemoved as Removed
+from bot.conditions import Value
+from bot.contact_steps import ContactSteps
 from bot.events import (
-    Asked,
     Back,
-    Choice,
     Choose,
-    ContactOptedIn,
     Done,
     Event,
     Input,
-    PreferNot,
-    Prompt,
     Rejected,
     Repeat,
     Reply,
@@ -39,23 +32,13 @@ from bot.events import (
     Toggle,
     Updated,
 )
-from bot.events import ResponseCompleted as Completed
 from bot.events import ResponseDeclined as Declined
 from bot.events import ResponsePaused as Paused
 from bot.events import ResponseRestarted as Restarted
 from bot.events import ResponseStarted as Started
 from bot.messages import every_language, say
-from bot.prompts import contact_prompt, label_of, prompt_for
-from bot.session import CONTACT_FIELDS, Session
-
-NAV_WORDS: dict[str, Input] = {"back": Back(), "skip": Skip(), "prefer_not": PreferNot()}
-
-
-Cleaner = Callable[[str], str]
-
-
-def _unchanged(text: str) -> str:
-    return text
+from bot.session import Session
+from bot.steps import Cleaner, free_text, unchanged
 
 
 def step(
@@ -63,7 +46,7 @@ def step(
     session: Session | None,
     event: Input,
     now: datetime,
-    redact: Cleaner = _unchanged,
+    redact: Cleaner = unchanged,
 ) -> tuple[Session, list[Event]]:
     """Apply one input. Never raises on anything a parent can send.
 
@@ -132,161 +115,8 @@ def _begin(flow: lang.Flow, start: Start, now: datetime) -> tuple[Session, list[
     return run.session, run.events
 
 
-class Run:
-    """One step's worth of work: a session being changed and the events it gives rise to."""
-
-    def __init__(self, flow: lang.Flow, session: Session, redact: Cleaner = _unchanged) -> None:
-        self.redact = redact
-        self.flow = flow
-        self.session = session
-        self.events: list[Event] = []
-
-    # ── small helpers ────────────────────────────────────────────────────────────
-    @property
-    def language(self) -> str:
-        return self.session.language
-
-    def text(self, text: lang.Text) -> str:
-        return lang.text_in(text, self.language, self.flow.default_language)
-
-    def say(self, text: lang.Text) -> None:
-        self.events.append(Said(self.text(text)))
-
-    def update(self, **changes: object) -> None:
-        self.session = self.session.model_copy(update=changes)
-
-    def applies(self, question: lang.Question) -> bool:
-        return question.show_if is None or holds(question.show_if, self.session.answers)
-
-    def current(self) -> lang.Question:
-        assert self.session.current is not None
-        return self.flow.question(self.session.current)
-
-    def prompt(self) -> Prompt:
-        s = self.session
-        if s.returning:
-            return Prompt(
-                key="returning",
-                kind="single",
-                text=say("returning", self.language),
-                language=self.language,
-                seq=s.seq,
-                choices=(
-                    Choice("resume", say("carry_on", self.language)),
-                    Choice("again", say("start_again", self.language)),
-                ),
-            )
-        if s.stage == "consent":
-            c = self.flow.consent
-            return Prompt(
-                key="consent",
-                kind="single",
-                text=self.text(c.text),
-                language=self.language,
-                seq=s.seq,
-                choices=(
-                    Choice("agree", self.text(c.agree)),
-                    Choice("decline", self.text(c.decline)),
-                ),
-            )
-        question = self.current()
-        if s.stage == "contact" and s.contact_field != "consent":
-            return contact_prompt(self.flow, question, s, self._progress())
-        return prompt_for(self.flow, question, s, self._progress())
-
-    def ask(self, new: bool = True) -> None:
-        """Show the current prompt. `seq` names a prompt instance and changes only when the
-        parent moves to a different prompt: showing the same one again (after a wrong answer, a
-        sticker, a restart of the bot) keeps earlier copies of it valid, so they never race."""
-        if new:
-            self.update(seq=self.session.seq + 1)
-        self.events.append(Asked(self.prompt()))
-
-    def ask_consent(self) -> None:
-        self.update(stage="consent", current=None)
-        self.ask()
-
-    def _progress(self) -> tuple[int, int]:
-        listed = [q.id for q in self.flow.questions if q.type != "info" and self.applies(q)]
-        listed = [qid for qid in listed if qid not in self.session.prefilled]
-        current = self.session.current
-        n = listed.index(current) + 1 if current in listed else len(listed)
-        return n, len(listed)
-
-    def reject(self, reason: str) -> None:
-        """An answer that does not fit: explain and ask again, or move on after too many tries."""
-        attempts = self.session.attempts + 1
-        self.update(attempts=attempts)
-        self.events.append(Rejected(reason))
-        if attempts <= self.flow.reask_limit or self.session.stage == "consent":
-            self.ask(new=False)
-            return
-        self.events.append(Said(say("moving_on", self.language)))
-        if self.session.stage == "contact":
-            self.record(self.current().id, "no")
-            self.update(contact={}, contact_field=None)
-            self.advance()
-        elif self.session.stage == "other":
-            self.update(stage="question")
-            self.advance()
-        else:
-            question = self.current()
-            self.record(question.id, PREFER_NOT if question.prefer_not_to_say else NOT_ANSWERED)
-            self.advance()
-
-    def record(self, key: str, value: Value) -> None:
-        answers = dict(self.session.answers)
-        answers[key] = value
-        self.update(answers=answers)
-        self.events.append(Recorded(key, value))
-        self._prune()
-
-    def _prune(self) -> None:
-        """Drop answers to questions that, after a changed answer, no longer apply."""
-        for question in self.flow.questions:
-            answers = self.session.answers
-            if question.id in answers and not self.applies(question):
-                kept = {k: v for k, v in answers.items() if k.split(".")[0] != question.id}
-                for key in sorted(set(answers) - set(kept)):
-                    self.events.append(Removed(key))
-                self.update(answers=kept)
-
-    # ── moving through the flow ─────────────────────────────────────────────────
-    def go_to(self, question: lang.Question, push: bool = True) -> None:
-        s = self.session
-        history = s.history
-        if push and s.current is not None and s.current != question.id:
-            history = (*history, s.current)
-        previous = s.answers.get(question.id)
-        draft = tuple(previous) if isinstance(previous, list) else ()
-        self.update(
-            current=question.id,
-            stage="question",
-            history=history,
-            attempts=0,
-            draft=draft,
-            contact_field=None,
-        )
-        if isinstance(question, lang.ContactStep):
-            self.update(stage="contact", contact_field="consent")
-        self.ask()
-
-    def advance(self) -> None:
-        questions = self.flow.questions
-        start = 0
-        if self.session.current is not None:
-            start = [q.id for q in questions].index(self.session.current) + 1
-        for question in questions[start:]:
-            if question.id in self.session.prefilled or not self.applies(question):
-                continue
-            if isinstance(question, lang.InfoStep):
-                self.say(question.text)
-                continue
-            self.go_to(question)
-            return
-        self.update(stage="complete", current=None, contact={}, contact_field=None, draft=())
-        self.events.append(Completed())
-        self.say(self.flow.closing)
+class Run(ContactSteps):
+    """One step's worth of work, with every kind of answer handled."""
 
     def handle(self, event: Input, now: datetime) -> None:
         s = self.session
@@ -366,58 +196,6 @@ class Run:
         else:
             self.reject(say("choose_one", self.language))
 
-    def _chosen(self, event: Input, prompt: Prompt) -> list[str] | None:
-        ids = [c.id for c in prompt.choices]
-        if isinstance(event, Choose):
-            return list(event.options) if all(o in ids for o in event.options) else None
-        if isinstance(event, Reply):
-            pairs = [(c.id, c.label) for c in prompt.choices]
-            return parse.choices(event.text, pairs, many=prompt.kind == "multi")
-        return None
-
-    def _nav_word(self, event: Input) -> Input:
-        """A typed 'skip', 'back' or 'prefer not to say' means the same as its button."""
-        if isinstance(event, Reply):
-            typed = event.text.strip().casefold()
-            for key, meaning in NAV_WORDS.items():
-                if typed in every_language(key):
-                    return meaning
-        return event
-
-    def _back(self) -> None:
-        s = self.session
-        if s.stage == "other":
-            self.update(stage="question")
-            self.ask()
-            return
-        if s.stage == "contact" and s.contact_field not in (None, "consent"):
-            fields = CONTACT_FIELDS
-            self.update(contact_field=fields[fields.index(s.contact_field) - 1])
-            self.ask()
-            return
-        if not s.history:
-            self.events.append(Said(say("first_question", self.language)))
-            self.ask(new=False)
-            return
-        *rest, previous = s.history
-        self.update(history=tuple(rest))
-        self.go_to(self.flow.question(previous), push=False)
-
-    def _skip_or_prefer(self, event: Input, question: lang.Question) -> bool:
-        """Handle Skip / Prefer not to say. True when the event was one of them."""
-        if isinstance(event, Skip):
-            if question.optional:
-                self.record(question.id, SKIPPED)
-                self.advance()
-            else:
-                self.reject(say("no_skip", self.language))
-            return True
-        if isinstance(event, PreferNot) and question.prefer_not_to_say:
-            self.record(question.id, PREFER_NOT)
-            self.advance()
-            return True
-        return False
-
     def _answer(self, event: Input, now: datetime) -> None:
         question = self.current()
         if not isinstance(question, lang.TextQuestion):
@@ -454,7 +232,7 @@ class Run:
             back, ahead = question.months_back, question.months_ahead
             return parse.month_year(typed, now, back, ahead, self.language)
         limit = question.max_length if isinstance(question, lang.TextQuestion) else 1000
-        value = _free_text(typed, limit, self.language)
+        value = free_text(typed, limit, self.language)
         return value if isinstance(value, parse.Invalid) else self.redact(value)
 
     def _choose_single(self, question: lang.Question, option_id: str) -> None:
@@ -514,98 +292,10 @@ class Run:
         if not isinstance(event, Reply):
             self.reject(say("type_answer", self.language))
             return
-        value = _free_text(event.text, 1000, self.language)
+        value = free_text(event.text, 1000, self.language)
         if isinstance(value, parse.Invalid):
             self.reject(value.reason)
             return
         self.record(key, self.redact(value))
         self.update(stage="question")
         self.advance()
-
-    def _contact(self, event: Input) -> None:
-        question = self.current()
-        assert isinstance(question, lang.ContactStep)
-        field = self.session.contact_field
-        if field == "consent":
-            event = self._nav_word(event)
-            if isinstance(event, Back):
-                self._back()
-            elif not self._skip_or_prefer(event, question):
-                chosen = self._chosen(event, self.prompt())
-                if chosen == ["yes"]:
-                    self.update(contact_field="name", attempts=0)
-                    self.ask()
-                elif chosen == ["no"]:
-                    self.record(question.id, "no")
-                    self.advance()
-                else:
-                    self.reject(say("choose_one", self.language))
-            return
-        if field == "time":
-            chosen = self._chosen(self._nav_word(event), self.prompt())
-            if chosen is None or len(chosen) != 1:
-                self.reject(say("choose_one", self.language))
-                return
-            self._finish_contact(question, chosen[0])
-            return
-        contact = dict(self.session.contact)
-        event = self._nav_word(event)
-        if isinstance(event, Back):
-            self._back()
-            return
-        if isinstance(event, Skip) and field in ("phone", "email"):
-            if field == "email" and "phone" not in contact:
-                self.reject(say("contact_need_one", self.language))
-                return
-            contact.pop(field, None)
-        elif isinstance(event, Reply):
-            checks = {
-                "name": lambda t, lg: _free_text(t, 100, lg),
-                "phone": parse.phone,
-                "email": parse.email,
-            }
-            value = checks[field or "name"](event.text, self.language)
-            if isinstance(value, parse.Invalid):
-                self.reject(value.reason)
-                return
-            contact[field or "name"] = value
-        else:
-            self.reject(say("type_answer", self.language))
-            return
-        after = CONTACT_FIELDS[CONTACT_FIELDS.index(field or "name") + 1]
-        self.update(contact=contact, contact_field=after, attempts=0)
-        self.ask()
-
-    def _finish_contact(self, question: lang.ContactStep, time_id: str) -> None:
-        contact = self.session.contact
-        shared = tuple(
-            (
-                self.text(self.flow.question(qid).text),
-                label_of(self.flow, qid, value, self.language),
-            )
-            for qid in question.share_answers
-            if (value := self.session.answers.get(qid)) is not None
-        )
-        time_label = say(f"time_{time_id}", self.language)
-        self.events.append(
-            ContactOptedIn(
-                contact.get("name", ""),
-                contact.get("phone"),
-                contact.get("email"),
-                time_label,
-                shared,
-            )
-        )
-        self.events.append(Said(say("contact_thanks", self.language)))
-        self.update(contact={}, contact_field=None)
-        self.record(question.id, "yes")
-        self.advance()
-
-
-def _free_text(text: str, limit: int, language: str) -> str | parse.Invalid:
-    cleaned = text.strip()
-    if not cleaned:
-        return parse.Invalid(say("type_answer", language))
-    if len(cleaned) > limit:
-        return parse.Invalid(say("too_long", language, n=len(cleaned), max=limit))
-    return cleaned

@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime
 
 from bot import events as ev
 from bot.config import Config
-from bot.engine import Cleaner, step
+from bot.engine import step
 from bot.flow import Flow
 from bot.library import Library
 from bot.redact import redactor_for
 from bot.session import Session
+from bot.steps import Cleaner
 from bot.storage import Erased, Purged, Store
 
 log = logging.getLogger(__name__)

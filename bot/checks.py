@@ -1,0 +1,219 @@
+"""Checks of what a questionnaire means, once its YAML has the right shape: unique ids, conditions
+that can hold, translations, texts that fit a chat message."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from bot import flow as lang
+from bot.reach import unreachable
+from bot.yamlpos import Located, Path
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" — did you mean '{close[0]}'?" if close else ""
+
+
+Found = tuple[Path, Literal["error", "warning"], str]
+
+
+class Findings(list[Found]):
+    def error(self, path: Path, message: str) -> None:
+        self.append((path, "error", message))
+
+    def warning(self, path: Path, message: str) -> None:
+        self.append((path, "warning", message))
+
+
+def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
+    found = Findings()
+    seen: dict[str, int] = {}
+    for i, q in enumerate(flow.questions):
+        here: Path = ("questions", i)
+        if q.id in seen:
+            found.error(
+                (*here, "id"),
+                f"question id '{q.id}' is used twice (first as question {seen[q.id] + 1}); "
+                "ids must be unique",
+            )
+        seen.setdefault(q.id, i)
+        option_ids: set[str] = set()
+        for j, option in enumerate(lang.options_of(q)):
+            opath: Path = (*here, "points" if q.type == "scale" else "options", j, "id")
+            if option.id in option_ids:
+                found.error(opath, f"question '{q.id}': option id '{option.id}' is used twice")
+            option_ids.add(option.id)
+            if len(option.id.encode()) > lang.MAX_OPTION_ID_BYTES:
+                found.error(
+                    opath,
+                    f"question '{q.id}': option id '{option.id}' is too long for a Telegram "
+                    f"button (at most {lang.MAX_OPTION_ID_BYTES} characters)",
+                )
+        if q.show_if is not None:
+            _check_condition(found, flow, i, q.show_if, (*here, "show_if"), f"question '{q.id}': ")
+        if isinstance(q, lang.ContactStep):
+            before = [x.id for x in flow.questions[:i]]
+            for k, ref in enumerate(q.share_answers):
+                if ref not in before:
+                    found.error(
+                        (*here, "share_answers", k),
+                        f"question '{q.id}': share_answers names '{ref}', which is not an "
+                        f"earlier question{did_you_mean(ref, before)}",
+                    )
+                elif not lang.options_of(flow.question(ref)):
+                    found.error(
+                        (*here, "share_answers", k),
+                        f"question '{q.id}': only choice answers can go to the agency with "
+                        f"contact details; '{ref}' is a {flow.question(ref).type} question",
+                    )
+        for j, option in enumerate(getattr(q, "options", None) or []):
+            opath = (*here, "options", j)
+            if option.other_prompt is not None and not option.other:
+                found.warning(
+                    (*opath, "other_prompt"),
+                    f"question '{q.id}': other_prompt is only used with 'other: true'",
+                )
+            if option.exclusive and not isinstance(q, lang.MultiQuestion):
+                found.warning(
+                    (*opath, "exclusive"),
+                    f"question '{q.id}': 'exclusive' only matters in a multi question",
+                )
+    for tag, answers in flow.source_tags.items():
+        for qid, answer in answers.items():
+            tpath: Path = ("source_tags", tag, qid)
+            if qid not in seen:
+                found.error(
+                    tpath,
+                    f"source tag '{tag}' answers unknown question '{qid}'"
+                    + did_you_mean(qid, seen),
+                )
+                continue
+            ids = [o.id for o in lang.options_of(flow.question(qid))]
+            if answer not in ids:
+                found.error(
+                    tpath,
+                    f"source tag '{tag}': '{answer}' is not an option of question '{qid}'"
+                    + did_you_mean(answer, ids),
+                )
+    if not any(severity == "error" for _, severity, _ in found):
+        for i in unreachable(flow):
+            found.error(
+                ("questions", i, "show_if"),
+                f"question '{flow.questions[i].id}' can never be shown: no set of earlier answers "
+                "makes its show_if true",
+            )
+    _check_translations(found, flow, located)
+    return found
+
+
+def _check_condition(
+    found: Findings, flow: lang.Flow, index: int, cond: lang.Condition, path: Path, who: str
+) -> None:
+    earlier = {q.id: q for q in flow.questions[:index]}
+    later = {q.id for q in flow.questions[index:]}
+    if cond.question in later:
+        found.error(
+            (*path, "question"),
+            f"{who}show_if looks at '{cond.question}', which is asked at or after this question; "
+            "a condition can only use earlier answers",
+        )
+    elif cond.question is not None and cond.question not in earlier:
+        found.error(
+            (*path, "question"),
+            f"{who}show_if looks at unknown question '{cond.question}'"
+            + did_you_mean(cond.question, earlier),
+        )
+    elif cond.question is not None:
+        target = earlier[cond.question]
+        ids = [o.id for o in lang.options_of(target)]
+        for key, bound in (("at_least", cond.at_least), ("at_most", cond.at_most)):
+            if bound is not None and not isinstance(target, lang.NumberQuestion):
+                found.error(
+                    (*path, key),
+                    f"{who}'{key}' needs a number question, but '{target.id}' is a {target.type} "
+                    "question; use is or is_not",
+                )
+        for key, values in (("is", cond.is_), ("is_not", cond.is_not)):
+            if values and not ids:
+                found.error(
+                    (*path, key),
+                    f"{who}'{key}' needs a choice question, but '{target.id}' is a {target.type} "
+                    "question; use at_least, at_most or answered",
+                )
+                continue
+            for k, value in enumerate(values or ()):
+                if value not in ids:
+                    found.error(
+                        (*path, key, k),
+                        f"{who}'{value}' is not an option of '{target.id}'"
+                        + (did_you_mean(value, ids) or f" (options: {', '.join(ids)})"),
+                    )
+    for key, children in (("all", cond.all), ("any", cond.any)):
+        for k, child in enumerate(children or ()):
+            _check_condition(found, flow, index, child, (*path, key, k), who)
+    if cond.not_ is not None:
+        _check_condition(found, flow, index, cond.not_, (*path, "not"), who)
+
+
+MAX_TEXT = 1500
+TEXT_KEYS = {
+    "title",
+    "intro",
+    "closing",
+    "text",
+    "help",
+    "label",
+    "other_prompt",
+    "agree",
+    "decline",
+    "declined",
+}
+
+
+def _check_translations(found: Findings, flow: lang.Flow, located: Located) -> None:
+    wanted = flow.languages
+    default = flow.default_language
+
+    def walk(node: Any, path: Path) -> None:
+        if isinstance(node, str) and len(node) > MAX_TEXT and path and path[-1] in TEXT_KEYS:
+            found.error(
+                path,
+                f"this text has {len(node)} characters; keep each text under "
+                f"{MAX_TEXT} so it fits in one chat message (split it into an info step)",
+            )
+        if isinstance(node, dict):
+            is_text = bool(node) and all(isinstance(v, str) for v in node.values())
+            if is_text and path and path[-1] in TEXT_KEYS:
+                missing = [code for code in wanted if code not in node]
+                if default in missing:
+                    found.error(path, f"'{path[-1]}' has no {default} text (the default language)")
+                elif missing:
+                    found.warning(
+                        path,
+                        f"no {', '.join(missing)} translation here; the {default} text is shown",
+                    )
+                for code in node:
+                    if code not in wanted:
+                        found.warning(
+                            (*path, code),
+                            f"'{code}' is not one of this questionnaire's languages "
+                            f"({', '.join(wanted)}){did_you_mean(code, wanted)}",
+                        )
+                return
+            for key, value in node.items():
+                walk(value, (*path, key))
+        elif isinstance(node, list):
+            for k, value in enumerate(node):
+                walk(value, (*path, k))
+        elif isinstance(node, str) and len(wanted) > 1 and path and path[-1] in TEXT_KEYS:
+            found.warning(
+                path,
+                f"'{path[-1]}' has no translation; add "
+                + ", ".join(f"{c}:" for c in wanted[1:])
+                + " variants",
+            )
+
+    walk(located.data, ())

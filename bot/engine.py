@@ -54,7 +54,7 @@ def step(
     """
     if session is None:
         return _begin(flow, event if isinstance(event, Start) else Start(), now)
-    if session.stage in ("complete", "declined"):
+    if session.finished:
         if isinstance(event, Start | Restart):
             start = event if isinstance(event, Start) else Start(session.source)
             return _begin(flow, start, now)

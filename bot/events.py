@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.conditions import Value
@@ -122,7 +122,6 @@ class Prompt:
     can_skip: bool = False
     can_prefer_not: bool = False
     max_length: int | None = None
-    extra: tuple[str, ...] = field(default=())
 
 
 # ── events: what happened ───────────────────────────────────────────────────────────────────

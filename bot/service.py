@@ -103,7 +103,7 @@ class Service:
             if loaded and self._expired(loaded.session, loaded.active_on, now):
                 event = ev.Returned()
             flow: Flow | None = None
-            if session is not None and session.stage not in ("complete", "declined"):
+            if session is not None and not session.finished:
                 flow = await self.library.version(session.flow_hash)
             if flow is None:
                 tag = event.source if isinstance(event, ev.Start) else None
@@ -146,8 +146,8 @@ class Service:
     def _expired(self, session: Session, active_on: date, now: datetime) -> bool:
         """An unfinished questionnaire left alone longer than sessions.expire_after_days."""
         idle = (now.date() - active_on).days
-        open_ = session.stage in ("consent", "question", "other", "contact")
-        return open_ and not session.returning and idle > self.config.sessions.expire_after_days
+        limit = self.config.sessions.expire_after_days
+        return not session.finished and not session.returning and idle > limit
 
     async def languages(self, respondent: str) -> list[str]:
         """The languages of the questionnaire this parent is on (or would start)."""

@@ -34,5 +34,6 @@ class Session(BaseModel):
     returning: bool = False  # back after the session expired: offered to carry on or restart
 
     @property
-    def in_progress(self) -> bool:
-        return self.stage in ("question", "other", "contact")
+    def finished(self) -> bool:
+        """Completed or declined: the next Start begins a new response."""
+        return self.stage in ("complete", "declined")

@@ -145,7 +145,7 @@ class Store:
         response_id: int | None,
         unlink_after_days: int = 30,
         update_id: int | None = None,
-    ) -> int | None:
+    ) -> None:
         """Write a step's outcome atomically: answers, response status, session, update id."""
         db = self.db
         async with self.transaction():
@@ -160,7 +160,7 @@ class Store:
                 )
             if session.stage == "declined":
                 await db.execute("DELETE FROM sessions WHERE respondent = ?", (respondent,))
-                return None
+                return
             kept_response = response_id
             if session.stage == "complete":
                 # Nothing but "finished" stays with the pseudonym in the session row.
@@ -176,7 +176,6 @@ class Store:
                 "active_on = excluded.active_on",
                 (respondent, session.model_dump_json(), kept_response, today.isoformat()),
             )
-        return response_id
 
     async def _apply(
         self,

@@ -34,7 +34,6 @@ class Poller:
         self.handler = handler
         self.timeout = timeout
         self.offset: int | None = None
-        self.processed = 0
 
     async def run(self, stopping: asyncio.Event) -> None:
         backoff = 1.0
@@ -90,7 +89,6 @@ class Poller:
     async def _in_order(self, updates: list[Update]) -> None:
         for update in updates:
             await process_safely(self.handler, update)
-            self.processed += 1
 
 
 async def process_safely(handler: TelegramBot, update: Update) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot import events as ev
@@ -25,6 +26,12 @@ log = logging.getLogger(__name__)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass
+class _Turn:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
 
 
 @dataclass
@@ -52,15 +59,26 @@ class Service:
         self.clock = clock
         # Free text is redacted before it is stored, whoever builds the service.
         self.redact = redact or redactor_for(tuple(config.privacy.staff_names)).redact
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._turns: dict[str, _Turn] = {}
         self._danger = [
             re.compile(r"(?<!\w)" + re.escape(t.casefold()).replace(r"\ ", r"\s+") + r"(?!\w)")
             for t in config.safeguarding.triggers
             if t.strip()
         ]
 
-    def _lock(self, respondent: str) -> asyncio.Lock:
-        return self._locks.setdefault(respondent, asyncio.Lock())
+    @asynccontextmanager
+    async def _turn(self, respondent: str) -> AsyncIterator[None]:
+        """One input at a time per parent; the lock goes once nobody holds or waits for it, so
+        a bot that runs for months keeps nothing per parent in memory."""
+        turn = self._turns.setdefault(respondent, _Turn())
+        turn.users += 1
+        try:
+            async with turn.lock:
+                yield
+        finally:
+            turn.users -= 1
+            if turn.users == 0:
+                del self._turns[respondent]
 
     def pick_flow(self, tag: str | None, flow_id: str | None = None) -> Flow:
         """The flow a new conversation starts on: by deep-link tag, by id, else the default."""
@@ -91,7 +109,7 @@ class Service:
         flow_id: str | None = None,
     ) -> Outcome:
         """Process one input from one parent. Inputs of the same parent run one at a time."""
-        async with self._lock(respondent):
+        async with self._turn(respondent):
             if update_id is not None and await self.store.already_processed(update_id):
                 return Outcome([], duplicate=True)
             now = self.clock()
@@ -159,5 +177,5 @@ class Service:
         return list(self.pick_flow(None).languages)
 
     async def erase(self, respondent: str) -> Erased:
-        async with self._lock(respondent):
+        async with self._turn(respondent):
             return await self.store.erase(respondent)

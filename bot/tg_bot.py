@@ -93,16 +93,17 @@ class TelegramBot:
             await self.sender.send(chat.id, escape(EDITED))
             await self._handle(update, who, chat.id, ev.Repeat())
 
-    async def _handle(
-        self, update: Update, who: str, chat_id: int, event: ev.Input, origin: int | None = None
-    ) -> Outcome:
+    async def _store(self, update: Update, who: str, event: ev.Input) -> Outcome:
+        """Store first. An update already stored before a restart is not applied again; the
+        parent is shown where they are now, in case the reply was never sent."""
         outcome = await self.service.handle(who, event, update_id=update.update_id)
-        if outcome.duplicate:
-            # Already stored before a restart; show where the parent is now, in case the reply
-            # was never sent.
-            outcome = await self.service.handle(who, ev.Repeat())
-        await self.show(who, chat_id, outcome.events, origin)
-        return outcome
+        if not outcome.duplicate:
+            return outcome
+        repeat = await self.service.handle(who, ev.Repeat())
+        return Outcome(repeat.events, duplicate=True, language=repeat.language)
+
+    async def _handle(self, update: Update, who: str, chat_id: int, event: ev.Input) -> None:
+        await self.show(who, chat_id, (await self._store(update, who, event)).events)
 
     async def show(
         self, who: str, chat_id: int, events: list[ev.Event], origin: int | None = None
@@ -123,6 +124,8 @@ class TelegramBot:
                     self.last_question[who] = sent.message_id
             elif isinstance(event, ev.Updated) and origin is not None:
                 await self.sender.edit_buttons(chat_id, origin, render_prompt(event.prompt).buttons)
+            elif isinstance(event, ev.ResponseCompleted | ev.ResponseDeclined):
+                self.last_question.pop(who, None)  # nothing left to answer
 
     async def _message(self, update: Update, who: str, chat_id: int, message: Message) -> None:
         text = message.text
@@ -181,10 +184,10 @@ class TelegramBot:
             await self.sender.answer_tap(chat_id, query.id, "That button no longer works.")
             await self._handle(update, who, chat_id, ev.Repeat())
             return
-        outcome = await self.service.handle(who, event, update_id=update.update_id)
+        outcome = await self._store(update, who, event)
         if outcome.duplicate:
             await self.sender.answer_tap(chat_id, query.id)
-            await self.show(who, chat_id, (await self.service.handle(who, ev.Repeat())).events)
+            await self.show(who, chat_id, outcome.events)
             return
         events = outcome.events
         stale = any(isinstance(e, ev.Stale) for e in events)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
@@ -186,3 +187,24 @@ def test_kill_9_mid_questionnaire_loses_no_given_answer(tmp_path: Path) -> None:
         input="", capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
     )  # fmt: skip
     assert "Welcome back" in resumed.stdout
+
+
+async def test_many_parents_at_once_leave_nothing_behind_in_memory(
+    tmp_path: Path, store: Store
+) -> None:
+    """Each parent's inputs run one at a time; once idle, nothing per parent stays in memory."""
+    service = await make_service(store, every_type_config(tmp_path))
+
+    async def parent(who: str) -> None:
+        for event in (ev.Start(), ev.Reply("1"), ev.Reply("1"), ev.Reply("1")):
+            await service.handle(who, event)
+
+    same = [service.handle("twin", ev.Start()), service.handle("twin", ev.Reply("1"))]
+    await asyncio.gather(*(parent(f"p{n}") for n in range(40)), *same)
+    assert service._turns == {}
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("SELECT count(*) FROM answers").fetchone() == (80,)
+        # the twin's two inputs arrived together and were applied in order: consent, then start
+        assert conn.execute(
+            "SELECT status FROM responses WHERE respondent = 'twin'"
+        ).fetchall() == [("partial",)]

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from bot import events as ev
-from bot.engine import step
-from bot.validate import check_file
+from bot.conversation import events as ev
+from bot.conversation.engine import step
+from bot.questionnaire.check import check_file
 
 FLOWS = sorted((Path(__file__).resolve().parents[1] / "flows").glob("*.yaml"))
 NOW = datetime(2026, 11, 23, tzinfo=UTC)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.redact import Redactor
+from bot.privacy.redact import Redactor
 
 CORPUS_PATH = Path(__file__).resolve().parents[1] / "tests" / "data" / "redaction_corpus.yaml"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")

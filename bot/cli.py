@@ -12,12 +12,12 @@ from typing import Any
 
 import click
 
-from bot import logs, seal
 from bot.config import Config, ConfigError, load_config
-from bot.flow import Flow
-from bot.library import FlowProblems, Library, check_folder
-from bot.seal import Sealer
-from bot.validate import check_file
+from bot.privacy import logs, seal
+from bot.privacy.seal import Sealer
+from bot.questionnaire.check import check_file
+from bot.questionnaire.flow import Flow
+from bot.storage.versions import FlowProblems, Library, check_folder
 
 config_option = click.option(
     "--config",
@@ -95,8 +95,8 @@ def flow_schema() -> dict[str, Any]:
 @config_option
 def chat(flow_id: str | None, language: str | None, tag: str | None, config_path: Path) -> None:
     """Walk through a questionnaire in the terminal, exactly as a parent would."""
-    from bot.chat import run_chat
-    from bot.pseudonym import development_key, pseudonym
+    from bot.channels.terminal import run_chat
+    from bot.privacy.pseudonym import development_key, pseudonym
 
     config = _config(config_path)
     key_file = config.database.parent / ".dev-pseudonym-key"
@@ -156,8 +156,8 @@ def outbox(config_path: Path) -> None:
     """How many contact details wait to be emailed to the agency (counts only, never contents)."""
     import aiosqlite
 
-    from bot.outbox import describe, status
-    from bot.storage import Store
+    from bot.delivery.worker import describe, status
+    from bot.storage.store import Store
 
     config = _config(config_path)
     path = config.database
@@ -204,10 +204,10 @@ def run(webhook: bool, config_path: Path) -> None:
     import os
     import signal
 
-    from bot.pseudonym import MissingKey, key_from_env
-    from bot.tg_bot import TelegramBot
-    from bot.tg_run import StartError, make_bot, serve
-    from bot.tg_send import Sender
+    from bot.channels.telegram.adapter import TelegramBot
+    from bot.channels.telegram.polling import StartError, make_bot, serve
+    from bot.channels.telegram.sender import Sender
+    from bot.privacy.pseudonym import MissingKey, key_from_env
 
     config = _config(config_path)
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
@@ -224,7 +224,7 @@ def run(webhook: bool, config_path: Path) -> None:
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where a stuck bot waits
 
     async def go(service: Any) -> int:
-        from bot.outbox import PASSWORD_ENV, OutboxWorker, SmtpSettings
+        from bot.delivery.worker import PASSWORD_ENV, OutboxWorker, SmtpSettings
 
         a = config.agency
         smtp = SmtpSettings(
@@ -270,7 +270,7 @@ def run(webhook: bool, config_path: Path) -> None:
 
 def _with_service(config: Config, body: Callable[[Any], Any], sealer: Sealer | None) -> int:
     from bot.service import Service, utc_now
-    from bot.storage import Store
+    from bot.storage.store import Store
 
     async def go() -> int:
         store = await Store.open(config.database, sealer)

@@ -11,15 +11,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from bot import events as ev
 from bot.config import Config
-from bot.engine import step
-from bot.flow import Flow
-from bot.library import Library
-from bot.redact import redactor_for
-from bot.session import Session
-from bot.steps import Cleaner
-from bot.storage import Erased, Purged, Store
+from bot.conversation import events as ev
+from bot.conversation.engine import step
+from bot.conversation.session import Session
+from bot.conversation.turn import Cleaner
+from bot.privacy.redact import redactor_for
+from bot.questionnaire.flow import Flow
+from bot.storage.store import Erased, Purged, Store
+from bot.storage.versions import Library
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, StorageConfig, load_config
-from bot.flow import Flow
-from bot.library import Library
-from bot.seal import Sealer
+from bot.privacy.seal import Sealer
+from bot.questionnaire.check import check_file, check_text
+from bot.questionnaire.flow import Flow
 from bot.service import Service
-from bot.storage import Store
-from bot.validate import check_file, check_text
+from bot.storage.store import Store
+from bot.storage.versions import Library
 
 CONTACT_KEY = b"tq6S2CzX2r9m0V9k6Bo1HcJq3sC7Yv0xW8m4n2p5r1E="
 SEALER = Sealer(CONTACT_KEY)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import FLOWS, ROOT, SEALER, make_config, make_service
 
-from bot.chat import run_chat
-from bot.storage import Store
+from bot.channels.terminal import run_chat
+from bot.storage.store import Store
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SCRIPTS = sorted(GOLDEN.glob("*.answers"))

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from conftest import NOW, flow_from_text
 
-from bot import events as ev
-from bot.engine import step
-from bot.flow import Flow
-from bot.session import Session
+from bot.conversation import events as ev
+from bot.conversation.engine import step
+from bot.conversation.session import Session
+from bot.questionnaire.flow import Flow
 
 
 class Talk:

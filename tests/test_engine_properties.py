@@ -6,11 +6,11 @@ from conftest import DATA, FLOWS, NOW, load_flow
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import events as ev
-from bot.conditions import holds
-from bot.engine import step
-from bot.flow import Flow, options_of
-from bot.session import Session
+from bot.conversation import events as ev
+from bot.conversation.engine import step
+from bot.conversation.session import Session
+from bot.questionnaire.conditions import holds
+from bot.questionnaire.flow import Flow, options_of
 
 FLOW_LIST = [load_flow(p) for p in sorted(FLOWS.glob("*.yaml"))] + [
     load_flow(DATA / "every_type.yaml")

@@ -21,12 +21,12 @@ from aiosmtpd.controller import Controller
 from conftest import DATA, NOW, SEALER, make_config, make_service
 from cryptography.fernet import Fernet
 
-from bot import events as ev
-from bot import outbox
-from bot.outbox import OutboxWorker, SmtpSettings, deliver_due, describe, status
-from bot.seal import Sealer
+from bot.conversation import events as ev
+from bot.delivery import worker as outbox
+from bot.delivery.worker import OutboxWorker, SmtpSettings, deliver_due, describe, status
+from bot.privacy.seal import Sealer
 from bot.service import Service
-from bot.storage import Store
+from bot.storage.store import Store
 
 T0 = NOW.timestamp()
 NAME, PHONE, TYPED_PHONE = "Zofia Łukasiewicz", "+44 7700 900123", "07700 900123"

@@ -13,10 +13,10 @@ import pytest
 from conftest import DATA, NOW, make_config, make_service
 from tg_harness import Parent, running_bot
 
-from bot import events as ev
-from bot import logs
-from bot.redact import Redactor
-from bot.storage import Store
+from bot.conversation import events as ev
+from bot.privacy import logs
+from bot.privacy.redact import Redactor
+from bot.storage.store import Store
 
 USER_ID = 8_765_432_109
 FIRST_NAME = "Zebedeeqq"

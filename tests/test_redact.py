@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.redact import PLACEHOLDERS, Redactor, is_valid_nhs_number, redact
+from bot.privacy.redact import PLACEHOLDERS, Redactor, is_valid_nhs_number, redact
 
 CORPUS_PATH = Path(__file__).parent / "data" / "redaction_corpus.yaml"
 CORPUS: dict[str, Any] = yaml.safe_load(CORPUS_PATH.read_text(encoding="utf-8"))

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from conftest import DATA, ROOT, make_config, make_service
 
-from bot import events as ev
-from bot.migrations import MIGRATIONS
-from bot.storage import Store
+from bot.conversation import events as ev
+from bot.storage.migrations import MIGRATIONS
+from bot.storage.store import Store
 
 
 def rows(db: Path, sql: str) -> list[tuple[object, ...]]:

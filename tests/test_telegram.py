@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tg_harness import KEY, Parent, running_bot
 
-from bot.pseudonym import pseudonym
+from bot.privacy.pseudonym import pseudonym
 
 
 def assert_nothing_stored(db: Path) -> None:

@@ -6,16 +6,16 @@ from conftest import DATA, FLOWS, NOW, load_flow
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import events as ev
-from bot.engine import step
-from bot.flow import options_of
-from bot.tg_render import (
+from bot.channels.telegram.render import (
     MAX_CALLBACK_BYTES,
     MAX_TEXT,
     parse_callback,
     render_prompt,
     split_text,
 )
+from bot.conversation import events as ev
+from bot.conversation.engine import step
+from bot.questionnaire.flow import options_of
 
 FLOW_LIST = [load_flow(p) for p in sorted(FLOWS.glob("*.yaml"))] + [
     load_flow(DATA / "every_type.yaml")

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import flow_schema
-from bot.validate import check_file, check_text
+from bot.questionnaire.check import check_file, check_text
 
 BROKEN = DATA / "broken" / "many_mistakes.yaml"
 

@@ -13,10 +13,10 @@ from fake_telegram import FakeTelegram
 from telegram import Bot
 from tg_harness import KEY
 
-from bot.storage import Store
-from bot.tg_bot import TelegramBot
-from bot.tg_run import webhook_app
-from bot.tg_send import Sender
+from bot.channels.telegram.adapter import TelegramBot
+from bot.channels.telegram.polling import webhook_app
+from bot.channels.telegram.sender import Sender
+from bot.storage.store import Store
 
 SECRET = "s3cret-token_for-tests"
 

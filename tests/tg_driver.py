@@ -9,9 +9,9 @@ from datetime import datetime
 
 from fake_telegram import FakeTelegram, SentMessage
 
-from bot import events as ev
-from bot.engine import step
-from bot.flow import Flow
+from bot.conversation import events as ev
+from bot.conversation.engine import step
+from bot.questionnaire.flow import Flow
 
 TYPED = "fine"
 

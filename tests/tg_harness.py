@@ -13,11 +13,11 @@ from conftest import FLOWS, NOW, SEALER, make_config, make_service
 from fake_telegram import FakeTelegram, SentMessage
 from telegram import Bot
 
+from bot.channels.telegram.adapter import TelegramBot
+from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.sender import Sender
 from bot.config import Config
-from bot.storage import Store
-from bot.tg_bot import TelegramBot
-from bot.tg_run import Poller
-from bot.tg_send import Sender
+from bot.storage.store import Store
 
 KEY = b"test-pseudonym-key-0123456789"
 

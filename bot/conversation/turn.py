@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import flow as lang
-from bot import parse
-from bot.conditions import NOT_ANSWERED, PREFER_NOT, SKIPPED, Value, holds
-from bot.events import AnswerRecorded as Recorded
-from bot.events import AnswerRemoved as Removed
-from bot.events import (
+from bot.conversation import parse
+from bot.conversation.events import AnswerRecorded as Recorded
+from bot.conversation.events import AnswerRemoved as Removed
+from bot.conversation.events import (
     Asked,
     Back,
     Choice,
@@ -27,10 +25,12 @@ from bot.events import (
     Said,
     Skip,
 )
-from bot.events import ResponseCompleted as Completed
-from bot.messages import every_language, say
-from bot.prompts import contact_prompt, prompt_for
-from bot.session import CONTACT_FIELDS, Session
+from bot.conversation.events import ResponseCompleted as Completed
+from bot.conversation.messages import every_language, say
+from bot.conversation.prompts import contact_prompt, prompt_for
+from bot.conversation.session import CONTACT_FIELDS, Session
+from bot.questionnaire import flow as lang
+from bot.questionnaire.conditions import NOT_ANSWERED, PREFER_NOT, SKIPPED, Value, holds
 
 NAV_WORDS: dict[str, Input] = {"back": Back(), "skip": Skip(), "prefer_not": PreferNot()}
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from bot.pseudonym import local_key
+from bot.privacy.pseudonym import local_key
 
 ENV_KEY = "BOT_CONTACT_KEY"
 

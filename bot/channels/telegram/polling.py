@@ -17,8 +17,8 @@ from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
+from bot.channels.telegram.adapter import TelegramBot
 from bot.config import Config
-from bot.tg_bot import TelegramBot
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]

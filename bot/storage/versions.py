@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.flow import Flow
-from bot.storage import Store
-from bot.validate import Checked, check_file, check_text
+from bot.questionnaire.check import Checked, check_file, check_text
+from bot.questionnaire.flow import Flow
+from bot.storage.store import Store
 
 
 class FlowProblems(Exception):

@@ -7,9 +7,9 @@ import difflib
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from bot import flow as lang
-from bot.reach import unreachable
-from bot.yamlpos import Located, Path
+from bot.questionnaire import flow as lang
+from bot.questionnaire.loader import Located, Path
+from bot.questionnaire.reach import unreachable
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.conditions import Value
+from bot.questionnaire.conditions import Value
 
 
 # ── inputs: what a parent did ────────────────────────────────────────────────────────────────

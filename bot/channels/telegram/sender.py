@@ -14,7 +14,7 @@ from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.tg_render import Button
+from bot.channels.telegram.render import Button
 
 # Durations (retry_after) as timedelta: python-telegram-bot's int form is deprecated.
 os.environ.setdefault("PTB_TIMEDELTA", "true")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot import flow as lang
-from bot import parse
-from bot.events import (
+from bot.conversation import parse
+from bot.conversation.events import (
     Back,
     ContactOptedIn,
     Input,
@@ -12,10 +11,11 @@ from bot.events import (
     Said,
     Skip,
 )
-from bot.messages import say
-from bot.prompts import label_of
-from bot.session import CONTACT_FIELDS
-from bot.steps import Steps, free_text
+from bot.conversation.messages import say
+from bot.conversation.prompts import label_of
+from bot.conversation.session import CONTACT_FIELDS
+from bot.conversation.turn import Steps, free_text
+from bot.questionnaire import flow as lang
 
 
 class ContactSteps(Steps):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.conditions import Value
+from bot.questionnaire.conditions import Value
 
 Stage = Literal["consent", "question", "other", "contact", "complete", "declined"]
 ContactField = Literal["consent", "name", "phone", "email", "time"]

@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from bot import flow as lang
-from bot.checks import did_you_mean, semantic_problems
-from bot.yamlpos import Path, Position, YamlSyntaxError, load
+from bot.questionnaire import flow as lang
+from bot.questionnaire.loader import Path, Position, YamlSyntaxError, load
+from bot.questionnaire.meaning import did_you_mean, semantic_problems
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from bot import events as ev
-from bot.messages import say
+from bot.conversation import events as ev
+from bot.conversation.messages import say
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from bot import flow as lang
-from bot.conditions import SKIPPED, Value, holds
+from bot.questionnaire import flow as lang
+from bot.questionnaire.conditions import SKIPPED, Value, holds
 
 #: Beyond this many combinations a condition is assumed satisfiable rather than searched.
 MAX_COMBINATIONS = 20_000

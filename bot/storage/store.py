@@ -14,11 +14,11 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot import events as ev
-from bot.flow import Flow
-from bot.migrations import migrate
-from bot.seal import Sealer
-from bot.session import Session
+from bot.conversation import events as ev
+from bot.conversation.session import Session
+from bot.privacy.seal import Sealer
+from bot.questionnaire.flow import Flow
+from bot.storage.migrations import migrate
 
 
 def now_of(day: date) -> datetime:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import flow as lang
-from bot import parse
-from bot.conditions import Value
-from bot.contact_steps import ContactSteps
-from bot.events import (
+from bot.conversation import parse
+from bot.conversation.contact import ContactSteps
+from bot.conversation.events import (
     Back,
     Choose,
     Done,
@@ -32,13 +30,15 @@ from bot.events import (
     Toggle,
     Updated,
 )
-from bot.events import ResponseDeclined as Declined
-from bot.events import ResponsePaused as Paused
-from bot.events import ResponseRestarted as Restarted
-from bot.events import ResponseStarted as Started
-from bot.messages import every_language, say
-from bot.session import Session
-from bot.steps import Cleaner, free_text, unchanged
+from bot.conversation.events import ResponseDeclined as Declined
+from bot.conversation.events import ResponsePaused as Paused
+from bot.conversation.events import ResponseRestarted as Restarted
+from bot.conversation.events import ResponseStarted as Started
+from bot.conversation.messages import every_language, say
+from bot.conversation.session import Session
+from bot.conversation.turn import Cleaner, free_text, unchanged
+from bot.questionnaire import flow as lang
+from bot.questionnaire.conditions import Value
 
 
 def step(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot import events as ev
-from bot.messages import every_language, say
+from bot.conversation import events as ev
+from bot.conversation.messages import every_language, say
 from bot.service import Service
 
 COMMANDS: dict[str, ev.Input] = {

@@ -28,7 +28,7 @@ from email.utils import formatdate, make_msgid
 import aiosmtplib
 import aiosqlite
 
-from bot.storage import Store
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 PASSWORD_ENV = "BOT_SMTP_PASSWORD"

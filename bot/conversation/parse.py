@@ -9,7 +9,7 @@ from datetime import datetime
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.messages import MONTH_NAMES_IN_RANGE, MONTHS, say
+from bot.conversation.messages import MONTH_NAMES_IN_RANGE, MONTHS, say
 
 
 @dataclass(frozen=True)

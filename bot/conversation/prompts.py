@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot import flow as lang
-from bot.conditions import NO_ANSWER, Value
-from bot.events import Choice, Prompt
-from bot.messages import say
-from bot.session import Session
+from bot.conversation.events import Choice, Prompt
+from bot.conversation.messages import say
+from bot.conversation.session import Session
+from bot.questionnaire import flow as lang
+from bot.questionnaire.conditions import NO_ANSWER, Value
 
 KINDS = {
     "single": "single",

@@ -11,13 +11,13 @@ import re
 
 from telegram import BotCommand, CallbackQuery, Message, Update
 
-from bot import events as ev
+from bot.channels.telegram.render import answered, escape, parse_callback, render_prompt, split_text
+from bot.channels.telegram.sender import Sender
 from bot.config import Config
-from bot.messages import say
-from bot.pseudonym import pseudonym
+from bot.conversation import events as ev
+from bot.conversation.messages import say
+from bot.privacy.pseudonym import pseudonym
 from bot.service import Outcome, Service
-from bot.tg_render import answered, escape, parse_callback, render_prompt, split_text
-from bot.tg_send import Sender
 
 log = logging.getLogger(__name__)
 

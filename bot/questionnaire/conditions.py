@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.flow import Condition
+from bot.questionnaire.flow import Condition
 
 #: Stored in place of an answer when a parent skips, prefers not to say, or is moved on.
 SKIPPED = "_skipped"

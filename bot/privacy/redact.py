@@ -89,7 +89,7 @@ def is_valid_nhs_number(digits: str) -> bool:
 
 
 def _stop_words() -> frozenset[str]:
-    text = resources.files("bot").joinpath("redact_words.txt").read_text(encoding="utf-8")
+    text = resources.files("bot.privacy").joinpath("redact_words.txt").read_text(encoding="utf-8")
     return frozenset(
         w for line in text.splitlines() if not line.startswith("#") for w in line.lower().split()
     )

@@ -1,0 +1,1 @@
+"""The Telegram channel: updates in, Bot API calls out, through python-telegram-bot."""

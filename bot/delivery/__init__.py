@@ -1,0 +1,1 @@
+"""Delivery of opted-in contact details to the engagement agency, by email."""

@@ -1,0 +1,2 @@
+"""Privacy by construction: redaction of free text, pseudonyms, sealed contact details and
+quiet logs."""

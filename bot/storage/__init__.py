@@ -1,0 +1,1 @@
+"""Durable storage in SQLite. Every SQL statement of the product lives in this package."""

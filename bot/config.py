@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.delivery.settings import AgencySettings
+from bot.errors import ConfigError
 
 DEFAULT_NOTICE = (
     "This chat is anonymous: we never see your name or phone number. It is not monitored, "
@@ -61,27 +64,6 @@ class TelegramConfig(Section):
     rate_limit: RateLimitConfig = RateLimitConfig()
 
 
-class AgencyConfig(Section):
-    """Where follow-up contact details are emailed. The password comes from BOT_SMTP_PASSWORD."""
-
-    host: str = "localhost"
-    port: int = Field(587, ge=1, le=65535)
-    starttls: bool = True
-    use_tls: bool = False
-    username: str | None = None
-    sender: str = "feedback-bot@example.org"
-    to: str = "interviews@example.org"
-    timeout: float = Field(30, gt=0)
-    retry_first_seconds: float = Field(30, gt=0)
-    retry_max_seconds: float = Field(3600, gt=0)
-
-    @model_validator(mode="after")
-    def _one_kind_of_tls(self) -> AgencyConfig:
-        if self.starttls and self.use_tls:
-            raise ValueError("choose starttls (port 587) or use_tls (port 465), not both")
-        return self
-
-
 class Config(Section):
     flows: Path = Path("flows")
     default_flow: str = "mlu_experience"
@@ -91,7 +73,7 @@ class Config(Section):
     privacy: PrivacyConfig = PrivacyConfig()
     safeguarding: SafeguardingConfig = SafeguardingConfig()
     telegram: TelegramConfig = TelegramConfig()
-    agency: AgencyConfig = AgencyConfig()
+    agency: AgencySettings = AgencySettings()
     base_dir: Path = Field(Path("."), exclude=True)
 
     def resolve(self, path: Path) -> Path:
@@ -111,10 +93,6 @@ class Config(Section):
     @property
     def database(self) -> Path:
         return self.resolve(self.storage.path)
-
-
-class ConfigError(Exception):
-    pass
 
 
 def load_config(path: Path) -> Config:

@@ -19,7 +19,7 @@ from bot.conversation.turn import Cleaner
 from bot.privacy.redact import redactor_for
 from bot.questionnaire.flow import Flow
 from bot.storage.store import Erased, Purged, Store
-from bot.storage.versions import Library
+from bot.storage.versions import FlowVersions
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class Service:
         self,
         config: Config,
         store: Store,
-        library: Library,
+        flows: FlowVersions,
         *,
         clock: Callable[[], datetime] = utc_now,
         redact: Cleaner | None = None,
@@ -55,7 +55,7 @@ class Service:
         self.on_contact = on_contact  # e.g. wake the worker that emails the agency
         self.config = config
         self.store = store
-        self.library = library
+        self.flows = flows
         self.clock = clock
         # Free text is redacted before it is stored, whoever builds the service.
         self.redact = redact or redactor_for(tuple(config.privacy.staff_names)).redact
@@ -82,10 +82,10 @@ class Service:
 
     def pick_flow(self, tag: str | None, flow_id: str | None = None) -> Flow:
         """The flow a new conversation starts on: by deep-link tag, by id, else the default."""
-        current = self.library.current
+        current = self.flows.current
         if flow_id is not None and flow_id in current:
             return current[flow_id]
-        by_tag = self.library.for_tag(tag)
+        by_tag = self.flows.for_tag(tag)
         if by_tag is not None:
             return by_tag
         if tag in current:
@@ -96,7 +96,7 @@ class Service:
 
     def known_tag(self, tag: str | None) -> str | None:
         """Deep-link tags no flow knows are ignored, not stored."""
-        if tag and (self.library.for_tag(tag) or tag in self.library.current):
+        if tag and (self.flows.for_tag(tag) or tag in self.flows.current):
             return tag
         return None
 
@@ -122,7 +122,7 @@ class Service:
                 event = ev.Returned()
             flow: Flow | None = None
             if session is not None and not session.finished:
-                flow = await self.library.version(session.flow_hash)
+                flow = await self.flows.version(session.flow_hash)
             if flow is None:
                 tag = event.source if isinstance(event, ev.Start) else None
                 flow = self.pick_flow(tag, flow_id)
@@ -171,7 +171,7 @@ class Service:
         """The languages of the questionnaire this parent is on (or would start)."""
         loaded = await self.store.load_session(respondent)
         if loaded is not None:
-            flow = await self.library.version(loaded.session.flow_hash)
+            flow = await self.flows.version(loaded.session.flow_hash)
             if flow is not None:
                 return list(flow.languages)
         return list(self.pick_flow(None).languages)

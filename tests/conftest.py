@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from bot.questionnaire.check import check_file, check_text
 from bot.questionnaire.flow import Flow
 from bot.service import Service
 from bot.storage.store import Store
-from bot.storage.versions import Library
+from bot.storage.versions import FlowVersions
 
 CONTACT_KEY = b"tq6S2CzX2r9m0V9k6Bo1HcJq3sC7Yv0xW8m4n2p5r1E="
 SEALER = Sealer(CONTACT_KEY)
@@ -69,7 +70,25 @@ def make_config(
     )
 
 
-async def make_service(store: Store, config: Config, clock: datetime = NOW, redact=None) -> Service:
-    library = await Library.load(config.flows_dir, store, clock.date())
+async def make_service(
+    store: Store,
+    config: Config,
+    clock: datetime | Callable[[], datetime] = NOW,
+    redact: Callable[[str], str] | None = None,
+) -> Service:
+    """The real service on a real store; `clock` is a fixed time or a function giving it."""
+    now = clock if callable(clock) else (lambda: clock)
+    flows = await FlowVersions.load(config.flows_dir, store, now().date())
     extra = {"redact": redact} if redact else {}
-    return Service(config, store, library, clock=lambda: clock, **extra)
+    return Service(config, store, flows, clock=now, **extra)
+
+
+async def eventually(
+    predicate: Callable[[], object], timeout: float = 5.0, what: str = "a condition"
+) -> None:
+    """Wait until `predicate()` is true, polling; fail (never hang) after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"waited {timeout} s for {what}")
+        await asyncio.sleep(0.01)

@@ -15,15 +15,15 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import DATA, NOW, SEALER, make_config, make_service
+from conftest import DATA, NOW, SEALER, eventually, make_config, make_service
 from cryptography.fernet import Fernet
 
 from bot.conversation import events as ev
-from bot.delivery import worker as outbox
-from bot.delivery.worker import OutboxWorker, SmtpSettings, deliver_due, describe, status
+from bot.delivery.email import Send, compose, smtp_sender
+from bot.delivery.settings import AgencySettings
+from bot.delivery.worker import OutboxWorker, deliver_due, describe, status
 from bot.privacy.seal import Sealer
 from bot.service import Service
 from bot.storage.store import Store
@@ -74,8 +74,12 @@ class Agency:
             self.controller = None
 
     @property
-    def settings(self) -> SmtpSettings:
-        return SmtpSettings(
+    def send(self) -> Send:
+        return smtp_sender(self.settings, None)
+
+    @property
+    def settings(self) -> AgencySettings:
+        return AgencySettings(
             host="127.0.0.1", port=self.port, starttls=False, use_tls=False,
             sender="feedback-bot@mvp.example.org", to="interviews@agency.example.org", timeout=5,
         )  # fmt: skip
@@ -140,7 +144,7 @@ async def test_one_contact_is_emailed_once_and_deleted(
     await leave_contact(await every_type_service(tmp_path, store))
     assert rows(store.path, "SELECT count(*) FROM outbox") == [(1,)]
 
-    result = await deliver_due(store, agency.settings, T0)
+    result = await deliver_due(store, agency.send, agency.settings, T0)
 
     assert (result.delivered, result.failed, result.waiting) == (1, 0, 0)
     [message] = agency.inbox.messages
@@ -176,7 +180,7 @@ async def test_one_contact_is_emailed_once_and_deleted(
     for private in ("Zofia", "Łukasiewicz", "7700", "Evening", "Ludlow", WHO):
         assert private not in logged
     # A second pass has nothing to send.
-    assert (await deliver_due(store, agency.settings, T0 + 60)).delivered == 0
+    assert (await deliver_due(store, agency.send, agency.settings, T0 + 60)).delivered == 0
     assert len(agency.inbox.messages) == 1
 
 
@@ -184,7 +188,7 @@ async def test_nothing_personal_is_left_in_the_database_files(
     tmp_path: Path, store: Store, agency: Agency
 ) -> None:
     await leave_contact(await every_type_service(tmp_path, store))
-    await deliver_due(store, agency.settings, T0)
+    await deliver_due(store, agency.send, agency.settings, T0)
     files = [p for p in tmp_path.iterdir() if p.name.startswith("feedback.sqlite3")]
     assert any(p.name.endswith("-wal") for p in files)
     for path in files:
@@ -197,19 +201,19 @@ async def test_nothing_personal_is_left_in_the_database_files(
 async def test_server_down_then_up(tmp_path: Path, store: Store, down: Agency) -> None:
     await leave_contact(await every_type_service(tmp_path, store))
 
-    result = await deliver_due(store, down.settings, T0)
+    result = await deliver_due(store, down.send, down.settings, T0)
 
     assert (result.delivered, result.failed, result.waiting) == (0, 1, 1)
     assert rows(store.path, "SELECT attempts, next_attempt FROM outbox") == [(1, T0 + 30)]
     assert rows(store.path, "SELECT delivered, failed_attempts FROM delivery_log") == [(0, 1)]
     # Before its next attempt the row is left alone: not even a connection is tried.
-    early = await deliver_due(store, down.settings, T0 + 29)
+    early = await deliver_due(store, down.send, down.settings, T0 + 29)
     assert (early.delivered, early.failed, early.waiting) == (0, 0, 1)
     assert rows(store.path, "SELECT attempts FROM outbox") == [(1,)]
 
     down.start()
     try:
-        later = await deliver_due(store, down.settings, T0 + 31)
+        later = await deliver_due(store, down.send, down.settings, T0 + 31)
     finally:
         down.stop()
     assert (later.delivered, later.failed, later.waiting) == (1, 0, 0)
@@ -224,7 +228,7 @@ async def test_a_long_outage_keeps_the_contact_and_caps_the_backoff(
     await leave_contact(await every_type_service(tmp_path, store))
     now, gaps = T0, []
     for _ in range(12):
-        assert (await deliver_due(store, down.settings, now)).failed == 1
+        assert (await deliver_due(store, down.send, down.settings, now)).failed == 1
         [(attempts, next_attempt)] = rows(store.path, "SELECT attempts, next_attempt FROM outbox")
         gaps.append(next_attempt - now)
         now = next_attempt
@@ -237,33 +241,30 @@ async def test_a_failure_stops_the_pass(tmp_path: Path, store: Store, down: Agen
     service = await every_type_service(tmp_path, store)
     for who in ("a", "b", "c"):
         await leave_contact(service, who)
-    result = await deliver_due(store, down.settings, T0)
+    result = await deliver_due(store, down.send, down.settings, T0)
     assert (result.failed, result.waiting) == (1, 3)
     assert sorted(rows(store.path, "SELECT attempts FROM outbox")) == [(0,), (0,), (1,)]
 
 
 async def test_a_crash_between_send_and_delete_sends_twice_never_zero(
-    tmp_path: Path, agency: Agency, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, agency: Agency
 ) -> None:
     path = tmp_path / "feedback.sqlite3"
     store = await Store.open(path, SEALER)
     await leave_contact(await every_type_service(tmp_path, store))
-    real_send = outbox._send
 
-    async def send_then_die(message: EmailMessage, settings: SmtpSettings) -> None:
-        await real_send(message, settings)
+    async def send_then_die(message: EmailMessage) -> None:
+        await agency.send(message)
         await store.db.close()  # the process dies before the row is deleted
 
-    monkeypatch.setattr(outbox, "_send", send_then_die)
     with pytest.raises(ValueError, match="no active connection"):
-        await deliver_due(store, agency.settings, T0)
+        await deliver_due(store, send_then_die, agency.settings, T0)
     assert len(agency.inbox.messages) == 1
     assert rows(path, "SELECT count(*) FROM outbox") == [(1,)]
 
-    monkeypatch.setattr(outbox, "_send", real_send)
     restarted = await Store.open(path, SEALER)
     try:
-        assert (await deliver_due(restarted, agency.settings, T0 + 5)).delivered == 1
+        assert (await deliver_due(restarted, agency.send, agency.settings, T0 + 5)).delivered == 1
     finally:
         await restarted.close()
     first, second = agency.inbox.messages
@@ -282,7 +283,7 @@ async def test_a_row_sealed_under_another_key_is_kept_and_reported(
     finally:
         await other.close()
 
-    result = await deliver_due(store, agency.settings, T0)
+    result = await deliver_due(store, agency.send, agency.settings, T0)
 
     assert (result.delivered, result.failed, result.waiting, result.unreadable) == (1, 0, 1, 1)
     assert len(agency.inbox.messages) == 1
@@ -292,8 +293,8 @@ async def test_a_row_sealed_under_another_key_is_kept_and_reported(
     assert now_status.unreadable == 1
     assert "cannot be decrypted" in describe(now_status)
     # Tried again (and reported again) only after max_backoff, never deleted.
-    assert (await deliver_due(store, agency.settings, T0 + 60)).unreadable == 0
-    assert (await deliver_due(store, agency.settings, T0 + 3600)).unreadable == 1
+    assert (await deliver_due(store, agency.send, agency.settings, T0 + 60)).unreadable == 0
+    assert (await deliver_due(store, agency.send, agency.settings, T0 + 3600)).unreadable == 1
     assert rows(store.path, "SELECT count(*) FROM outbox") == [(1,)]
 
 
@@ -307,7 +308,7 @@ async def test_status_counts_and_describes_without_contents(
     service = await every_type_service(tmp_path, store)
     await leave_contact(service, "a")
     for later in (0, 30):  # fails twice: next try at T0 + 30 + 60
-        await deliver_due(store, down.settings, T0 + later)
+        await deliver_due(store, down.send, down.settings, T0 + later)
     for who in ("b", "c"):
         await leave_contact(service, who)
     seen = await status(store, T0 + 40)
@@ -323,11 +324,11 @@ async def test_status_counts_and_describes_without_contents(
         assert private not in text
     assert "in 4 min" in describe(await status(store, T0 + 90 - 240))
     # Read-only, as `python -m bot outbox` opens it, and without the key.
-    db = await aiosqlite.connect(f"file:{store.path}?mode=ro", uri=True)
+    opened = await Store.open_readonly(store.path)
     try:
-        read_only = await status(Store(db, store.path), T0 + 40)
+        read_only = await status(opened, T0 + 40)
     finally:
-        await db.close()
+        await opened.close()
     assert (read_only.queued, read_only.unreadable) == (3, None)
     # Counts older than seven days drop out.
     assert (await status(store, T0 + 7 * 86400)).failed_7d == 0
@@ -337,15 +338,12 @@ async def test_worker_delivers_when_woken_and_stops_promptly(
     tmp_path: Path, store: Store, agency: Agency
 ) -> None:
     clock = [T0]
-    worker = OutboxWorker(store, agency.settings, clock=lambda: clock[0])
+    worker = OutboxWorker(store, agency.send, agency.settings, clock=lambda: clock[0])
     stopping = asyncio.Event()
     running = asyncio.create_task(worker.run(stopping, poll_seconds=60))
     await leave_contact(await every_type_service(tmp_path, store))
     worker.wake()
-    for _ in range(500):
-        if agency.inbox.messages:
-            break
-        await asyncio.sleep(0.01)
+    await eventually(lambda: agency.inbox.messages, 5, "the woken worker to send")
     assert len(agency.inbox.messages) == 1
     stopping.set()
     await asyncio.wait_for(running, timeout=2)  # far sooner than the 60 s poll
@@ -357,17 +355,17 @@ async def test_worker_waits_for_the_retry_time_on_its_clock(
 ) -> None:
     await leave_contact(await every_type_service(tmp_path, store))
     clock = [T0]
-    worker = OutboxWorker(store, down.settings, clock=lambda: clock[0])
+    worker = OutboxWorker(store, down.send, down.settings, clock=lambda: clock[0])
     stopping = asyncio.Event()
     running = asyncio.create_task(worker.run(stopping, poll_seconds=0.01))
     try:
-        while worker.passes < 3:
-            await asyncio.sleep(0.01)
+        await eventually(lambda: worker.passes >= 3, 5, "three worker passes")
         assert rows(store.path, "SELECT attempts FROM outbox") == [(1,)]  # not yet due again
         down.start()
         clock[0] = T0 + 30
-        while rows(store.path, "SELECT count(*) FROM outbox") != [(0,)]:
-            await asyncio.sleep(0.01)
+        await eventually(
+            lambda: rows(store.path, "SELECT count(*) FROM outbox") == [(0,)], 5, "delivery"
+        )
     finally:
         stopping.set()
         await asyncio.wait_for(running, timeout=2)
@@ -375,16 +373,17 @@ async def test_worker_waits_for_the_retry_time_on_its_clock(
     assert len(down.inbox.messages) == 1
 
 
-def test_settings_refuse_two_kinds_of_tls_and_hide_the_password() -> None:
+def test_settings_refuse_two_kinds_of_tls_and_take_no_password() -> None:
     with pytest.raises(ValueError, match="not both"):
-        SmtpSettings(starttls=True, use_tls=True)
-    assert "secret" not in repr(SmtpSettings(username="bot", password="secret"))
+        AgencySettings(starttls=True, use_tls=True)
+    with pytest.raises(ValueError, match="password"):  # a secret: only from BOT_SMTP_PASSWORD
+        AgencySettings.model_validate({"username": "bot", "password": "secret"})
 
 
 def test_compose_without_a_row_still_has_a_message_id() -> None:
     details: dict[str, object] = {"name": "Sam", "email": "sam@example.org",
                                   "preferred_time": "Morning", "shared": []}  # fmt: skip
-    message = outbox.compose(details, SmtpSettings())
+    message = compose(details, AgencySettings())
     assert message["Message-ID"].endswith("@example.org>")
     assert "Phone: (not given)" in body(message) and "Answers they agreed" not in body(message)
 
@@ -395,6 +394,6 @@ async def test_a_contact_erased_before_delivery_is_never_sent(
     service = await every_type_service(tmp_path, store)
     await leave_contact(service)
     assert (await service.erase(WHO)).contacts == 1
-    result = await deliver_due(store, agency.settings, T0)
+    result = await deliver_due(store, agency.send, agency.settings, T0)
     assert (result.delivered, result.waiting) == (0, 0)
     assert agency.inbox.messages == []

@@ -119,26 +119,27 @@ async def test_unlink_after_the_window_then_delete_after_retention(
     tmp_path: Path, store: Store
 ) -> None:
     config = every_type_config(tmp_path, unlink_after_days=30, retention_days=730)
-    service = await make_service(store, config)
+    today = [NOW]  # the service's clock: moved on below
+    service = await make_service(store, config, clock=lambda: today[0])
     await finish(service, "parent-a", contact=False)
     await service.handle("parent-b", ev.Start())
     await service.handle("parent-b", ev.Reply("1"))  # partial, then left alone
-    service.clock = lambda: NOW + timedelta(days=29)
+    today[0] = NOW + timedelta(days=29)
     assert (await service.purge()).unlinked == 0
     with sqlite3.connect(store.path) as conn:
         linked = conn.execute("SELECT respondent FROM responses ORDER BY id").fetchall()
     assert linked == [("parent-a",), ("parent-b",)]
-    service.clock = lambda: NOW + timedelta(days=31)
+    today[0] = NOW + timedelta(days=31)
     assert (await service.purge()).unlinked == 1
     erased = await service.erase("parent-a")
     assert erased.responses == 0  # anonymous now: cannot be found, so cannot be deleted
-    service.clock = lambda: NOW + timedelta(days=14 + 31)  # idle past expiry + unlink window
+    today[0] = NOW + timedelta(days=14 + 31)  # idle past expiry + unlink window
     done = await service.purge()
     assert (done.unlinked, done.sessions) == (1, 1)  # parent-a's session went with /delete
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("SELECT respondent FROM responses").fetchall() == [(None,), (None,)]
         assert conn.execute("SELECT count(*) FROM sessions").fetchone() == (0,)
-    service.clock = lambda: NOW + timedelta(days=800)
+    today[0] = NOW + timedelta(days=800)
     assert (await service.purge()).deleted == 2
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("SELECT count(*) FROM answers").fetchone() == (0,)

@@ -30,11 +30,11 @@ async def test_new_database_is_private_wal_and_migrated(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "feedback.sqlite3"
     store = await Store.open(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert await store.scalar("PRAGMA journal_mode") == "wal"
-    assert await store.scalar("PRAGMA user_version") == len(MIGRATIONS)
+    assert rows(path, "PRAGMA journal_mode") == [("wal",)]
+    assert rows(path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     await store.close()
     again = await Store.open(path)  # reopening applies nothing twice
-    assert await again.scalar("PRAGMA user_version") == len(MIGRATIONS)
+    assert rows(path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     await again.close()
 
 
@@ -105,8 +105,8 @@ async def test_a_session_finishes_on_its_version_after_the_yaml_changes(
     path = config.flows_dir / "every_type.yaml"
     path.write_text(path.read_text().replace("closing: {en: Thank you!", "closing: {en: New end!"))
     restarted = await make_service(store, config)  # the bot restarts with the new YAML
-    assert restarted.library.current["every_type"].content_hash() != old_hash
-    restarted.library.by_hash.clear()  # force the pinned version to come from the database
+    assert restarted.flows.current["every_type"].content_hash() != old_hash
+    restarted.flows.by_hash.clear()  # force the pinned version to come from the database
     said: list[str] = []
     for typed in ("1", "Good", "skip", "prefer not to say", "skip", "No"):
         outcome = await restarted.handle("p1", ev.Reply(typed))

@@ -11,8 +11,8 @@ from conftest import DATA, FLOWS, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.cli import flow_schema
 from bot.questionnaire.check import check_file, check_text
+from bot.questionnaire.schema import flow_schema
 
 BROKEN = DATA / "broken" / "many_mistakes.yaml"
 

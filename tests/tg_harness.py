@@ -35,8 +35,7 @@ class Harness:
     bot: Bot | None = None
 
     async def start(self) -> None:
-        service = await make_service(self.store, self.config, clock=self.clock[0])
-        service.clock = lambda: self.clock[0]
+        service = await make_service(self.store, self.config, clock=lambda: self.clock[0])
         self.bot = Bot(self.tg.token, base_url=self.tg.base_url)
         await self.bot.initialize()
         sender = Sender(self.bot, overall_per_second=0, per_chat=(0, 0), first_backoff=0.05)

@@ -9,11 +9,9 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.errors import MissingPseudonymKey
+
 ENV_KEY = "BOT_PSEUDONYM_KEY"
-
-
-class MissingKey(Exception):
-    pass
 
 
 def pseudonym(key: bytes, channel: str, user_id: str | int) -> str:
@@ -24,7 +22,7 @@ def pseudonym(key: bytes, channel: str, user_id: str | int) -> str:
 def key_from_env() -> bytes:
     value = os.environ.get(ENV_KEY, "")
     if len(value) < 16:
-        raise MissingKey(
+        raise MissingPseudonymKey(
             f"Set {ENV_KEY} to a long random secret (at least 16 characters) before starting "
             f"the bot, e.g. export {ENV_KEY}=$(openssl rand -hex 32)"
         )
@@ -38,7 +36,7 @@ def development_key(path: Path) -> tuple[bytes, bool]:
     """
     try:
         return key_from_env(), False
-    except MissingKey:
+    except MissingPseudonymKey:
         return local_key(path, lambda: secrets.token_hex(32).encode())
 
 

@@ -16,13 +16,10 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from bot.errors import MissingContactKey, WrongContactKey
 from bot.privacy.pseudonym import local_key
 
 ENV_KEY = "BOT_CONTACT_KEY"
-
-
-class MissingContactKey(Exception):
-    pass
 
 
 class Sealer:
@@ -36,12 +33,13 @@ class Sealer:
         return self._fernet.encrypt_at_time(plain, current_time=month_start)
 
     def unseal(self, token: bytes) -> dict[str, object]:
+        """The details sealed in `token`. Raises WrongContactKey if this key cannot open it."""
         try:
             value = json.loads(self._fernet.decrypt(token))
         except (InvalidToken, ValueError) as exc:
-            raise ValueError("contact details could not be decrypted with this key") from exc
+            raise WrongContactKey("contact details do not open with this BOT_CONTACT_KEY") from exc
         if not isinstance(value, dict):
-            raise ValueError("sealed value is not a set of contact details")
+            raise WrongContactKey("a sealed value is not a set of contact details")
         return value
 
     def erasure_tag(self, respondent: str) -> str:

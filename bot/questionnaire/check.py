@@ -199,3 +199,8 @@ def check_file(path: FsPath) -> Checked:
         problem = Problem(str(path), 1, 1, "error", f"cannot read the file: {exc}")
         return Checked(str(path), None, (problem,), "")
     return check_text(text, str(path))
+
+
+def check_folder(folder: FsPath) -> list[Checked]:
+    """Every questionnaire file (*.yaml, *.yml) in a folder, checked, in name order."""
+    return [check_file(path) for path in sorted(folder.glob("*.y*ml"))]

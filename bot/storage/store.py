@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,9 +15,11 @@ import aiosqlite
 
 from bot.conversation import events as ev
 from bot.conversation.session import Session
+from bot.errors import MissingContactKey
 from bot.privacy.seal import Sealer
 from bot.questionnaire.flow import Flow
 from bot.storage.migrations import migrate
+from bot.storage.outbox import OutboxQueue
 
 
 def now_of(day: date) -> datetime:
@@ -54,6 +55,15 @@ class Store:
         self.sealer = sealer
         # One connection serves every parent: transactions take turns (each is a few ms).
         self._writing = asyncio.Lock()
+        self.outbox = OutboxQueue(self)
+
+    @classmethod
+    async def open_readonly(cls, path: Path | str, sealer: Sealer | None = None) -> Store:
+        """An existing database, for reading only (counts, exports) while the bot runs."""
+        path = Path(path)
+        db = await aiosqlite.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        await db.execute("PRAGMA busy_timeout = 5000")
+        return cls(db, path, sealer)
 
     @classmethod
     async def open(cls, path: Path | str, sealer: Sealer | None = None) -> Store:
@@ -84,12 +94,12 @@ class Store:
                 raise
             await self.db.execute("COMMIT")
 
-    async def changed(self, sql: str, params: Sequence[object] = ()) -> int:
+    async def _changed(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run a statement; how many rows it changed."""
         cursor = await self.db.execute(sql, params)
         return cursor.rowcount
 
-    async def scalar(self, sql: str, params: Sequence[object] = ()) -> object:
+    async def _scalar(self, sql: str, params: Sequence[object] = ()) -> object:
         async with self.db.execute(sql, params) as cursor:
             row = await cursor.fetchone()
         return row[0] if row else None
@@ -105,7 +115,7 @@ class Store:
         return digest
 
     async def flow_source(self, digest: str) -> str | None:
-        value = await self.scalar("SELECT source FROM flow_versions WHERE hash = ?", (digest,))
+        value = await self._scalar("SELECT source FROM flow_versions WHERE hash = ?", (digest,))
         return str(value) if value is not None else None
 
     # ── sessions ───────────────────────────────────────────────────────────────────
@@ -126,11 +136,11 @@ class Store:
 
     def _sealer(self) -> Sealer:
         if self.sealer is None:
-            raise RuntimeError("contact details need a contact key (BOT_CONTACT_KEY)")
+            raise MissingContactKey("contact details need the contact key (BOT_CONTACT_KEY)")
         return self.sealer
 
     async def already_processed(self, update_id: int) -> bool:
-        found = await self.scalar(
+        found = await self._scalar(
             "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)
         )
         return found is not None
@@ -238,14 +248,10 @@ class Store:
             "preferred_time": event.preferred_time,
             "shared": [list(pair) for pair in event.shared],
         }
-        await self.db.execute(
-            "INSERT INTO outbox (id, erasure_tag, sealed, queued) VALUES (?, ?, ?, ?)",
-            (
-                secrets.token_hex(16),
-                sealer.erasure_tag(respondent),
-                sealer.seal(details, now_of(today)),
-                today.strftime("%Y-%m"),
-            ),
+        await self.outbox.add(
+            sealer.erasure_tag(respondent),
+            sealer.seal(details, now_of(today)),
+            today.strftime("%Y-%m"),
         )
 
     # ── reading back ───────────────────────────────────────────────────────────────
@@ -276,18 +282,20 @@ class Store:
         cutoff_day = (today - timedelta(days=forget_sessions_after_days)).isoformat()
         retention_month = (today - timedelta(days=retention_days)).strftime("%Y-%m")
         async with self.transaction():
-            unlinked = await self.changed(
+            unlinked = await self._changed(
                 "UPDATE responses SET respondent = NULL, unlink_on = NULL "
                 "WHERE respondent IS NOT NULL AND status = 'complete' AND unlink_on <= ?",
                 (today.isoformat(),),
             )
-            unlinked += await self.changed(
+            unlinked += await self._changed(
                 "UPDATE responses SET respondent = NULL WHERE status = 'partial' AND respondent IN "
                 "(SELECT respondent FROM sessions WHERE active_on < ?)",
                 (cutoff_day,),
             )
-            sessions = await self.changed("DELETE FROM sessions WHERE active_on < ?", (cutoff_day,))
-            deleted = await self.changed(
+            sessions = await self._changed(
+                "DELETE FROM sessions WHERE active_on < ?", (cutoff_day,)
+            )
+            deleted = await self._changed(
                 "DELETE FROM responses WHERE coalesce(finished, started) < ?", (retention_month,)
             )
             week_ago = (today - timedelta(days=7)).isoformat()
@@ -301,19 +309,19 @@ class Store:
     async def erase(self, respondent: str) -> Erased:
         """Delete everything still linked to this pseudonym."""
         async with self.transaction():
-            answers = await self.scalar(
+            answers = await self._scalar(
                 "SELECT count(*) FROM answers WHERE response_id IN "
                 "(SELECT id FROM responses WHERE respondent = ?)",
                 (respondent,),
             )
-            responses = await self.changed(
+            responses = await self._changed(
                 "DELETE FROM responses WHERE respondent = ?", (respondent,)
             )
-            sessions = await self.changed(
+            sessions = await self._changed(
                 "DELETE FROM sessions WHERE respondent = ?", (respondent,)
             )
             contacts = 0
             if self.sealer is not None:
                 tag = self.sealer.erasure_tag(respondent)
-                contacts = await self.changed("DELETE FROM outbox WHERE erasure_tag = ?", (tag,))
+                contacts = await self.outbox.remove_tagged(tag)
             return Erased(responses, int(str(answers or 0)), sessions, contacts)

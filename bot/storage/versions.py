@@ -1,4 +1,5 @@
-"""The questionnaires a bot offers: current versions from flows/, older ones from the database."""
+"""The questionnaire versions a bot offers: the current ones from flows/, and every version a
+session ever started on, kept in the database by content hash so it can be finished on."""
 
 from __future__ import annotations
 
@@ -6,43 +7,34 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.questionnaire.check import Checked, check_file, check_text
+from bot.errors import FlowProblems
+from bot.questionnaire.check import check_folder, check_text
 from bot.questionnaire.flow import Flow
 from bot.storage.store import Store
 
 
-class FlowProblems(Exception):
-    def __init__(self, checked: list[Checked]) -> None:
-        self.checked = checked
-        lines = [str(p) for c in checked for p in c.problems if p.severity == "error"]
-        super().__init__("questionnaires have errors:\n" + "\n".join(lines))
-
-
-def check_folder(folder: Path) -> list[Checked]:
-    return [check_file(path) for path in sorted(folder.glob("*.y*ml"))]
-
-
 @dataclass
-class Library:
+class FlowVersions:
     current: dict[str, Flow]
     store: Store
     by_hash: dict[str, Flow] = field(default_factory=dict)
 
     @classmethod
-    async def load(cls, folder: Path, store: Store, today: date) -> Library:
+    async def load(cls, folder: Path, store: Store, today: date) -> FlowVersions:
         """Load and check every flow; refuse to start on any error. Register each version."""
         checked = check_folder(folder)
-        broken = [c for c in checked if not c.ok]
-        if broken:
-            raise FlowProblems(broken)
-        library = cls({}, store)
+        problems = [str(p) for c in checked for p in c.problems if p.severity == "error"]
+        if problems:
+            raise FlowProblems(problems)
+        versions = cls({}, store)
         async with store.transaction():
             for c in checked:
-                assert c.flow is not None
+                if c.flow is None:  # an error was reported above
+                    continue
                 digest = await store.register_flow(c.flow, c.source, today)
-                library.current[c.flow.id] = c.flow
-                library.by_hash[digest] = c.flow
-        return library
+                versions.current[c.flow.id] = c.flow
+                versions.by_hash[digest] = c.flow
+        return versions
 
     async def version(self, digest: str) -> Flow | None:
         """The exact version a session started on, even after the YAML has changed."""

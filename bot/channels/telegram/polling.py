@@ -18,7 +18,9 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.adapter import TelegramBot
+from bot.channels.telegram.sender import retry_seconds
 from bot.config import Config
+from bot.errors import StartError
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
@@ -50,7 +52,7 @@ class Poller:
             try:
                 updates = poll.result()
             except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(retry_seconds(exc))
                 continue
             except Conflict:
                 log.error("another copy of this bot is polling the same token; waiting")
@@ -108,11 +110,6 @@ async def process_safely(handler: TelegramBot, update: Update) -> None:
             await handler.sender.send(chat.id, SORRY)
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(str(value))
-
-
 def webhook_app(bot: Bot, handler: TelegramBot, path: str, secret: str) -> web.Application:
     """Telegram POSTs each update; we answer 200 only after it is stored, so Telegram redelivers
     anything we did not finish. Requests without the secret token are refused."""
@@ -140,10 +137,6 @@ def make_bot(token: str, config: Config) -> Bot:
         request=HTTPXRequest(connection_pool_size=64, read_timeout=15),
         get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=timeout + 15),
     )
-
-
-class StartError(Exception):
-    """Raised with one plain sentence when the bot cannot start."""
 
 
 Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]

@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def retry_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked us to wait, in seconds (a timedelta, or an int in older PTB)."""
+    wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
@@ -67,8 +73,7 @@ class Sender:
             try:
                 return await action()
             except RetryAfter as exc:
-                wait = exc.retry_after
-                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                seconds = retry_seconds(exc)
                 log.warning("Telegram asked us to wait %.1fs (429)", seconds)
                 await asyncio.sleep(seconds)
             except BadRequest as exc:

@@ -1,0 +1,119 @@
+"""One typed place that builds the running product from config.yaml and the environment.
+
+Commands ask for what they need and get it wired: the keys, the store, the questionnaire
+versions, the service, the agency's outbox worker and, for `run`, the Telegram channel. Callbacks
+and clocks go to constructors; nothing is patched after it is built."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.config import Config
+from bot.delivery.email import Send, smtp_sender
+from bot.delivery.settings import PASSWORD_ENV
+from bot.delivery.worker import OutboxWorker
+from bot.errors import MissingToken
+from bot.privacy import pseudonym, seal
+from bot.privacy.seal import Sealer
+from bot.service import Service, utc_now
+from bot.storage.store import Store
+from bot.storage.versions import FlowVersions
+
+if TYPE_CHECKING:  # the Telegram stack is imported only by the commands that use it
+    from bot.channels.telegram.adapter import TelegramBot
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The two keys of the privacy model: pseudonyms, and sealed contact details."""
+
+    pseudonym: bytes
+    contact: bytes
+
+
+def keys_from_env() -> Keys:
+    """Both keys from the environment; MissingPseudonymKey / MissingContactKey otherwise."""
+    return Keys(pseudonym.key_from_env(), seal.key_from_env())
+
+
+def development_keys(config: Config, notice: Callable[[str], None]) -> Keys:
+    """The environment's keys, or local key files next to the database for terminal chats."""
+    folder = config.database.parent
+    key_file, contact_file = folder / ".dev-pseudonym-key", folder / ".dev-contact-key"
+    key, created = pseudonym.development_key(key_file)
+    if created:
+        notice(f"(Created a local development key for pseudonyms at {key_file}.)")
+    contact, created = seal.development_key(contact_file)
+    if created:
+        notice(f"(Created a local development key for contacts at {contact_file}.)")
+    return Keys(key, contact)
+
+
+def token_from_env() -> str:
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise MissingToken(
+            f"Set {TOKEN_ENV} to the token BotFather gave you (see README: Telegram)."
+        )
+    return token
+
+
+def agency_sender(config: Config) -> Send:
+    """Email to the agency's server with the configured settings; password from the env."""
+    return smtp_sender(config.agency, os.environ.get(PASSWORD_ENV) or None)
+
+
+@dataclass(frozen=True)
+class App:
+    config: Config
+    store: Store
+    flows: FlowVersions
+    service: Service
+    outbox: OutboxWorker | None
+
+
+@asynccontextmanager
+async def opened(
+    config: Config,
+    *,
+    sealer: Sealer | None,
+    send: Send | None = None,
+    clock: Clock = utc_now,
+) -> AsyncIterator[App]:
+    """The store, the checked questionnaires and the service; with `send`, also the worker
+    that emails opted-in contacts to the agency (woken as soon as one is queued)."""
+    store = await Store.open(config.database, sealer)
+    try:
+        flows = await FlowVersions.load(config.flows_dir, store, clock().date())
+        worker = None
+        if send is not None:
+            worker = OutboxWorker(store, send, config.agency, clock=lambda: clock().timestamp())
+        service = Service(
+            config, store, flows, clock=clock, on_contact=worker.wake if worker else None
+        )
+        yield App(config, store, flows, service, worker)
+    finally:
+        await store.close()
+
+
+def telegram_channel(app: App, token: str, key: bytes) -> TelegramBot:
+    """The Telegram adapter over this app's service, sending within the configured limits."""
+    from bot.channels.telegram.adapter import TelegramBot
+    from bot.channels.telegram.polling import make_bot
+    from bot.channels.telegram.sender import Sender
+
+    limits = app.config.telegram.rate_limit
+    sender = Sender(
+        make_bot(token, app.config),
+        overall_per_second=limits.overall_per_second,
+        per_chat=(limits.per_chat_burst, limits.per_chat_burst),
+    )
+    return TelegramBot(app.service, sender, key)

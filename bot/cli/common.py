@@ -1,0 +1,53 @@
+"""What every command shares: --config, and operators' mistakes said in one sentence."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import click
+
+from bot.app import App, opened
+from bot.config import Config, load_config
+from bot.delivery.email import Send
+from bot.errors import BotError
+from bot.privacy.seal import Sealer
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=Path("config.yaml"),
+    show_default=True,
+    help="Settings file.",
+)
+
+
+def config_from(path: Path) -> Config:
+    try:
+        return load_config(path)
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def with_app(
+    config: Config,
+    body: Callable[[App], Awaitable[int]],
+    *,
+    sealer: Sealer | None,
+    send: Send | None = None,
+) -> int:
+    """Open the app, run `body`, close it. Returns the exit status; Ctrl-C keeps what was saved."""
+
+    async def go() -> int:
+        async with opened(config, sealer=sealer, send=send) as app:
+            return await body(app)
+
+    try:
+        return asyncio.run(go())
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("\nStopped. Answers given so far are saved.", err=True)
+        return 130

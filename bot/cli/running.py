@@ -1,0 +1,91 @@
+"""Commands that run the bot and look after its data: run, outbox, purge."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from bot.app import App, agency_sender, keys_from_env, telegram_channel, token_from_env
+from bot.cli.common import config_from, config_option, with_app
+from bot.errors import BotError, MissingContactKey
+from bot.privacy import seal
+from bot.privacy.seal import Sealer
+from bot.storage.store import Store
+
+
+@click.command()
+@click.option("--webhook", is_flag=True, help="Serve Telegram webhooks instead of long polling.")
+@config_option
+def run(webhook: bool, config_path: Path) -> None:
+    """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
+    import faulthandler
+    import signal
+
+    from bot.channels.telegram.polling import serve
+    from bot.privacy import logs
+
+    config = config_from(config_path)
+    try:
+        token = token_from_env()
+        keys = keys_from_env()
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from None
+    logs.configure()
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where a stuck bot waits
+
+    async def go(app: App) -> int:
+        handler = telegram_channel(app, token, keys.pseudonym)
+        background = [app.outbox.run] if app.outbox else []
+        async with handler.sender.bot:
+            await serve(config, handler, handler.sender.bot, webhook=webhook, background=background)
+        return 0
+
+    sys.exit(with_app(config, go, sealer=Sealer(keys.contact), send=agency_sender(config)))
+
+
+@click.command()
+@config_option
+def outbox(config_path: Path) -> None:
+    """How many contact details wait to be emailed to the agency (counts only, never contents)."""
+    from bot.delivery.worker import describe, status
+
+    config = config_from(config_path)
+    if not config.database.exists():
+        raise click.ClickException(f"no database at {config.database} yet")
+    try:
+        sealer: Sealer | None = Sealer(seal.key_from_env())
+    except MissingContactKey:
+        sealer = None  # counts still work; rows under a wrong key can't be checked
+
+    async def go() -> str:
+        store = await Store.open_readonly(config.database, sealer)
+        try:
+            return describe(await status(store, time.time()))
+        finally:
+            await store.close()
+
+    click.echo(asyncio.run(go()))
+
+
+@click.command()
+@config_option
+def purge(config_path: Path) -> None:
+    """Make old answers anonymous and delete what is past retention (the bot also does this)."""
+    config = config_from(config_path)
+
+    async def go(app: App) -> int:
+        done = await app.service.purge()
+        click.echo(
+            f"made anonymous: {done.unlinked} response(s); deleted: {done.deleted} "
+            f"response(s) past retention; forgot {done.sessions} idle session(s)"
+        )
+        return 0
+
+    sys.exit(with_app(config, go, sealer=None))
+
+
+COMMANDS = [run, outbox, purge]

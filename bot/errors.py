@@ -1,0 +1,62 @@
+"""Mistakes an operator can put right, as one tree. Each is said in one plain sentence, never
+with a traceback, and never carries a secret or anything a parent wrote.
+
+    BotError                    anything the product reports to the person running it
+    ├── ConfigError             config.yaml cannot be read, or a setting is wrong
+    ├── FlowProblems            a questionnaire has errors (file:line:col for each)
+    ├── SecretError             a secret from the environment
+    │   ├── MissingSecret       not set, or not usable (too short, not a Fernet key)
+    │   │   ├── MissingToken          TELEGRAM_BOT_TOKEN
+    │   │   ├── MissingPseudonymKey   BOT_PSEUDONYM_KEY
+    │   │   └── MissingContactKey     BOT_CONTACT_KEY
+    │   └── WrongContactKey     sealed contact details do not open with this BOT_CONTACT_KEY
+    └── StartError              the bot cannot start (Telegram refused the token, …)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class BotError(Exception):
+    """Anything the product reports to the person running it, in one sentence."""
+
+
+class ConfigError(BotError):
+    """config.yaml cannot be read, or one of its settings is wrong."""
+
+
+class FlowProblems(BotError):
+    """One or more questionnaires have errors; the bot will not start on them."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("questionnaires have errors:\n" + "\n".join(self.problems))
+
+
+class SecretError(BotError):
+    """A secret from the environment is missing or does not fit."""
+
+
+class MissingSecret(SecretError):
+    """An environment variable the command needs is not set, or not usable."""
+
+
+class MissingToken(MissingSecret):
+    """TELEGRAM_BOT_TOKEN is not set."""
+
+
+class MissingPseudonymKey(MissingSecret):
+    """BOT_PSEUDONYM_KEY is not set, or too short."""
+
+
+class MissingContactKey(MissingSecret):
+    """BOT_CONTACT_KEY is not set, or not a Fernet key."""
+
+
+class WrongContactKey(SecretError):
+    """Sealed contact details cannot be opened with this BOT_CONTACT_KEY."""
+
+
+class StartError(BotError):
+    """The bot cannot start: Telegram refused the token, or a setting stops it."""

@@ -1,0 +1,129 @@
+"""The outbox queue: sealed contact details waiting for the agency, and a log of counts only.
+
+Rows carry a random id, an erasure tag (so /delete can find them), the sealed details and the
+month they were queued: nothing that links them to a response."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.storage.store import Store
+
+
+@dataclass(frozen=True)
+class Queued:
+    row_id: str
+    sealed: bytes
+    attempts: int
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    queued: int
+    due: int
+    next_retry: float | None
+    max_attempts: int
+    oldest_month: str | None
+    delivered_7d: int
+    failed_7d: int
+
+
+def _day(now: float) -> str:
+    return datetime.fromtimestamp(now, UTC).date().isoformat()
+
+
+class OutboxQueue:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def add(self, erasure_tag: str, sealed: bytes, month: str) -> None:
+        """Queue one contact. Runs inside the caller's transaction (the one storing the step)."""
+        await self._store.db.execute(
+            "INSERT INTO outbox (id, erasure_tag, sealed, queued) VALUES (?, ?, ?, ?)",
+            (secrets.token_hex(16), erasure_tag, sealed, month),
+        )
+
+    async def remove_tagged(self, erasure_tag: str) -> int:
+        """Delete a parent's undelivered contacts. Runs inside the caller's transaction."""
+        cursor = await self._store.db.execute(
+            "DELETE FROM outbox WHERE erasure_tag = ?", (erasure_tag,)
+        )
+        return cursor.rowcount
+
+    async def due(self, now: float) -> list[str]:
+        """Ids of rows due at `now`, oldest retry first."""
+        async with self._store.db.execute(
+            "SELECT id FROM outbox WHERE next_attempt <= ? ORDER BY next_attempt, id", (now,)
+        ) as cursor:
+            return [str(row[0]) async for row in cursor]
+
+    async def get(self, row_id: str) -> Queued | None:
+        async with self._store.db.execute(
+            "SELECT sealed, attempts FROM outbox WHERE id = ?", (row_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else Queued(row_id, bytes(row[0]), int(row[1]))
+
+    async def postpone(self, row_id: str, until: float) -> None:
+        """Look at this row again later; its attempts stay as they are."""
+        async with self._store.transaction() as db:
+            await db.execute("UPDATE outbox SET next_attempt = ? WHERE id = ?", (until, row_id))
+
+    async def failed(self, row_id: str, until: float, now: float) -> None:
+        """One more failed attempt at this row; try again at `until`."""
+        async with self._store.transaction() as db:
+            await db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt = ? WHERE id = ?",
+                (until, row_id),
+            )
+            await db.execute(
+                "INSERT INTO delivery_log (day, failed_attempts) VALUES (?, 1) "
+                "ON CONFLICT (day) DO UPDATE SET failed_attempts = failed_attempts + 1",
+                (_day(now),),
+            )
+
+    async def delivered(self, row_id: str, now: float) -> None:
+        """The agency's server accepted it: delete the row and count one delivery."""
+        async with self._store.transaction() as db:
+            await db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
+            await db.execute(
+                "INSERT INTO delivery_log (day, delivered) VALUES (?, 1) "
+                "ON CONFLICT (day) DO UPDATE SET delivered = delivered + 1",
+                (_day(now),),
+            )
+
+    async def waiting(self) -> int:
+        async with self._store.db.execute("SELECT count(*) FROM outbox") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def sealed(self) -> AsyncIterator[bytes]:
+        """Every queued token, to check which open with the current key."""
+        async with self._store.db.execute("SELECT sealed FROM outbox") as cursor:
+            async for (token,) in cursor:
+                yield bytes(token)
+
+    async def counts(self, now: float) -> OutboxCounts:
+        since = (datetime.fromtimestamp(now, UTC).date() - timedelta(days=6)).isoformat()
+        async with self._store.db.execute(
+            "SELECT count(*), coalesce(sum(next_attempt <= :now), 0), "
+            "min(CASE WHEN next_attempt > :now THEN next_attempt END), "
+            "coalesce(max(attempts), 0), min(queued), "
+            "(SELECT coalesce(sum(delivered), 0) FROM delivery_log WHERE day >= :since), "
+            "(SELECT coalesce(sum(failed_attempts), 0) FROM delivery_log WHERE day >= :since) "
+            "FROM outbox",
+            {"now": now, "since": since},
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:  # an aggregate always gives one row
+            return OutboxCounts(0, 0, None, 0, None, 0, 0)
+        queued, due, next_retry, max_attempts, oldest, delivered, failed = row
+        return OutboxCounts(
+            int(queued), int(due), next_retry, int(max_attempts), oldest, int(delivered),
+            int(failed),
+        )  # fmt: skip

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from bot.config import Config
 from bot.conversation import events as ev
 from bot.conversation.engine import step
+from bot.conversation.safeguarding import danger_check
 from bot.conversation.session import Session
-from bot.conversation.turn import Cleaner
+from bot.conversation.turn import Cleaner, Rules
 from bot.privacy.redact import redactor_for
 from bot.questionnaire.flow import Flow
 from bot.storage.store import Erased, Purged, Store
@@ -42,6 +42,8 @@ class Outcome:
 
 
 class Service:
+    """Every channel's way in: one parent's input, in order, stored before it is shown."""
+
     def __init__(
         self,
         config: Config,
@@ -52,19 +54,19 @@ class Service:
         redact: Cleaner | None = None,
         on_contact: Callable[[], None] | None = None,
     ) -> None:
-        self.on_contact = on_contact  # e.g. wake the worker that emails the agency
         self.config = config
         self.store = store
         self.flows = flows
         self.clock = clock
+        self.on_contact = on_contact  # e.g. wake the worker that emails the agency
         # Free text is redacted before it is stored, whoever builds the service.
-        self.redact = redact or redactor_for(tuple(config.privacy.staff_names)).redact
+        self.rules = Rules(
+            redact=redact or redactor_for(tuple(config.privacy.staff_names)).redact,
+            in_danger=danger_check(config.safeguarding.triggers),
+            signpost=config.safeguarding.message,
+            expire_after_days=config.sessions.expire_after_days,
+        )
         self._turns: dict[str, _Turn] = {}
-        self._danger = [
-            re.compile(r"(?<!\w)" + re.escape(t.casefold()).replace(r"\ ", r"\s+") + r"(?!\w)")
-            for t in config.safeguarding.triggers
-            if t.strip()
-        ]
 
     @asynccontextmanager
     async def _turn(self, respondent: str) -> AsyncIterator[None]:
@@ -108,49 +110,44 @@ class Service:
         update_id: int | None = None,
         flow_id: str | None = None,
     ) -> Outcome:
-        """Process one input from one parent. Inputs of the same parent run one at a time."""
+        """Process one input from one parent: lock, load, step, save, then hand back to show."""
         async with self._turn(respondent):
             if update_id is not None and await self.store.already_processed(update_id):
                 return Outcome([], duplicate=True)
             now = self.clock()
             loaded = await self.store.load_session(respondent)
             if loaded is None and isinstance(event, ev.Repeat):
-                return Outcome([])
+                return Outcome([])  # nothing started, nothing to show again
             session = loaded.session if loaded else None
-            response_id = loaded.response_id if loaded else None
-            if loaded and self._expired(loaded.session, loaded.active_on, now):
-                event = ev.Returned()
-            flow: Flow | None = None
-            if session is not None and not session.finished:
-                flow = await self.flows.version(session.flow_hash)
-            if flow is None:
-                tag = event.source if isinstance(event, ev.Start) else None
-                flow = self.pick_flow(tag, flow_id)
-                if session is not None and session.flow_id != flow.id:
-                    session = None
+            flow = await self._flow_for(session, event, flow_id)
+            if session is not None and session.flow_id != flow.id:
+                session = None  # a finished questionnaire; this one starts afresh
             if isinstance(event, ev.Start):
                 event = ev.Start(self.known_tag(event.source), event.language)
-            new, events = step(flow, session, event, now, self.redact)
-            if isinstance(event, ev.Reply) and self.signpost_needed(event.text):
-                # Said at once; the questionnaire carries on. Only the redacted answer is stored.
-                events = [ev.Said(self.config.safeguarding.message), *events]
+            new, events = step(flow, session, event, now, self.rules)
             await self.store.save(
                 respondent,
                 new,
                 events,
                 now.date(),
-                response_id=response_id,
+                response_id=loaded.response_id if loaded else None,
                 unlink_after_days=self.config.privacy.unlink_after_days,
                 update_id=update_id,
             )
-            if self.on_contact and any(isinstance(e, ev.ContactOptedIn) for e in events):
-                self.on_contact()
-            return Outcome(events, language=new.language)
+        if self.on_contact and any(isinstance(e, ev.ContactOptedIn) for e in events):
+            self.on_contact()
+        return Outcome(events, language=new.language)
 
-    def signpost_needed(self, text: str) -> bool:
-        """Words that suggest danger (self-harm, abuse, bleeding, baby moving less …)."""
-        folded = text.casefold()
-        return any(pattern.search(folded) for pattern in self._danger)
+    async def _flow_for(
+        self, session: Session | None, event: ev.Input, flow_id: str | None
+    ) -> Flow:
+        """The exact version an unfinished session started on; else the one to start."""
+        if session is not None and not session.finished:
+            pinned = await self.flows.version(session.flow_hash)
+            if pinned is not None:
+                return pinned
+        tag = event.source if isinstance(event, ev.Start) else None
+        return self.pick_flow(tag, flow_id)
 
     async def purge(self) -> Purged:
         privacy = self.config.privacy
@@ -160,12 +157,6 @@ class Service:
             retention_days=privacy.retention_days,
             forget_sessions_after_days=forget,
         )
-
-    def _expired(self, session: Session, active_on: date, now: datetime) -> bool:
-        """An unfinished questionnaire left alone longer than sessions.expire_after_days."""
-        idle = (now.date() - active_on).days
-        limit = self.config.sessions.expire_after_days
-        return not session.finished and not session.returning and idle > limit
 
     async def languages(self, respondent: str) -> list[str]:
         """The languages of the questionnaire this parent is on (or would start)."""

@@ -168,12 +168,11 @@ async def test_danger_words_get_signposting_at_once_and_the_questions_carry_on(
 
 
 def test_trigger_words_match_whole_words_only(tmp_path: Path) -> None:
-    from bot.service import Service
+    from bot.conversation.safeguarding import danger_check
 
-    config = every_type_config(tmp_path)
-    service = Service(config, None, None)  # type: ignore[arg-type]
-    assert service.signpost_needed("I think the baby is moving less today")
-    assert service.signpost_needed("I want to\nhurt   myself")
-    assert service.signpost_needed("Abuse at home")
-    assert not service.signpost_needed("The bleeper went off")
-    assert not service.signpost_needed("Staff were lovely and kind")
+    in_danger = danger_check(every_type_config(tmp_path).safeguarding.triggers)
+    assert in_danger("I think the baby is moving less today")
+    assert in_danger("I want to\nhurt   myself")
+    assert in_danger("Abuse at home")
+    assert not in_danger("The bleeper went off")
+    assert not in_danger("Staff were lovely and kind")

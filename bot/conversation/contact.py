@@ -1,99 +1,138 @@
-"""The follow-up interview opt-in: consent, then name, phone and/or email, and a good time."""
+"""The follow-up interview opt-in, all of it: a separate yes, then name, phone and/or email, and a
+good time to call. The details leave the engine in one `ContactOptedIn` event, which carries
+nothing that links them to the answers. Pure: no I/O, no clock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from bot.conversation import parse
-from bot.conversation.events import (
-    Back,
-    ContactOptedIn,
-    Input,
-    Reply,
-    Said,
-    Skip,
-)
+from bot.conversation.events import Back, ContactOptedIn, Input, Prompt, Reply, Said, Skip
 from bot.conversation.messages import say
-from bot.conversation.prompts import label_of
-from bot.conversation.session import CONTACT_FIELDS
-from bot.conversation.turn import Steps, free_text
+from bot.conversation.prompts import contact_prompt, label_of, prompt_for
+from bot.conversation.session import CONTACT_FIELDS, ContactField
+from bot.conversation.turn import StageRules, Turn, free_text
 from bot.questionnaire import flow as lang
 
+NAME_LIMIT = 100
+CHECKS: dict[ContactField, Callable[[str, str], str | parse.Invalid]] = {
+    "name": lambda text, language: free_text(text, NAME_LIMIT, language),
+    "phone": parse.phone,
+    "email": parse.email,
+}
 
-class ContactSteps(Steps):
-    def _contact(self, event: Input) -> None:
-        question = self.current()
-        assert isinstance(question, lang.ContactStep)
-        field = self.session.contact_field
-        if field == "consent":
-            event = self._nav_word(event)
-            if isinstance(event, Back):
-                self._back()
-            elif not self._skip_or_prefer(event, question):
-                chosen = self._chosen(event, self.prompt())
-                if chosen == ["yes"]:
-                    self.update(contact_field="name", attempts=0)
-                    self.ask()
-                elif chosen == ["no"]:
-                    self.record(question.id, "no")
-                    self.advance()
-                else:
-                    self.reject(say("choose_one", self.language))
-            return
-        if field == "time":
-            chosen = self._chosen(self._nav_word(event), self.prompt())
-            if chosen is None or len(chosen) != 1:
-                self.reject(say("choose_one", self.language))
-                return
-            self._finish_contact(question, chosen[0])
-            return
-        contact = dict(self.session.contact)
-        event = self._nav_word(event)
-        if isinstance(event, Back):
-            self._back()
-            return
-        if isinstance(event, Skip) and field in ("phone", "email"):
-            if field == "email" and "phone" not in contact:
-                self.reject(say("contact_need_one", self.language))
-                return
-            contact.pop(field, None)
-        elif isinstance(event, Reply):
-            checks = {
-                "name": lambda t, lg: free_text(t, 100, lg),
-                "phone": parse.phone,
-                "email": parse.email,
-            }
-            value = checks[field or "name"](event.text, self.language)
-            if isinstance(value, parse.Invalid):
-                self.reject(value.reason)
-                return
-            contact[field or "name"] = value
+
+def _step(turn: Turn) -> lang.ContactStep:
+    question = turn.current()
+    if not isinstance(question, lang.ContactStep):
+        raise LookupError(f"'{question.id}' is not a contact step")
+    return question
+
+
+def _field(turn: Turn) -> ContactField:
+    return turn.session.contact_field or "consent"
+
+
+def contact(turn: Turn, event: Input, now: datetime) -> None:
+    question = _step(turn)
+    field = _field(turn)
+    event = turn.nav_word(event)
+    if isinstance(event, Back):
+        back(turn)
+    elif field == "consent":
+        _consent(turn, question, event)
+    elif field == "time":
+        chosen = turn.chosen(event)
+        if chosen is None or len(chosen) != 1:
+            turn.reject(say("choose_one", turn.language))
         else:
-            self.reject(say("type_answer", self.language))
-            return
-        after = CONTACT_FIELDS[CONTACT_FIELDS.index(field or "name") + 1]
-        self.update(contact=contact, contact_field=after, attempts=0)
-        self.ask()
+            _finish(turn, question, chosen[0])
+    else:
+        _detail(turn, field, event)
 
-    def _finish_contact(self, question: lang.ContactStep, time_id: str) -> None:
-        contact = self.session.contact
-        shared = tuple(
-            (
-                self.text(self.flow.question(qid).text),
-                label_of(self.flow, qid, value, self.language),
-            )
-            for qid in question.share_answers
-            if (value := self.session.answers.get(qid)) is not None
+
+def _consent(turn: Turn, question: lang.ContactStep, event: Input) -> None:
+    if turn.skip_or_prefer(event, question):
+        return
+    chosen = turn.chosen(event)
+    if chosen == ["yes"]:
+        turn.update(contact_field="name", attempts=0)
+        turn.ask()
+    elif chosen == ["no"]:
+        turn.record(question.id, "no")
+        turn.advance()
+    else:
+        turn.reject(say("choose_one", turn.language))
+
+
+def _detail(turn: Turn, field: ContactField, event: Input) -> None:
+    """Name, phone or email: phone and email may be skipped, but not both."""
+    details = dict(turn.session.contact)
+    if isinstance(event, Skip) and field in ("phone", "email"):
+        if field == "email" and "phone" not in details:
+            turn.reject(say("contact_need_one", turn.language))
+            return
+        details.pop(field, None)
+    elif isinstance(event, Reply):
+        value = CHECKS[field](event.text, turn.language)
+        if isinstance(value, parse.Invalid):
+            turn.reject(value.reason)
+            return
+        details[field] = value
+    else:
+        turn.reject(say("type_answer", turn.language))
+        return
+    after = CONTACT_FIELDS[CONTACT_FIELDS.index(field) + 1]
+    turn.update(contact=details, contact_field=after, attempts=0)
+    turn.ask()
+
+
+def _finish(turn: Turn, question: lang.ContactStep, time_id: str) -> None:
+    details = turn.session.contact
+    shared = tuple(
+        (turn.text(turn.flow.question(qid).text), label_of(turn.flow, qid, value, turn.language))
+        for qid in question.share_answers
+        if (value := turn.session.answers.get(qid)) is not None
+    )
+    turn.events.append(
+        ContactOptedIn(
+            details.get("name", ""),
+            details.get("phone"),
+            details.get("email"),
+            say(f"time_{time_id}", turn.language),
+            shared,
         )
-        time_label = say(f"time_{time_id}", self.language)
-        self.events.append(
-            ContactOptedIn(
-                contact.get("name", ""),
-                contact.get("phone"),
-                contact.get("email"),
-                time_label,
-                shared,
-            )
-        )
-        self.events.append(Said(say("contact_thanks", self.language)))
-        self.update(contact={}, contact_field=None)
-        self.record(question.id, "yes")
-        self.advance()
+    )
+    turn.events.append(Said(say("contact_thanks", turn.language)))
+    turn.update(contact={}, contact_field=None)
+    turn.record(question.id, "yes")
+    turn.advance()
+
+
+def prompt(turn: Turn) -> Prompt:
+    question = turn.current()
+    if _field(turn) == "consent":
+        return prompt_for(turn.flow, question, turn.session, turn.progress())
+    return contact_prompt(turn.flow, question, turn.session, turn.progress())
+
+
+def back(turn: Turn) -> None:
+    """Within the details: the field before. From the opt-in question: the question before."""
+    field = _field(turn)
+    if field == "consent":
+        turn.back_in_history()
+        return
+    turn.update(contact_field=CONTACT_FIELDS[CONTACT_FIELDS.index(field) - 1], attempts=0)
+    turn.ask()
+
+
+def give_up(turn: Turn) -> None:
+    """Too many answers that do not fit: no contact at all, and nothing kept of what was typed."""
+    turn.events.append(Said(say("moving_on", turn.language)))
+    turn.record(_step(turn).id, "no")
+    turn.update(contact={}, contact_field=None)
+    turn.advance()
+
+
+CONTACT = StageRules(handle=contact, prompt=prompt, back=back, give_up=give_up)

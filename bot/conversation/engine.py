@@ -1,44 +1,55 @@
 """The conversation engine: a pure function from (flow, session, input, now) to (session, events).
 
-It knows nothing of Telegram, SQLite or the clock. Adapters turn what a parent does into an Input,
-call `step`, store the result, and only then show the events to the parent.
+It knows nothing of Telegram, the web, SQLite or the clock. Adapters turn what a parent does into
+an Input, the service calls `step`, stores the result, and only then shows the events.
+
+How an input is handled, in order (each rule is data or one small function):
+1. no session yet, or a finished one: Start (or Restart) begins a new response;
+2. words that suggest danger in typed text: the signpost is said at once, whatever the stage;
+3. back after a long gap (`Rules.expire_after_days`): offer to carry on or start again;
+4. inputs that mean the same in every stage (`COMMON`: Start, Stop, Repeat, …);
+5. a tap on an older question message: stale, nothing recorded;
+6. the stage's own rules (`STAGES`): Back, then everything else.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 
-from bot.conversation import parse
-from bot.conversation.contact import ContactSteps
+from bot.conversation.answering import CONSENT, OTHER, QUESTION, prefill
+from bot.conversation.contact import CONTACT
 from bot.conversation.events import (
     Back,
     Choose,
-    Done,
     Event,
     Input,
-    Rejected,
     Repeat,
     Reply,
+    ResponsePaused,
+    ResponseRestarted,
     Restart,
     Returned,
     Said,
-    Skip,
     Stale,
     Start,
     Stop,
     SwitchLanguage,
-    Toggle,
-    Updated,
 )
-from bot.conversation.events import ResponseDeclined as Declined
-from bot.conversation.events import ResponsePaused as Paused
-from bot.conversation.events import ResponseRestarted as Restarted
-from bot.conversation.events import ResponseStarted as Started
-from bot.conversation.messages import every_language, say
-from bot.conversation.session import Session
-from bot.conversation.turn import Cleaner, free_text, unchanged
+from bot.conversation.messages import say
+from bot.conversation.session import Session, Stage
+from bot.conversation.turn import PLAIN, Rules, StageRules, Turn
 from bot.questionnaire import flow as lang
-from bot.questionnaire.conditions import Value
+
+__all__ = ["STAGES", "Rules", "step"]
+
+#: What each stage of an unfinished questionnaire does (complete and declined have no inputs).
+STAGES: dict[Stage, StageRules] = {
+    "consent": CONSENT,
+    "question": QUESTION,
+    "other": OTHER,
+    "contact": CONTACT,
+}
 
 
 def step(
@@ -46,256 +57,139 @@ def step(
     session: Session | None,
     event: Input,
     now: datetime,
-    redact: Cleaner = unchanged,
+    rules: Rules = PLAIN,
 ) -> tuple[Session, list[Event]]:
-    """Apply one input. Never raises on anything a parent can send.
+    """Apply one input. Never raises on anything a parent can send."""
+    new, events = _step(flow, session, event, now, rules)
+    if isinstance(event, Reply) and rules.in_danger(event.text):
+        # Said first; the questionnaire carries on. Only the redacted answer is ever kept.
+        events = [Said(rules.signpost), *events]
+    return new.model_copy(update={"active": now.date().isoformat()}), events
 
-    `redact` cleans free-text answers before they enter the session or any event; it must be pure.
-    """
+
+def _step(
+    flow: lang.Flow, session: Session | None, event: Input, now: datetime, rules: Rules
+) -> tuple[Session, list[Event]]:
     if session is None:
-        return _begin(flow, event if isinstance(event, Start) else Start(), now)
+        return _begin(flow, event if isinstance(event, Start) else Start(), now, rules)
     if session.finished:
         if isinstance(event, Start | Restart):
             start = event if isinstance(event, Start) else Start(session.source)
-            return _begin(flow, start, now)
+            return _begin(flow, start, now, rules)
         if isinstance(event, Repeat | Returned):
             return session, []
         return session, [Said(say("finished", session.language))]
+    turn = Turn(flow, session, STAGES, rules)
     if session.returning:
-        return _returning(flow, session, event, now)
-    run = Run(flow, session, redact)
-    run.handle(event, now)
-    return run.session, run.events
+        return _returning(turn, event, now)
+    if _away_too_long(session, now, rules) or isinstance(event, Returned):
+        turn.update(returning=True)
+        turn.ask()
+        return turn.session, turn.events
+    handle(turn, event, now)
+    return turn.session, turn.events
 
 
-def _returning(
-    flow: lang.Flow, session: Session, event: Input, now: datetime
-) -> tuple[Session, list[Event]]:
-    """Back after a long gap: 'carry on' resumes the same response; 'start again' begins a new
-    one (the old one stays as a partial response)."""
+def _away_too_long(session: Session, now: datetime, rules: Rules) -> bool:
+    """An unfinished questionnaire left alone longer than the expiry window."""
+    if rules.expire_after_days is None or session.active is None:
+        return False
+    idle = (now.date() - date.fromisoformat(session.active)).days
+    return idle > rules.expire_after_days
+
+
+def handle(turn: Turn, event: Input, now: datetime) -> None:
+    """One input to an unfinished questionnaire, by the rules above (4 to 6)."""
+    common = COMMON.get(type(event))
+    if common is not None:
+        common(turn, event)
+    elif getattr(event, "seq", None) not in (None, turn.session.seq):
+        turn.events.append(Stale())
+        turn.tell("stale")
+        turn.ask(new=False)
+    elif isinstance(event, Back):
+        turn.rules_here().back(turn)
+    else:
+        turn.rules_here().handle(turn, event, now)
+
+
+# ── inputs that mean the same in every stage ───────────────────────────────────────────────
+def _resume(turn: Turn, event: Input) -> None:
+    if isinstance(event, Start) and event.language in turn.flow.languages:
+        turn.update(language=event.language)
+    turn.tell("resumed")
+    turn.ask(new=False)
+
+
+def _pause(turn: Turn, event: Input) -> None:
+    turn.events.append(ResponsePaused())
+    turn.tell("paused")
+
+
+def _repeat(turn: Turn, event: Input) -> None:
+    turn.ask(new=False)
+
+
+def _switch(turn: Turn, event: Input) -> None:
+    if isinstance(event, SwitchLanguage) and event.language in turn.flow.languages:
+        turn.update(language=event.language)
+    turn.ask(new=False)
+
+
+def _restart(turn: Turn, event: Input) -> None:
+    if turn.session.stage == "consent":
+        turn.ask(new=False)
+        return
+    turn.events.append(ResponseRestarted())
+    turn.update(answers={}, history=(), current=None, contact={}, prefilled=())
+    turn.tell("restarted")
+    prefill(turn)
+    turn.advance()
+
+
+COMMON: dict[type, Callable[[Turn, Input], None]] = {
+    Start: _resume,
+    Stop: _pause,
+    Repeat: _repeat,
+    SwitchLanguage: _switch,
+    Restart: _restart,
+}
+
+
+# ── beginning, and coming back after a long gap ─────────────────────────────────────────────
+def _returning(turn: Turn, event: Input, now: datetime) -> tuple[Session, list[Event]]:
+    """'Carry on' resumes the same response; 'start again' begins a new one (the old one stays
+    as a partial response)."""
     choice = event.options if isinstance(event, Choose) else None
     if isinstance(event, Reply):
-        choice = (
-            ("resume",)
-            if event.text.strip() in ("1", say("carry_on", session.language))
-            else (
-                ("again",)
-                if event.text.strip() in ("2", say("start_again", session.language))
-                else None
-            )
-        )
+        typed = event.text.strip()
+        if typed in ("1", say("carry_on", turn.language)):
+            choice = ("resume",)
+        elif typed in ("2", say("start_again", turn.language)):
+            choice = ("again",)
     if choice == ("resume",):
-        run = Run(flow, session.model_copy(update={"returning": False}))
-        run.events.append(Said(say("resumed", run.language)))
-        run.ask()
-        return run.session, run.events
-    if choice == ("again",):
-        return _begin(flow, Start(session.source, session.language), now)
-    run = Run(flow, session)
-    run.ask(new=False)
-    return run.session, run.events
+        turn.update(returning=False)
+        turn.tell("resumed")
+        turn.ask()
+    elif choice == ("again",):
+        return _begin(turn.flow, Start(turn.session.source, turn.language), now, turn.rules)
+    else:
+        turn.ask(new=False)
+    return turn.session, turn.events
 
 
-def _fresh(flow: lang.Flow, start: Start, now: datetime) -> Session:
+def _begin(
+    flow: lang.Flow, start: Start, now: datetime, rules: Rules
+) -> tuple[Session, list[Event]]:
     language = start.language if start.language in flow.languages else flow.default_language
-    return Session(
+    session = Session(
         flow_id=flow.id,
         flow_hash=flow.content_hash(),
         language=language,
         source=start.source,
         started=f"{now.year:04d}-{now.month:02d}",
     )
-
-
-def _begin(flow: lang.Flow, start: Start, now: datetime) -> tuple[Session, list[Event]]:
-    session = _fresh(flow, start, now)
-    run = Run(flow, session)
-    run.say(flow.intro)
-    run.ask_consent()
-    return run.session, run.events
-
-
-class Run(ContactSteps):
-    """One step's worth of work, with every kind of answer handled."""
-
-    def handle(self, event: Input, now: datetime) -> None:
-        s = self.session
-        if isinstance(event, Start):
-            if event.language in self.flow.languages:
-                self.update(language=event.language)
-            self.events.append(Said(say("resumed", self.language)))
-            self.ask(new=False)
-        elif isinstance(event, Stop):
-            self.events.append(Paused())
-            self.events.append(Said(say("paused", self.language)))
-        elif isinstance(event, Repeat):
-            self.ask(new=False)
-        elif isinstance(event, Returned):
-            self.update(returning=True)
-            self.ask()
-        elif isinstance(event, SwitchLanguage):
-            if event.language in self.flow.languages:
-                self.update(language=event.language)
-            self.ask(new=False)
-        elif isinstance(event, Restart):
-            self._restart()
-        elif getattr(event, "seq", None) not in (None, s.seq):
-            self.events.append(Stale())
-            self.events.append(Said(say("stale", self.language)))
-            self.ask(new=False)
-        elif s.stage == "consent":
-            self._consent(event)
-        elif isinstance(event, Back):
-            self._back()
-        elif s.stage == "other":
-            self._other(event)
-        elif s.stage == "contact":
-            self._contact(event)
-        else:
-            self._answer(event, now)
-
-    def _restart(self) -> None:
-        if self.session.stage == "consent":
-            self.ask(new=False)
-            return
-        self.events.append(Restarted())
-        self.update(answers={}, history=(), current=None, contact={}, prefilled=())
-        self.events.append(Said(say("restarted", self.language)))
-        self._prefill()
-        self.advance()
-
-    def _prefill(self) -> None:
-        tag = self.session.source
-        for qid, option in self.flow.source_tags.get(tag or "", {}).items():
-            self.record(qid, option)
-            self.update(prefilled=(*self.session.prefilled, qid))
-
-    def _consent(self, event: Input) -> None:
-        chosen = self._chosen(event, self.prompt())
-        if isinstance(event, Reply) and chosen is None:
-            typed = event.text.strip().casefold()
-            for word, meaning in (("yes", "agree"), ("no", "decline")):
-                if typed in every_language(word):
-                    chosen = [meaning]
-        if chosen == ["agree"]:
-            self.events.append(
-                Started(
-                    self.flow.id,
-                    self.session.flow_hash,
-                    self.language,
-                    self.session.source,
-                    self.session.started,
-                )
-            )
-            self._prefill()
-            self.advance()
-        elif chosen == ["decline"]:
-            self.update(stage="declined")
-            self.events.append(Declined())
-            self.say(self.flow.consent.declined)
-        else:
-            self.reject(say("choose_one", self.language))
-
-    def _answer(self, event: Input, now: datetime) -> None:
-        question = self.current()
-        if not isinstance(question, lang.TextQuestion):
-            event = self._nav_word(event)
-            if isinstance(event, Back):
-                self._back()
-                return
-        if self._skip_or_prefer(event, question):
-            return
-        if isinstance(question, lang.MultiQuestion):
-            self._multi(question, event)
-            return
-        if lang.options_of(question):
-            chosen = self._chosen(event, self.prompt())
-            if chosen is None or len(chosen) != 1:
-                self.reject(say("choose_one", self.language))
-                return
-            self._choose_single(question, chosen[0])
-            return
-        if not isinstance(event, Reply):
-            self.reject(say("type_answer", self.language))
-            return
-        value = self._typed(question, event.text, now)
-        if isinstance(value, parse.Invalid):
-            self.reject(value.reason)
-            return
-        self.record(question.id, value)
-        self.advance()
-
-    def _typed(self, question: lang.Question, typed: str, now: datetime) -> Value | parse.Invalid:
-        if isinstance(question, lang.NumberQuestion):
-            return parse.number(typed, question.min, question.max, question.whole, self.language)
-        if isinstance(question, lang.MonthYearQuestion):
-            back, ahead = question.months_back, question.months_ahead
-            return parse.month_year(typed, now, back, ahead, self.language)
-        limit = question.max_length if isinstance(question, lang.TextQuestion) else 1000
-        value = free_text(typed, limit, self.language)
-        return value if isinstance(value, parse.Invalid) else self.redact(value)
-
-    def _choose_single(self, question: lang.Question, option_id: str) -> None:
-        self.record(question.id, option_id)
-        option = next(o for o in lang.options_of(question) if o.id == option_id)
-        if option.other:
-            self.update(stage="other", attempts=0)
-            self.ask()
-        else:
-            self.advance()
-
-    def _multi(self, question: lang.MultiQuestion, event: Input) -> None:
-        options = {o.id: o for o in question.options}
-        if isinstance(event, Toggle) and event.option in options:
-            draft = list(self.session.draft)
-            if event.option in draft:
-                draft.remove(event.option)
-            elif options[event.option].exclusive:
-                draft = [event.option]
-            else:
-                draft = [d for d in draft if not options[d].exclusive] + [event.option]
-            if question.max is not None and len(draft) > question.max:
-                self.events.append(Rejected(say("choose_at_most", self.language, max=question.max)))
-                return
-            self.update(draft=tuple(draft))
-            self.events.append(Updated(self.prompt()))
-            return
-        chosen = list(self.session.draft) if isinstance(event, Done) else None
-        if isinstance(event, Choose | Reply):
-            chosen = self._chosen(event, self.prompt())
-        if chosen is None:
-            self.reject(say("choose_one", self.language))
-            return
-        exclusive = [options[c] for c in chosen if options[c].exclusive]
-        if exclusive and len(chosen) > 1:
-            self.reject(say("exclusive", self.language, label=self.text(exclusive[0].label)))
-        elif len(chosen) < question.min or (question.max and len(chosen) > question.max):
-            lo, hi = question.min, question.max or len(options)
-            key = "choose_at_least" if hi == len(options) else "choose_some"
-            self.reject(say(key, self.language, min=lo, max=hi))
-        else:
-            ordered = [o for o in options if o in chosen]
-            self.record(question.id, ordered)
-            if any(options[c].other for c in ordered):
-                self.update(stage="other", attempts=0)
-                self.ask()
-            else:
-                self.advance()
-
-    def _other(self, event: Input) -> None:
-        question = self.current()
-        key = f"{question.id}.other"
-        if isinstance(event, Skip):
-            self.update(stage="question")
-            self.advance()
-            return
-        if not isinstance(event, Reply):
-            self.reject(say("type_answer", self.language))
-            return
-        value = free_text(event.text, 1000, self.language)
-        if isinstance(value, parse.Invalid):
-            self.reject(value.reason)
-            return
-        self.record(key, self.redact(value))
-        self.update(stage="question")
-        self.advance()
+    turn = Turn(flow, session, STAGES, rules)
+    turn.say(flow.intro)
+    turn.ask()
+    return turn.session, turn.events

@@ -32,6 +32,7 @@ class Session(BaseModel):
     contact_field: ContactField | None = None
     contact: dict[str, str] = {}
     returning: bool = False  # back after the session expired: offered to carry on or restart
+    active: str | None = None  # YYYY-MM-DD of the last input: never a precise time
 
     @property
     def finished(self) -> bool:

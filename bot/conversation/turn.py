@@ -1,17 +1,21 @@
-"""What every step of a conversation needs: saying things, asking, recording, moving on.
+"""One step of a conversation as one object: the session being changed and the events it gives
+rise to, with what every stage shares (saying, asking, recording, moving on, giving up).
 
-`Steps` holds one step's work (a session being changed and the events it gives rise to); the
-engine (`bot.engine.Run`) adds how each kind of answer is handled. Pure: no I/O, no clock.
+What a stage does differently lives in its own `StageRules` (the table is built in `engine`):
+how it handles an input, how its question looks, what Back does and what happens when a parent
+has given too many answers that do not fit. Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 
 from bot.conversation import parse
-from bot.conversation.events import AnswerRecorded as Recorded
-from bot.conversation.events import AnswerRemoved as Removed
 from bot.conversation.events import (
+    AnswerRecorded,
+    AnswerRemoved,
     Asked,
     Back,
     Choice,
@@ -22,17 +26,19 @@ from bot.conversation.events import (
     Prompt,
     Rejected,
     Reply,
+    ResponseCompleted,
     Said,
     Skip,
 )
-from bot.conversation.events import ResponseCompleted as Completed
 from bot.conversation.messages import every_language, say
-from bot.conversation.prompts import contact_prompt, prompt_for
-from bot.conversation.session import CONTACT_FIELDS, Session
+from bot.conversation.session import Session, Stage
 from bot.questionnaire import flow as lang
-from bot.questionnaire.conditions import NOT_ANSWERED, PREFER_NOT, SKIPPED, Value, holds
+from bot.questionnaire.conditions import PREFER_NOT, SKIPPED, Value, holds
 
 NAV_WORDS: dict[str, Input] = {"back": Back(), "skip": Skip(), "prefer_not": PreferNot()}
+#: C0 and C1 control characters other than tab and newline: never stored (they can attack a
+#: terminal that shows an export).
+CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
 
 Cleaner = Callable[[str], str]
 
@@ -41,13 +47,47 @@ def unchanged(text: str) -> str:
     return text
 
 
-class Steps:
+def never(text: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the shell decides and the engine applies. Every callable must be pure."""
+
+    redact: Cleaner = unchanged  # free text, before it enters the session or any event
+    in_danger: Callable[[str], bool] = never  # words that suggest someone is in danger
+    signpost: str = ""  # said at once when they do
+    expire_after_days: int | None = None  # an unfinished questionnaire left alone this long
+
+
+PLAIN = Rules()  # nothing redacted, no signposting, no expiry: for tests and previews
+
+
+@dataclass(frozen=True)
+class StageRules:
+    """What one stage of the conversation does (h11-style: behaviour as a table of data)."""
+
+    handle: Callable[[Turn, Input, datetime], None]
+    prompt: Callable[[Turn], Prompt]
+    back: Callable[[Turn], None]
+    give_up: Callable[[Turn], None]  # after more than `reask_limit` answers that do not fit
+
+
+class Turn:
     """One step's worth of work: a session being changed and the events it gives rise to."""
 
-    def __init__(self, flow: lang.Flow, session: Session, redact: Cleaner = unchanged) -> None:
-        self.redact = redact
+    def __init__(
+        self,
+        flow: lang.Flow,
+        session: Session,
+        stages: Mapping[Stage, StageRules],
+        rules: Rules = PLAIN,
+    ) -> None:
         self.flow = flow
         self.session = session
+        self.stages = stages
+        self.rules = rules
         self.events: list[Event] = []
 
     # ── small helpers ────────────────────────────────────────────────────────────
@@ -61,6 +101,10 @@ class Steps:
     def say(self, text: lang.Text) -> None:
         self.events.append(Said(self.text(text)))
 
+    def tell(self, key: str, **values: object) -> None:
+        """Say one of the bot's own messages, in the parent's language."""
+        self.events.append(Said(say(key, self.language, **values)))
+
     def update(self, **changes: object) -> None:
         self.session = self.session.model_copy(update=changes)
 
@@ -68,9 +112,14 @@ class Steps:
         return question.show_if is None or holds(question.show_if, self.session.answers)
 
     def current(self) -> lang.Question:
-        assert self.session.current is not None
+        if self.session.current is None:
+            raise LookupError(f"stage {self.session.stage!r} has no current question")
         return self.flow.question(self.session.current)
 
+    def rules_here(self) -> StageRules:
+        return self.stages[self.session.stage]
+
+    # ── asking ───────────────────────────────────────────────────────────────────
     def prompt(self) -> Prompt:
         s = self.session
         if s.returning:
@@ -85,23 +134,7 @@ class Steps:
                     Choice("again", say("start_again", self.language)),
                 ),
             )
-        if s.stage == "consent":
-            c = self.flow.consent
-            return Prompt(
-                key="consent",
-                kind="single",
-                text=self.text(c.text),
-                language=self.language,
-                seq=s.seq,
-                choices=(
-                    Choice("agree", self.text(c.agree)),
-                    Choice("decline", self.text(c.decline)),
-                ),
-            )
-        question = self.current()
-        if s.stage == "contact" and s.contact_field != "consent":
-            return contact_prompt(self.flow, question, s, self._progress())
-        return prompt_for(self.flow, question, s, self._progress())
+        return self.rules_here().prompt(self)
 
     def ask(self, new: bool = True) -> None:
         """Show the current prompt. `seq` names a prompt instance and changes only when the
@@ -111,11 +144,7 @@ class Steps:
             self.update(seq=self.session.seq + 1)
         self.events.append(Asked(self.prompt()))
 
-    def ask_consent(self) -> None:
-        self.update(stage="consent", current=None)
-        self.ask()
-
-    def _progress(self) -> tuple[int, int]:
+    def progress(self) -> tuple[int, int]:
         listed = [q.id for q in self.flow.questions if q.type != "info" and self.applies(q)]
         listed = [qid for qid in listed if qid not in self.session.prefilled]
         current = self.session.current
@@ -127,27 +156,17 @@ class Steps:
         attempts = self.session.attempts + 1
         self.update(attempts=attempts)
         self.events.append(Rejected(reason))
-        if attempts <= self.flow.reask_limit or self.session.stage == "consent":
+        if attempts <= self.flow.reask_limit:
             self.ask(new=False)
             return
-        self.events.append(Said(say("moving_on", self.language)))
-        if self.session.stage == "contact":
-            self.record(self.current().id, "no")
-            self.update(contact={}, contact_field=None)
-            self.advance()
-        elif self.session.stage == "other":
-            self.update(stage="question")
-            self.advance()
-        else:
-            question = self.current()
-            self.record(question.id, PREFER_NOT if question.prefer_not_to_say else NOT_ANSWERED)
-            self.advance()
+        self.rules_here().give_up(self)
 
+    # ── recording ────────────────────────────────────────────────────────────────
     def record(self, key: str, value: Value) -> None:
         answers = dict(self.session.answers)
         answers[key] = value
         self.update(answers=answers)
-        self.events.append(Recorded(key, value))
+        self.events.append(AnswerRecorded(key, value))
         self._prune()
 
     def _prune(self) -> None:
@@ -157,7 +176,7 @@ class Steps:
             if question.id in answers and not self.applies(question):
                 kept = {k: v for k, v in answers.items() if k.split(".")[0] != question.id}
                 for key in sorted(set(answers) - set(kept)):
-                    self.events.append(Removed(key))
+                    self.events.append(AnswerRemoved(key))
                 self.update(answers=kept)
 
     # ── moving through the flow ─────────────────────────────────────────────────
@@ -168,16 +187,15 @@ class Steps:
             history = (*history, s.current)
         previous = s.answers.get(question.id)
         draft = tuple(previous) if isinstance(previous, list) else ()
+        stage: Stage = "contact" if isinstance(question, lang.ContactStep) else "question"
         self.update(
             current=question.id,
-            stage="question",
+            stage=stage,
             history=history,
             attempts=0,
             draft=draft,
-            contact_field=None,
+            contact_field="consent" if stage == "contact" else None,
         )
-        if isinstance(question, lang.ContactStep):
-            self.update(stage="contact", contact_field="consent")
         self.ask()
 
     def advance(self) -> None:
@@ -194,10 +212,24 @@ class Steps:
             self.go_to(question)
             return
         self.update(stage="complete", current=None, contact={}, contact_field=None, draft=())
-        self.events.append(Completed())
+        self.events.append(ResponseCompleted())
         self.say(self.flow.closing)
 
-    def _chosen(self, event: Input, prompt: Prompt) -> list[str] | None:
+    def back_in_history(self) -> None:
+        """Back to the question asked before this one (or say this is the first)."""
+        s = self.session
+        if not s.history:
+            self.tell("first_question")
+            self.ask(new=False)
+            return
+        *rest, previous = s.history
+        self.update(history=tuple(rest))
+        self.go_to(self.flow.question(previous), push=False)
+
+    # ── reading what the parent did ─────────────────────────────────────────────
+    def chosen(self, event: Input) -> list[str] | None:
+        """The option ids a tap or typed text picks on the current prompt; None if none fits."""
+        prompt = self.prompt()
         ids = [c.id for c in prompt.choices]
         if isinstance(event, Choose):
             return list(event.options) if all(o in ids for o in event.options) else None
@@ -206,7 +238,8 @@ class Steps:
             return parse.choices(event.text, pairs, many=prompt.kind == "multi")
         return None
 
-    def _nav_word(self, event: Input) -> Input:
+    @staticmethod
+    def nav_word(event: Input) -> Input:
         """A typed 'skip', 'back' or 'prefer not to say' means the same as its button."""
         if isinstance(event, Reply):
             typed = event.text.strip().casefold()
@@ -215,26 +248,7 @@ class Steps:
                     return meaning
         return event
 
-    def _back(self) -> None:
-        s = self.session
-        if s.stage == "other":
-            self.update(stage="question")
-            self.ask()
-            return
-        if s.stage == "contact" and s.contact_field not in (None, "consent"):
-            fields = CONTACT_FIELDS
-            self.update(contact_field=fields[fields.index(s.contact_field) - 1])
-            self.ask()
-            return
-        if not s.history:
-            self.events.append(Said(say("first_question", self.language)))
-            self.ask(new=False)
-            return
-        *rest, previous = s.history
-        self.update(history=tuple(rest))
-        self.go_to(self.flow.question(previous), push=False)
-
-    def _skip_or_prefer(self, event: Input, question: lang.Question) -> bool:
+    def skip_or_prefer(self, event: Input, question: lang.Question) -> bool:
         """Handle Skip / Prefer not to say. True when the event was one of them."""
         if isinstance(event, Skip):
             if question.optional:
@@ -251,7 +265,8 @@ class Steps:
 
 
 def free_text(text: str, limit: int, language: str) -> str | parse.Invalid:
-    cleaned = text.strip()
+    """Typed text as it may be kept: control characters removed, trimmed, within `limit`."""
+    cleaned = text.translate(CONTROL).strip()
     if not cleaned:
         return parse.Invalid(say("type_answer", language))
     if len(cleaned) > limit:

@@ -128,6 +128,8 @@ class Store:
         if row is None:
             return None
         session = Session.model_validate_json(row[0])
+        if session.active is None:  # stored before sessions knew their last day
+            session = session.model_copy(update={"active": row[2]})
         if session.contact:
             sealed = str(session.contact.get("sealed", "")).encode()
             unsealed = {k: str(v) for k, v in self._sealer().unseal(sealed).items()}

@@ -167,6 +167,11 @@ class Service:
                 return list(flow.languages)
         return list(self.pick_flow(None).languages)
 
+    async def language_of(self, respondent: str) -> str | None:
+        """The language of this parent's questionnaire, if they have one."""
+        loaded = await self.store.load_session(respondent)
+        return loaded.session.language if loaded else None
+
     async def erase(self, respondent: str) -> Erased:
         async with self._turn(respondent):
             return await self.store.erase(respondent)

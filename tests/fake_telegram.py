@@ -179,7 +179,9 @@ class FakeTelegram:
         self.bot_user |= {"first_name": "Feedback Bot", "username": bot_username}
         self.url = self.base_url = ""
         self.calls: list[tuple[str, Json]] = []
-        self.commands: list[Json] = []
+        # setMyCommands per (scope, language_code), as Telegram keeps them; `commands` is the
+        # default menu (no scope, no language).
+        self.command_menus: dict[tuple[str, str], list[Json]] = {}
         self.callback_answers: list[Json] = []
         self.delivered: list[int] = []  # update_ids in the order getUpdates returned them
         self.webhook_url = ""
@@ -331,15 +333,29 @@ class FakeTelegram:
             "pending_update_count": len(self._updates),
         }
 
+    @staticmethod
+    def _menu_key(p: Json) -> tuple[str, str]:
+        scope = p.get("scope") or {"type": "default"}
+        return json.dumps(scope, sort_keys=True), str(p.get("language_code") or "")
+
+    @property
+    def commands(self) -> list[Json]:
+        return self.command_menus.get(self._menu_key({}), [])
+
+    def menu(self, scope: Json | None = None, language_code: str = "") -> list[Json]:
+        return self.command_menus.get(
+            self._menu_key({"scope": scope, "language_code": language_code}), []
+        )
+
     async def _m_setmycommands(self, p: Json) -> bool:
-        self.commands = list(p.get("commands") or [])
+        self.command_menus[self._menu_key(p)] = list(p.get("commands") or [])
         return True
 
     async def _m_getmycommands(self, p: Json) -> list[Json]:
-        return self.commands
+        return self.command_menus.get(self._menu_key(p), [])
 
     async def _m_deletemycommands(self, p: Json) -> bool:
-        self.commands = []
+        self.command_menus.pop(self._menu_key(p), None)
         return True
 
     async def _m_close(self, p: Json) -> bool:

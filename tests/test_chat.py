@@ -101,9 +101,16 @@ async def test_delete_in_the_terminal_erases_this_parents_answers(tmp_path: Path
         await run_chat(service, "parent", Piped("1\n1\n1 2\n"), out)
         assert (await store.responses()) != []
         out = io.StringIO()
-        await run_chat(service, "parent", Piped("delete\n"), out)
-        assert "Deleted 1 response(s) with 2 answer(s). Nothing else is kept about you." in (
-            out.getvalue()
+        await run_chat(service, "parent", Piped("delete\nno\n"), out)
+        assert "Do you want to delete the answers you have given here?" in out.getvalue()
+        assert "Nothing was deleted." in out.getvalue()
+        assert (await store.responses()) != []
+        out = io.StringIO()
+        await run_chat(service, "parent", Piped("delete\nyes\n"), out)
+        # The same words as the Telegram reply.
+        assert (
+            "Deleted: 1 questionnaire(s) with 2 answer(s). Nothing else is kept about you here."
+            in out.getvalue()
         )
         assert await store.responses() == []
     finally:

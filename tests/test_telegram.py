@@ -32,6 +32,8 @@ async def test_commands_are_registered_and_start_greets(tmp_path: Path) -> None:
         assert [c["command"] for c in h.tg.commands] == [
             "start", "help", "privacy", "language", "restart", "stop", "delete"
         ]  # fmt: skip
+        polish = [c["description"] for c in h.tg.menu(language_code="pl")]
+        assert polish[0] == "Zacznij lub kontynuuj" and len(polish) == 7
         parent = Parent(h, 101)
         await parent.start()
         texts = parent.texts()
@@ -258,3 +260,17 @@ async def test_privacy_and_help_commands(tmp_path: Path) -> None:
         assert "Are you happy to start?" in parent.question().text  # and the question again
         await parent.command("/help")
         assert any("Samaritans: 116 123" in t for t in parent.texts())
+
+
+async def test_a_polish_speaking_parent_reads_help_and_delete_in_polish(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as h:
+        parent = Parent(h, 131, language="pl")
+        await parent.start()
+        await parent.command("/help")
+        assert any(t.startswith("Zadaję kilka pytań") for t in parent.texts())
+        await parent.command("/delete")
+        assert parent.last().text == "Czy chcesz usunąć odpowiedzi, których tu udzielono?"
+        await parent.tap("Nie, zachowaj je")
+        assert parent.last().text == "Nic nie zostało usunięte."
+        await parent.command("/nonsense")
+        assert parent.last_text_before_question().startswith("Nie znam tego polecenia")

@@ -124,5 +124,10 @@ class Parent:
                 return message
         raise AssertionError("no open question")
 
+    def last_text_before_question(self) -> str:
+        """The bot's last message before it asked the current question again."""
+        texts = self.texts()
+        return texts[-2] if len(texts) > 1 else texts[-1]
+
     def texts(self) -> list[str]:
         return [m.text for m in self.messages()]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.conversation import events as ev
-from bot.conversation.messages import every_language, say
+from bot.conversation.messages import erased, every_language, say
 from bot.service import Service
 
 COMMANDS: dict[str, ev.Input] = {
@@ -71,6 +71,27 @@ def render(events: list[ev.Event], out: TextIO, language: str = "en") -> None:
     out.flush()
 
 
+async def _delete(
+    service: Service, respondent: str, stdin: TextIO, out: TextIO, language: str, echo: bool
+) -> bool:
+    """Ask first, as every channel does; True when the answers were deleted."""
+    out.write(f"{say('delete_confirm', language)} {say('delete_typed', language)}\n> ")
+    out.flush()
+    typed = stdin.readline().rstrip("\r\n")
+    if echo:
+        out.write(typed + "\n")
+    if typed.strip().casefold() not in every_language("yes"):
+        out.write(say("nothing_deleted", language) + "\n")
+        return False
+    done = await service.erase(respondent)
+    text = erased(
+        language, responses=done.responses, answers=done.answers, contacts=done.contacts,
+        sessions=done.sessions, days=service.config.privacy.unlink_after_days,
+    )  # fmt: skip
+    out.write(text + "\n")
+    return True
+
+
 async def run_chat(
     service: Service,
     respondent: str,
@@ -97,13 +118,13 @@ async def run_chat(
         if echo:
             out.write(typed + "\n")
         word = typed.strip().casefold()
-        if word == "delete":
-            erased = await service.erase(respondent)
-            out.write(
-                f"Deleted {erased.responses} response(s) with {erased.answers} answer(s). "
-                "Nothing else is kept about you.\n"
-            )
-            return 0
+        if word in every_language("delete_word"):
+            language = outcome.language or "en"
+            if await _delete(service, respondent, stdin, out, language, echo):
+                return 0
+            outcome = await service.handle(respondent, ev.Repeat())
+            render(outcome.events, out, outcome.language or "en")
+            continue
         event = COMMANDS.get(word, ev.Reply(typed))
         outcome = await service.handle(respondent, event)
         render(outcome.events, out, outcome.language or "en")

@@ -106,12 +106,15 @@ class Choice:
     selected: bool = False
 
 
+PromptKind = Literal["single", "multi", "text", "number", "month_year"]
+
+
 @dataclass(frozen=True)
 class Prompt:
     """A question as the parent sees it, in their language, ready for any channel to draw."""
 
     key: str
-    kind: Literal["single", "multi", "text", "number", "month_year"]
+    kind: PromptKind
     text: str
     language: str
     seq: int

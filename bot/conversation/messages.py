@@ -27,6 +27,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "stop": {"en": "stop", "pl": "stop"},
     "restart": {"en": "restart", "pl": "od nowa"},
+    "delete_word": {"en": "delete", "pl": "usuń"},
     "choose_one": {
         "en": "Please choose one of the options.",
         "pl": "Proszę wybrać jedną z odpowiedzi.",
@@ -155,78 +156,99 @@ MESSAGES: dict[str, dict[str, str]] = {
     "time_afternoon": {"en": "Afternoon", "pl": "Po południu"},
     "time_evening": {"en": "Evening", "pl": "Wieczorem"},
     "time_any": {"en": "Any time", "pl": "Dowolna pora"},
+    "help": {
+        "en": "I ask a few questions about your maternity care. Tap a button to answer, or type "
+        "when I ask you to. Use ◀️ Back to change an answer and Skip to leave one out. Send /stop "
+        "to pause (your answers are kept) and /start to carry on, /language to change language, "
+        "/privacy to see how answers are kept, and /delete to delete your answers.",
+        "pl": "Zadaję kilka pytań o opiekę okołoporodową. Odpowiedz, dotykając przycisku, albo "
+        "wpisz odpowiedź, gdy o to poproszę. ◀️ Wstecz zmienia odpowiedź, Pomiń ją opuszcza. "
+        "Wyślij /stop, aby przerwać (odpowiedzi zostaną zapisane), /start, aby kontynuować, "
+        "/language, aby zmienić język, /privacy, aby zobaczyć, jak przechowujemy odpowiedzi, "
+        "i /delete, aby je usunąć.",
+    },
+    "unsupported": {
+        "en": "I can only read typed messages and button taps, so I couldn't use that. "
+        "Please answer with the buttons, or type your answer.",
+        "pl": "Rozumiem tylko wpisany tekst i przyciski, więc nie mogę tego użyć. "
+        "Proszę odpowiedzieć przyciskiem albo wpisać odpowiedź.",
+    },
+    "edited": {
+        "en": "I can't read changes to earlier messages. Please send your answer as a new message.",
+        "pl": "Nie widzę zmian we wcześniejszych wiadomościach. Proszę wysłać odpowiedź jako "
+        "nową wiadomość.",
+    },
+    "unknown_command": {
+        "en": "I don't know that command. Send /help to see what I can do.",
+        "pl": "Nie znam tego polecenia. Wyślij /help, aby zobaczyć, co potrafię.",
+    },
+    "button_gone": {"en": "That button no longer works.", "pl": "Ten przycisk już nie działa."},
+    "sorry": {
+        "en": "Sorry, something went wrong on our side and that wasn't saved. "
+        "Please send it again.",
+        "pl": "Przepraszamy, coś poszło nie tak po naszej stronie i to nie zostało zapisane. "
+        "Proszę wysłać to jeszcze raz.",
+    },
+    "choose_language": {"en": "🌐 Choose a language", "pl": "🌐 Wybierz język"},
+    "delete_confirm": {
+        "en": "Do you want to delete the answers you have given here?",
+        "pl": "Czy chcesz usunąć odpowiedzi, których tu udzielono?",
+    },
+    "delete_yes": {"en": "🗑 Yes, delete my answers", "pl": "🗑 Tak, usuń moje odpowiedzi"},
+    "delete_no": {"en": "No, keep them", "pl": "Nie, zachowaj je"},
+    "nothing_deleted": {"en": "Nothing was deleted.", "pl": "Nic nie zostało usunięte."},
+    "deleted": {
+        "en": "Deleted: {responses} questionnaire(s) with {answers} answer(s)",
+        "pl": "Usunięto: ankiety: {responses}, odpowiedzi: {answers}",
+    },
+    "deleted_contacts": {
+        "en": " and {contacts} contact request(s)",
+        "pl": " oraz prośby o kontakt: {contacts}",
+    },
+    "deleted_end": {
+        "en": ". Nothing else is kept about you here.",
+        "pl": ". Nic więcej o Tobie tu nie przechowujemy.",
+    },
+    "nothing_to_delete": {
+        "en": "There are no answers linked to you to delete.",
+        "pl": "Nie ma odpowiedzi powiązanych z Tobą, które można usunąć.",
+    },
+    "already_anonymous": {
+        "en": " Answers completed more than {days} days ago are already anonymous: they can't be "
+        "linked to you, so they can't be found to delete.",
+        "pl": " Odpowiedzi ukończone ponad {days} dni temu są już anonimowe: nie da się ich "
+        "powiązać z Tobą, więc nie można ich odnaleźć ani usunąć.",
+    },
+    "delete_typed": {
+        "en": "Type yes to delete them, or anything else to keep them.",
+        "pl": "Wpisz tak, aby je usunąć, albo cokolwiek innego, aby je zachować.",
+    },
+    "command_start": {"en": "Start or carry on the questionnaire", "pl": "Zacznij lub kontynuuj"},
+    "command_help": {
+        "en": "How this chat works, and where to get help",
+        "pl": "Jak działa ten czat i gdzie szukać pomocy",
+    },
+    "command_privacy": {"en": "How your answers are kept", "pl": "Jak przechowujemy odpowiedzi"},
+    "command_language": {"en": "Change language", "pl": "Zmień język"},
+    "command_restart": {"en": "Start the questions again", "pl": "Zacznij pytania od nowa"},
+    "command_stop": {
+        "en": "Stop for now (your answers are kept)",
+        "pl": "Przerwij (odpowiedzi zostaną zapisane)",
+    },
+    "command_delete": {"en": "Delete your answers", "pl": "Usuń swoje odpowiedzi"},
 }
 
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    [
-        ("january", "jan", "styczeń", "stycznia", "styczen", "sty"),
-        ("february", "feb", "luty", "lutego", "lut"),
-        ("march", "mar", "marzec", "marca"),
-        ("april", "apr", "kwiecień", "kwietnia", "kwiecien", "kwi"),
-        ("may", "maj", "maja"),
-        ("june", "jun", "czerwiec", "czerwca", "cze"),
-        ("july", "jul", "lipiec", "lipca", "lip"),
-        ("august", "aug", "sierpień", "sierpnia", "sierpien", "sie"),
-        ("september", "sep", "sept", "wrzesień", "września", "wrzesien", "wrz"),
-        ("october", "oct", "październik", "października", "pazdziernik", "paź", "paz"),
-        ("november", "nov", "listopad", "listopada", "lis"),
-        ("december", "dec", "grudzień", "grudnia", "grudzien", "gru"),
-    ],
-    start=1,
-):
-    for _name in _names:
-        MONTHS[_name] = _number
-
-MONTH_NAMES = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "pl": [
-        "styczeń",
-        "luty",
-        "marzec",
-        "kwiecień",
-        "maj",
-        "czerwiec",
-        "lipiec",
-        "sierpień",
-        "wrzesień",
-        "październik",
-        "listopad",
-        "grudzień",
-    ],
-}
-
-
-#: Month names as they read in "between May 2024 and August 2027" (Polish needs the genitive).
-MONTH_NAMES_IN_RANGE = {
-    "en": MONTH_NAMES["en"],
-    "pl": [
-        "stycznia",
-        "lutego",
-        "marca",
-        "kwietnia",
-        "maja",
-        "czerwca",
-        "lipca",
-        "sierpnia",
-        "września",
-        "października",
-        "listopada",
-        "grudnia",
-    ],
+#: Each language's name in itself, for the language switch.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "pl": "Polski",
+    "ro": "Română",
+    "pa": "ਪੰਜਾਬੀ",
+    "ur": "اردو",
+    "cy": "Cymraeg",
+    "ar": "العربية",
+    "bn": "বাংলা",
+    "so": "Soomaali",
 }
 
 
@@ -234,6 +256,25 @@ def say(key: str, language: str, **values: object) -> str:
     """A built-in message in `language` (English when it has no translation)."""
     variants = MESSAGES[key]
     return variants.get(language, variants["en"]).format(**values)
+
+
+def languages() -> tuple[str, ...]:
+    """Every language the bot's own messages are written in."""
+    return tuple(MESSAGES["back"])
+
+
+def erased(
+    language: str, *, responses: int, answers: int, contacts: int, sessions: int, days: int
+) -> str:
+    """The one reply to "delete my answers", in every channel."""
+    if responses or sessions:
+        text = say("deleted", language, responses=responses, answers=answers)
+        if contacts:
+            text += say("deleted_contacts", language, contacts=contacts)
+        text += say("deleted_end", language)
+    else:
+        text = say("nothing_to_delete", language)
+    return text + say("already_anonymous", language, days=days)
 
 
 def every_language(key: str) -> set[str]:

@@ -9,7 +9,8 @@ from datetime import datetime
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.conversation.messages import MONTH_NAMES_IN_RANGE, MONTHS, say
+from bot.conversation.messages import say
+from bot.conversation.months import MONTH_NAMES_IN_RANGE, MONTHS
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.conversation.events import Choice, Prompt
+from bot.conversation.events import Choice, Prompt, PromptKind
 from bot.conversation.messages import say
 from bot.conversation.session import Session
 from bot.questionnaire import flow as lang
 from bot.questionnaire.conditions import NO_ANSWER, Value
 
-KINDS = {
+KINDS: dict[str, PromptKind] = {
     "single": "single",
     "scale": "single",
     "yes_no": "single",
@@ -78,7 +78,7 @@ def prompt_for(
     )
     return Prompt(
         key=question.id,
-        kind=KINDS[question.type],  # type: ignore[arg-type]
+        kind=KINDS[question.type],
         text=text(question.text),
         language=language,
         seq=session.seq,

@@ -27,7 +27,8 @@ def holds(cond: Condition, answers: Mapping[str, Value]) -> bool:
         return any(holds(c, answers) for c in cond.any)
     if cond.not_ is not None:
         return not holds(cond.not_, answers)
-    assert cond.question is not None
+    if cond.question is None:  # the model allows no other shape; never true if it did
+        return False
     value = answers.get(cond.question)
     real = is_real(value)
     if cond.answered is not None:

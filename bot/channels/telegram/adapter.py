@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import partial
 
 from telegram import BotCommand, CallbackQuery, Message, Update
 
@@ -15,48 +16,22 @@ from bot.channels.telegram.render import answered, escape, parse_callback, rende
 from bot.channels.telegram.sender import Sender
 from bot.config import Config
 from bot.conversation import events as ev
-from bot.conversation.messages import say
+from bot.conversation.messages import LANGUAGE_NAMES, erased, languages, say
 from bot.privacy.pseudonym import pseudonym
 from bot.service import Outcome, Service
 
 log = logging.getLogger(__name__)
 
 TAG = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-LANGUAGE_NAMES = {
-    "en": "English",
-    "pl": "Polski",
-    "ro": "Română",
-    "pa": "ਪੰਜਾਬੀ",
-    "ur": "اردو",
-    "cy": "Cymraeg",
-    "ar": "العربية",
-    "bn": "বাংলা",
-    "so": "Soomaali",
-}
-COMMANDS = [
-    BotCommand("start", "Start or carry on the questionnaire"),
-    BotCommand("help", "How this chat works, and where to get help"),
-    BotCommand("privacy", "How your answers are kept"),
-    BotCommand("language", "Change language"),
-    BotCommand("restart", "Start the questions again"),
-    BotCommand("stop", "Stop for now (your answers are kept)"),
-    BotCommand("delete", "Delete your answers"),
-]
-UNSUPPORTED = (
-    "I can only read typed messages and button taps, so I couldn't use that. "
-    "Please answer with the buttons, or type your answer."
-)
-EDITED = "I can't read changes to earlier messages. Please send your answer as a new message."
-UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
-HELP = (
-    "I ask a few questions about your maternity care. Tap a button to answer, or type when I "
-    "ask you to. Use ◀️ Back to change an answer and Skip to leave one out. Send /stop to pause "
-    "(your answers are kept) and /start to carry on, /language to change language, /privacy to "
-    "see how answers are kept, and /delete to delete your answers."
-)
+COMMAND_NAMES = ("start", "help", "privacy", "language", "restart", "stop", "delete")
 
 
-def _language(update: Update) -> str | None:
+def commands(language: str) -> list[BotCommand]:
+    """The menu of commands, described in `language`."""
+    return [BotCommand(name, say(f"command_{name}", language)) for name in COMMAND_NAMES]
+
+
+def telegram_language(update: Update) -> str | None:
     user = update.effective_user
     code = (user.language_code or "") if user else ""
     return code.split("-")[0].lower() or None
@@ -76,7 +51,17 @@ class TelegramBot:
         return self.service.config
 
     async def register_commands(self) -> None:
-        await self.sender.call(0, lambda: self.sender.bot.set_my_commands(COMMANDS))
+        """The command menu in English for everyone, and in each other language we speak."""
+        bot = self.sender.bot
+        await self.sender.call(0, lambda: bot.set_my_commands(commands("en")))
+        for code in languages():
+            if code != "en":
+                menu = commands(code)
+                await self.sender.call(0, partial(bot.set_my_commands, menu, language_code=code))
+
+    async def language_of(self, who: str, update: Update) -> str:
+        """The language to speak outside a question: the questionnaire's, else Telegram's."""
+        return await self.service.language_of(who) or telegram_language(update) or "en"
 
     async def process(self, update: Update) -> None:
         """Handle one update: store first, then reply. Private chats only."""
@@ -90,7 +75,8 @@ class TelegramBot:
         elif update.message is not None:
             await self._message(update, who, chat.id, update.message)
         elif update.edited_message is not None:
-            await self.sender.send(chat.id, escape(EDITED))
+            language = await self.language_of(who, update)
+            await self.sender.send(chat.id, escape(say("edited", language)))
             await self._handle(update, who, chat.id, ev.Repeat())
 
     async def _store(self, update: Update, who: str, event: ev.Input) -> Outcome:
@@ -130,7 +116,8 @@ class TelegramBot:
     async def _message(self, update: Update, who: str, chat_id: int, message: Message) -> None:
         text = message.text
         if text is None:
-            await self.sender.send(chat_id, escape(UNSUPPORTED))
+            language = await self.language_of(who, update)
+            await self.sender.send(chat_id, escape(say("unsupported", language)))
             await self._handle(update, who, chat_id, ev.Repeat())
             return
         if not text.startswith("/"):
@@ -138,13 +125,14 @@ class TelegramBot:
             return
         command, _, payload = text.partition(" ")
         command = command[1:].split("@")[0].lower()
-        language = _language(update)
         if command == "start":
+            asked = telegram_language(update)
             tag = payload.strip() if TAG.match(payload.strip()) else None
-            await self.sender.send(chat_id, escape(self.config.welcome_in(language)))
-            await self._handle(update, who, chat_id, ev.Start(tag, language))
+            await self.sender.send(chat_id, escape(self.config.welcome_in(asked)))
+            await self._handle(update, who, chat_id, ev.Start(tag, asked))
         elif command == "help":
-            await self.sender.send(chat_id, escape(HELP))
+            language = await self.language_of(who, update)
+            await self.sender.send(chat_id, escape(say("help", language)))
             await self.sender.send(chat_id, escape(self.config.safeguarding.message))
             await self._handle(update, who, chat_id, ev.Repeat())
         elif command == "privacy":
@@ -154,17 +142,21 @@ class TelegramBot:
         elif command == "language":
             codes = await self.service.languages(who)
             buttons = tuple(((LANGUAGE_NAMES.get(c, c), f"lang:{c}"),) for c in codes)
-            await self.sender.send(chat_id, "🌐 Choose a language / Wybierz język", buttons)
+            asking = " / ".join(dict.fromkeys(say("choose_language", c) for c in codes))
+            await self.sender.send(chat_id, escape(asking), buttons)
         elif command in ("restart", "stop"):
             event: ev.Input = ev.Restart() if command == "restart" else ev.Stop()
             await self._handle(update, who, chat_id, event)
         elif command == "delete":
-            buttons = ((("🗑 Yes, delete my answers", "del:yes"),), (("No, keep them", "del:no"),))
-            await self.sender.send(
-                chat_id, "Do you want to delete the answers you have given here?", buttons
+            language = await self.language_of(who, update)
+            buttons = (
+                ((say("delete_yes", language), "del:yes"),),
+                ((say("delete_no", language), "del:no"),),
             )
+            await self.sender.send(chat_id, escape(say("delete_confirm", language)), buttons)
         else:
-            await self.sender.send(chat_id, escape(UNKNOWN_COMMAND))
+            language = await self.language_of(who, update)
+            await self.sender.send(chat_id, escape(say("unknown_command", language)))
             await self._handle(update, who, chat_id, ev.Repeat())
 
     async def _tap(self, update: Update, who: str, chat_id: int, query: CallbackQuery) -> None:
@@ -177,11 +169,13 @@ class TelegramBot:
             return
         if data.startswith("del:"):
             await self.sender.answer_tap(chat_id, query.id)
-            await self._delete(who, chat_id, origin, confirmed=data == "del:yes")
+            language = await self.language_of(who, update)
+            await self._delete(who, chat_id, origin, data == "del:yes", language)
             return
         event = parse_callback(data)
         if event is None:
-            await self.sender.answer_tap(chat_id, query.id, "That button no longer works.")
+            language = await self.language_of(who, update)
+            await self.sender.answer_tap(chat_id, query.id, say("button_gone", language))
             await self._handle(update, who, chat_id, ev.Repeat())
             return
         outcome = await self._store(update, who, event)
@@ -221,25 +215,18 @@ class TelegramBot:
         label = label.removeprefix("◀️ ").removesuffix(" ▶️")
         await self.sender.edit(chat_id, message.message_id, answered(message.text_html, label))
 
-    async def _delete(self, who: str, chat_id: int, origin: int | None, confirmed: bool) -> None:
+    async def _delete(
+        self, who: str, chat_id: int, origin: int | None, confirmed: bool, language: str
+    ) -> None:
         if origin is not None:
             await self.sender.edit_buttons(chat_id, origin, ())
         if not confirmed:
-            await self.sender.send(chat_id, "Nothing was deleted.")
+            await self.sender.send(chat_id, escape(say("nothing_deleted", language)))
             return
-        erased = await self.service.erase(who)
+        done = await self.service.erase(who)
         self.last_question.pop(who, None)
-        if erased.responses or erased.sessions:
-            text = (
-                f"Deleted: {erased.responses} questionnaire(s) with {erased.answers} answer(s)"
-                + (f" and {erased.contacts} contact request(s)" if erased.contacts else "")
-                + ". Nothing else is kept about you here."
-            )
-        else:
-            text = "There are no answers linked to you to delete."
-        days = self.config.privacy.unlink_after_days
-        text += (
-            f" Answers completed more than {days} days ago are already anonymous: they can't "
-            "be linked to you, so they can't be found to delete."
-        )
+        text = erased(
+            language, responses=done.responses, answers=done.answers, contacts=done.contacts,
+            sessions=done.sessions, days=self.config.privacy.unlink_after_days,
+        )  # fmt: skip
         await self.sender.send(chat_id, escape(text))

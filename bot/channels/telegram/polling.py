@@ -17,14 +17,14 @@ from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram.adapter import TelegramBot
+from bot.channels.telegram.adapter import TelegramBot, telegram_language
 from bot.channels.telegram.sender import retry_seconds
 from bot.config import Config
+from bot.conversation.messages import say
 from bot.errors import StartError
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-SORRY = "Sorry, something went wrong on our side and that wasn't saved. Please send it again."
 
 
 class Poller:
@@ -107,7 +107,7 @@ async def process_safely(handler: TelegramBot, update: Update) -> None:
         )
         chat = update.effective_chat
         if chat is not None and chat.type == "private":
-            await handler.sender.send(chat.id, SORRY)
+            await handler.sender.send(chat.id, say("sorry", telegram_language(update) or "en"))
 
 
 def webhook_app(bot: Bot, handler: TelegramBot, path: str, secret: str) -> web.Application:

@@ -18,7 +18,8 @@ from bot.conversation.session import Session
 from bot.conversation.turn import Cleaner, Rules
 from bot.privacy.redact import redactor_for
 from bot.questionnaire.flow import Flow
-from bot.storage.store import Erased, Purged, Store
+from bot.storage.retention import Erased, Purged
+from bot.storage.store import Store
 from bot.storage.versions import FlowVersions
 
 log = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ class Service:
     async def purge(self) -> Purged:
         privacy = self.config.privacy
         forget = self.config.sessions.expire_after_days + privacy.unlink_after_days
-        return await self.store.purge(
+        return await self.store.retention.purge(
             self.clock().date(),
             retention_days=privacy.retention_days,
             forget_sessions_after_days=forget,
@@ -174,4 +175,4 @@ class Service:
 
     async def erase(self, respondent: str) -> Erased:
         async with self._turn(respondent):
-            return await self.store.erase(respondent)
+            return await self.store.retention.erase(respondent)

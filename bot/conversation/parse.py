@@ -51,7 +51,7 @@ def choices(text: str, options: list[tuple[str, str]], many: bool) -> list[str] 
 def _one(part: str, options: list[tuple[str, str]]) -> str | None:
     """One option by its number, label or id."""
     part = part.strip()
-    if part.rstrip(".").isdigit():
+    if re.fullmatch(r"[0-9]+", part.rstrip(".")):  # "²" and "٣" are digits, but not ours
         index = int(part.rstrip(".")) - 1
         return options[index][0] if 0 <= index < len(options) else None
     return next((oid for oid, label in options if part in (label.casefold(), oid.casefold())), None)

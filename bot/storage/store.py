@@ -20,25 +20,11 @@ from bot.privacy.seal import Sealer
 from bot.questionnaire.flow import Flow
 from bot.storage.migrations import migrate
 from bot.storage.outbox import OutboxQueue
+from bot.storage.retention import Retention
 
 
 def now_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Erased:
-    responses: int
-    answers: int
-    sessions: int
-    contacts: int = 0
-
-
-@dataclass(frozen=True)
-class Purged:
-    unlinked: int
-    deleted: int
-    sessions: int
 
 
 @dataclass(frozen=True)
@@ -56,6 +42,7 @@ class Store:
         # One connection serves every parent: transactions take turns (each is a few ms).
         self._writing = asyncio.Lock()
         self.outbox = OutboxQueue(self)
+        self.retention = Retention(self)
 
     @classmethod
     async def open_readonly(cls, path: Path | str, sealer: Sealer | None = None) -> Store:
@@ -274,56 +261,3 @@ class Store:
         async with self.db.execute(sql + " ORDER BY id", params) as cursor:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) async for row in cursor]
-
-    async def purge(
-        self, today: date, *, retention_days: int, forget_sessions_after_days: int
-    ) -> Purged:
-        """Unlink completed responses whose window has passed (they become anonymous), forget
-        sessions left alone too long (their partial responses become anonymous too), and delete
-        everything older than the retention period."""
-        cutoff_day = (today - timedelta(days=forget_sessions_after_days)).isoformat()
-        retention_month = (today - timedelta(days=retention_days)).strftime("%Y-%m")
-        async with self.transaction():
-            unlinked = await self._changed(
-                "UPDATE responses SET respondent = NULL, unlink_on = NULL "
-                "WHERE respondent IS NOT NULL AND status = 'complete' AND unlink_on <= ?",
-                (today.isoformat(),),
-            )
-            unlinked += await self._changed(
-                "UPDATE responses SET respondent = NULL WHERE status = 'partial' AND respondent IN "
-                "(SELECT respondent FROM sessions WHERE active_on < ?)",
-                (cutoff_day,),
-            )
-            sessions = await self._changed(
-                "DELETE FROM sessions WHERE active_on < ?", (cutoff_day,)
-            )
-            deleted = await self._changed(
-                "DELETE FROM responses WHERE coalesce(finished, started) < ?", (retention_month,)
-            )
-            week_ago = (today - timedelta(days=7)).isoformat()
-            await self.db.execute("DELETE FROM processed_updates WHERE day < ?", (week_ago,))
-            await self.db.execute(
-                "DELETE FROM delivery_log WHERE day < ?",
-                ((today - timedelta(days=retention_days)).isoformat(),),
-            )
-        return Purged(unlinked, deleted, sessions)
-
-    async def erase(self, respondent: str) -> Erased:
-        """Delete everything still linked to this pseudonym."""
-        async with self.transaction():
-            answers = await self._scalar(
-                "SELECT count(*) FROM answers WHERE response_id IN "
-                "(SELECT id FROM responses WHERE respondent = ?)",
-                (respondent,),
-            )
-            responses = await self._changed(
-                "DELETE FROM responses WHERE respondent = ?", (respondent,)
-            )
-            sessions = await self._changed(
-                "DELETE FROM sessions WHERE respondent = ?", (respondent,)
-            )
-            contacts = 0
-            if self.sealer is not None:
-                tag = self.sealer.erasure_tag(respondent)
-                contacts = await self.outbox.remove_tagged(tag)
-            return Erased(responses, int(str(answers or 0)), sessions, contacts)

@@ -38,6 +38,10 @@ class Keys:
     pseudonym: bytes
     contact: bytes
 
+    def sealer(self) -> Sealer:
+        """Seals contacts under the contact key; their erasure tags take both keys."""
+        return Sealer(self.contact, erasure_key=self.pseudonym)
+
 
 def keys_from_env() -> Keys:
     """Both keys from the environment; MissingPseudonymKey / MissingContactKey otherwise."""

@@ -12,7 +12,6 @@ import click
 from bot.app import App, development_keys
 from bot.cli.common import config_from, config_option, with_app
 from bot.privacy.pseudonym import pseudonym
-from bot.privacy.seal import Sealer
 from bot.questionnaire.check import check_file, check_folder
 from bot.questionnaire.schema import flow_schema
 
@@ -79,7 +78,7 @@ def chat(flow_id: str | None, language: str | None, tag: str | None, config_path
             tag=tag,
         )  # fmt: skip
 
-    sys.exit(with_app(config, go, sealer=Sealer(keys.contact)))
+    sys.exit(with_app(config, go, sealer=keys.sealer()))
 
 
 @click.command()

@@ -44,7 +44,7 @@ def run(webhook: bool, config_path: Path) -> None:
             await serve(config, handler, handler.sender.bot, webhook=webhook, background=background)
         return 0
 
-    sys.exit(with_app(config, go, sealer=Sealer(keys.contact), send=agency_sender(config)))
+    sys.exit(with_app(config, go, sealer=keys.sealer(), send=agency_sender(config)))
 
 
 @click.command()

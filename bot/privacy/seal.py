@@ -23,9 +23,13 @@ ENV_KEY = "BOT_CONTACT_KEY"
 
 
 class Sealer:
-    def __init__(self, key: bytes) -> None:
+    """Seals contact details under the contact key. `erasure_key` (the pseudonym key, where the
+    bot has it) goes into the erasure tags too, so matching a queued contact to a parent's
+    pseudonym takes both secrets, not the contact key alone."""
+
+    def __init__(self, key: bytes, erasure_key: bytes = b"") -> None:
         self._fernet = Fernet(key)
-        self._tag_key = hashlib.sha256(b"erasure-tag:" + key).digest()
+        self._tag_key = hashlib.sha256(b"erasure-tag:" + key + b"\0" + erasure_key).digest()
 
     def seal(self, data: dict[str, object], now: datetime) -> bytes:
         month_start = calendar.timegm((now.year, now.month, 1, 0, 0, 0))

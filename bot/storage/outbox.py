@@ -88,7 +88,8 @@ class OutboxQueue:
             )
 
     async def delivered(self, row_id: str, now: float) -> None:
-        """The agency's server accepted it: delete the row and count one delivery."""
+        """The agency's server accepted it: delete the row, count one delivery, and leave no
+        copy of the sealed details in the WAL."""
         async with self._store.transaction() as db:
             await db.execute("DELETE FROM outbox WHERE id = ?", (row_id,))
             await db.execute(
@@ -96,6 +97,7 @@ class OutboxQueue:
                 "ON CONFLICT (day) DO UPDATE SET delivered = delivered + 1",
                 (_day(now),),
             )
+        await self._store.scrub()
 
     async def waiting(self) -> int:
         async with self._store.db.execute("SELECT count(*) FROM outbox") as cursor:

@@ -61,10 +61,17 @@ class Retention:
                 "DELETE FROM delivery_log WHERE day < ?",
                 ((today - timedelta(days=retention_days)).isoformat(),),
             )
+        if unlinked or deleted or sessions:
+            await self._store.scrub()  # no old copy of a pseudonym or an answer in the WAL
         return Purged(unlinked, deleted, sessions)
 
     async def erase(self, respondent: str) -> Erased:
-        """Delete everything still linked to this pseudonym."""
+        """Delete everything still linked to this pseudonym, and every copy of it on disk."""
+        erased = await self._erase(respondent)
+        await self._store.scrub()
+        return erased
+
+    async def _erase(self, respondent: str) -> Erased:
         async with self._store.transaction():
             answers = await self._store._scalar(
                 "SELECT count(*) FROM answers WHERE response_id IN "

@@ -64,6 +64,8 @@ class Store:
         await db.execute("PRAGMA synchronous = FULL")
         await db.execute("PRAGMA foreign_keys = ON")
         await db.execute("PRAGMA busy_timeout = 5000")
+        # Deleted content is overwritten with zeros, not left in free pages for a forensic reader.
+        await db.execute("PRAGMA secure_delete = ON")
         await migrate(db)
         return cls(db, path, sealer)
 
@@ -80,6 +82,14 @@ class Store:
                 await self.db.execute("ROLLBACK")
                 raise
             await self.db.execute("COMMIT")
+
+    async def scrub(self) -> bool:
+        """Move the WAL into the database file and truncate it, so a deleted row leaves no old
+        copy in the WAL (secure_delete zeroes it in the database file). False when a reader in
+        another process kept the checkpoint from finishing; the next scrub finishes it."""
+        async with self._writing, self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            row = await cursor.fetchone()
+        return row is not None and row[0] == 0
 
     async def _changed(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run a statement; how many rows it changed."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,22 +11,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.redact_bench import MAX_FALSE_POSITIVE_RATE, RECALL_TARGETS, Scores, score
 from bot.privacy.redact import PLACEHOLDERS, Redactor, is_valid_nhs_number, redact
 
 CORPUS_PATH = Path(__file__).parent / "data" / "redaction_corpus.yaml"
 CORPUS: dict[str, Any] = yaml.safe_load(CORPUS_PATH.read_text(encoding="utf-8"))
-
-RECALL_TARGETS = {
-    "email": 1.0,
-    "phone": 1.0,
-    "postcode": 1.0,
-    "nhs_number": 1.0,
-    "name": 0.9,
-    "date": 0.9,
-    "url": 0.9,
-    "handle": 0.9,
-}
-MAX_FALSE_POSITIVE_RATE = 0.05
 
 
 @pytest.fixture(scope="module")
@@ -35,26 +23,9 @@ def redactor() -> Redactor:
     return Redactor(CORPUS["extra_names"])
 
 
-def _still_there(item: str, text: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(item)}(?!\w)", text, re.IGNORECASE) is not None
-
-
 @pytest.fixture(scope="module")
-def scores(redactor: Redactor) -> dict[str, Any]:
-    found: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    misses: list[tuple[str, str, str]] = []
-    for case in CORPUS["planted"]:
-        out = redactor.redact(case["text"])
-        for kind, items in case["expect"].items():
-            for item in items:
-                total[kind] += 1
-                if not _still_there(item, out) and PLACEHOLDERS[kind] in out:
-                    found[kind] += 1
-                else:
-                    misses.append((kind, item, out))
-    changed = [(s, out) for s in CORPUS["clean"] if (out := redactor.redact(s)) != s]
-    return {"found": found, "total": total, "misses": misses, "changed": changed}
+def scores(redactor: Redactor) -> Scores:
+    return score(redactor, CORPUS)
 
 
 def test_corpus_covers_every_kind() -> None:
@@ -69,27 +40,14 @@ def test_corpus_covers_every_kind() -> None:
             assert all(item in case["text"] for item in items), case
 
 
-def test_print_table(scores: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    lines = [f"{'kind':<12}{'found':>7}{'total':>7}{'recall':>8}{'target':>8}"]
-    for kind, target in RECALL_TARGETS.items():
-        f, t = scores["found"][kind], scores["total"][kind]
-        lines.append(f"{kind:<12}{f:>7}{t:>7}{f / t:>8.0%}{target:>8.0%}")
-    n_changed, n_clean = len(scores["changed"]), len(CORPUS["clean"])
-    lines.append(f"clean sentences changed: {n_changed}/{n_clean} ({n_changed / n_clean:.1%})")
-    lines += [f"  miss {kind}: {item!r} -> {out!r}" for kind, item, out in scores["misses"]]
-    lines += [f"  changed: {s!r} -> {out!r}" for s, out in scores["changed"]]
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))
-
-
 @pytest.mark.parametrize("kind", list(RECALL_TARGETS))
-def test_recall(scores: dict[str, Any], kind: str) -> None:
+def test_recall(scores: Scores, kind: str) -> None:
     recall = scores["found"][kind] / scores["total"][kind]
     misses = [m for m in scores["misses"] if m[0] == kind]
     assert recall >= RECALL_TARGETS[kind], misses
 
 
-def test_false_positive_rate(scores: dict[str, Any]) -> None:
+def test_false_positive_rate(scores: Scores) -> None:
     assert len(scores["changed"]) / len(CORPUS["clean"]) <= MAX_FALSE_POSITIVE_RATE, scores[
         "changed"
     ]

@@ -121,15 +121,21 @@ def test_labels_in_either_language(db: Path, tmp_path: Path) -> None:
 
 
 def test_long_form_one_row_per_answer(db: Path) -> None:
-    rows = list(csv.DictReader(io.StringIO(run("export", "--db", str(db), "--long", "--out", "-")
-                                           .removeprefix("\ufeff"))))  # fmt: skip
-    assert list(rows[0])[-3:] == ["question", "value", "label"]
+    def long(*args: str) -> list[dict[str, str]]:
+        out = run("export", "--db", str(db), "--long", "--out", "-", *args)
+        return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+
+    rows = long()
+    assert list(rows[0])[-2:] == ["question", "value"]
     with sqlite3.connect(db) as conn:
         (stored,) = conn.execute("SELECT count(*) FROM answers").fetchone()
     assert len(rows) == stored
     skipped = [r for r in rows if r["value"] == "_skipped"]
     assert {r["question"] for r in skipped} == {"visits", "comments"}
-    assert any(r["question"] == "stages" and r["label"] == "Before birth; Birth" for r in rows)
+    assert any(r["question"] == "stages" and r["value"] == "antenatal birth" for r in rows)
+    labelled = long("--labels")
+    assert any(r["question"] == "stages" and r["value"] == "Before birth; Birth" for r in labelled)
+    assert {r["value"] for r in labelled if r["question"] == "visits"} >= {"(skipped)", "5"}
 
 
 def test_status_and_month_filters(db: Path) -> None:

@@ -15,6 +15,7 @@ from bot.analysis.columns import (
     Item,
     Plan,
 )
+from bot.analysis.writers import Sink, neutralise
 from bot.questionnaire.conditions import PREFER_NOT, SKIPPED
 from bot.questionnaire.flow import (
     ChoiceQuestion,
@@ -147,6 +148,15 @@ def missing_values() -> Sheet:
 
 def sheets(plans: dict[str, Plan]) -> list[Sheet]:
     return [survey(plans), choices(plans), missing_values()]
+
+
+def write(sink: Sink, sheets: list[Sheet]) -> None:
+    for name, header, rows in sheets:
+        sink.table(name, header)
+        if sink.spreadsheet:
+            sink.rows(name, [[neutralise(c) for c in row] for row in rows])
+        else:
+            sink.rows(name, list(rows))
 
 
 def markdown(plans: dict[str, Plan]) -> str:

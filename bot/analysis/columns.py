@@ -8,6 +8,7 @@ responses that had it. The values that stand for "no answer" are distinct and do
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.questionnaire.conditions import NOT_ANSWERED, PREFER_NOT, SKIPPED, Value, holds
 from bot.questionnaire.flow import (
@@ -52,7 +53,7 @@ def exported(code: Cell) -> Cell:
 META = ("response", "flow", "version", "flow_hash", "status", "language", "source", "started",
         "finished")  # fmt: skip
 
-Cell = str | int | float | list[str] | None
+Cell = str | int | float | None
 
 
 @dataclass
@@ -63,17 +64,22 @@ class Item:
     versions: list[str] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
 
-    @property
+    # Read for every cell of an export, so worked out once (after `plan` has built the item).
+    @cached_property
     def id(self) -> str:
         return self.question.id
 
-    @property
+    @cached_property
     def multi(self) -> bool:
         return isinstance(self.question, MultiQuestion)
 
-    @property
+    @cached_property
     def has_other(self) -> bool:
         return any(o.other for o in self.options)
+
+    @cached_property
+    def width(self) -> int:
+        return len(self.columns())
 
     def columns(self) -> list[str]:
         cols = [self.id]
@@ -90,9 +96,21 @@ class Plan:
     items: list[Item]
     flows: dict[str, Flow]  # content hash → that version
     labels: dict[str, str]  # content hash → the version label staff gave it
+    _asked: dict[str, dict[str, Question]] = field(default_factory=dict)
 
     def columns(self) -> list[str]:
         return [c for item in self.items for c in item.columns()]
+
+    def asked_in(self, digest: str) -> dict[str, Question]:
+        """The questions of one version by id (worked out once per version)."""
+        if digest not in self._asked:
+            flow = self.flows.get(digest)
+            self._asked[digest] = {q.id: q for q in flow.questions} if flow else {}
+        return self._asked[digest]
+
+    @property
+    def multi(self) -> frozenset[str]:
+        return frozenset(item.id for item in self.items if item.multi)
 
     def main_items(self) -> list[Item | None]:
         """For each column, its item if it holds the answer's code (a label in --labels)."""
@@ -130,13 +148,13 @@ def _missing(question: Question, answers: dict[str, Value], complete: bool) -> s
     return NOT_ASKED if complete else NOT_REACHED
 
 
-def cells(plan: Plan, flow: Flow | None, answers: dict[str, Value], complete: bool) -> list[Cell]:
+def cells(plan: Plan, digest: str, answers: dict[str, Value], complete: bool) -> list[Cell]:
     """One response's cells in the order of `plan.columns()`, as codes."""
     out: list[Cell] = []
-    asked = {q.id: q for q in flow.questions} if flow is not None else {}
+    asked = plan.asked_in(digest)
     for item in plan.items:
         question = asked.get(item.id)
-        width = len(item.columns())
+        width = item.width
         if question is None:
             out += [None] * width
             continue
@@ -153,19 +171,38 @@ def cells(plan: Plan, flow: Flow | None, answers: dict[str, Value], complete: bo
             out.append(" ".join(chosen))
             out += [int(o.id in chosen) for o in item.options]
         else:
-            out.append(value)
+            out.append(as_cell(value))
         if item.has_other:
-            out.append(answers.get(f"{item.id}.other"))
+            out.append(as_cell(answers.get(f"{item.id}.other")))
     return out
 
 
-def label_of(item: Item, code: Cell, language: str, default: str) -> Cell:
-    """A cell's label in `language`: option labels, missing-value labels, others unchanged."""
-    if isinstance(code, str) and code in MISSING_LABELS:
-        return MISSING_LABELS[code]
-    if not item.options or code is None:
-        return code
-    labels = {o.id: text_in(o.label, language, default) for o in item.options}
-    if isinstance(code, str) and " " in code and isinstance(item.question, MultiQuestion):
-        return "; ".join(labels.get(c, c) for c in code.split(" "))
-    return labels.get(str(code), code) if isinstance(code, str) else code
+def as_cell(value: Value | None) -> Cell:
+    return " ".join(value) if isinstance(value, list) else value
+
+
+class Labels:
+    """Option labels in one language, looked up per cell of a --labels export."""
+
+    def __init__(self, plan: Plan, language: str | None) -> None:
+        newest = plan.newest()
+        lang, default = language or newest.default_language, newest.default_language
+        self.options = {
+            item.id: {o.id: text_in(o.label, lang, default) for o in item.options}
+            for item in plan.items
+        }
+        self.multi = {item.id for item in plan.items if item.multi}
+
+    def of(self, question_id: str, code: Cell) -> Cell:
+        """A cell's label: option labels, missing-value labels, anything else unchanged."""
+        if type(code) is not str:
+            return code
+        code = _STORED_AS.get(code, code)
+        if code in MISSING_LABELS:
+            return MISSING_LABELS[code]
+        labels = self.options.get(question_id)
+        if not labels:
+            return code
+        if question_id in self.multi:
+            return "; ".join(labels.get(c, c) for c in code.split(" "))
+        return labels.get(code, code)

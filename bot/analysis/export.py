@@ -8,22 +8,20 @@ to the file one response at a time."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
 from pathlib import Path
 
-from bot.analysis.columns import META, Cell, Plan, exported, label_of, plan
+from bot.analysis.columns import META, NO_VALID_ANSWER, Cell, Labels, Plan, plan
 from bot.analysis.columns import cells as cells_of
-from bot.analysis.writers import ExportError, Sink
+from bot.analysis.writers import ExportError, Sink, neutralise
 from bot.questionnaire.check import check_text
-from bot.questionnaire.conditions import Value
+from bot.questionnaire.conditions import NOT_ANSWERED, Value
 from bot.questionnaire.flow import Flow
-from bot.storage.reading import AnswerRow, Filter, answer_rows, reading, versions
+from bot.storage.reading import AnswerRow, Filter, ResponseRow, reading, responses, versions
 
-LONG = ("question", "value", "label")
+LONG = ("question", "value")
 #: Sheet names the codebook takes in an XLSX export; a questionnaire with one of these ids gets
 #: its answers in a sheet called `<id>_answers`.
 CODEBOOK_SHEETS = ("survey", "choices", "missing_values")
@@ -59,24 +57,18 @@ def plans(databases: list[Path], flow_id: str | None = None) -> dict[str, Plan]:
     return {fid: plan(fid, vs) for fid, vs in sorted(by_flow.items())}
 
 
-def _decode(raw: object) -> Value:
-    if isinstance(raw, str) and raw.startswith("["):
-        decoded: list[str] = json.loads(raw)
-        return decoded
-    if isinstance(raw, int | float):
-        return raw
-    return str(raw)
-
-
-def _responses(path: Path, which: Filter) -> Iterator[tuple[AnswerRow, dict[str, Value]]]:
+def _responses(path: Path, which: Filter) -> Iterator[tuple[ResponseRow, list[AnswerRow]]]:
     with reading(path) as conn:
-        for _, group in groupby(answer_rows(conn, which), key=lambda r: r[0]):
-            rows = list(group)
-            answers = {r[8]: _decode(r[9]) for r in rows if r[8] is not None}
-            yield rows[0], answers
+        yield from responses(conn, which)
 
 
-def _meta(head: AnswerRow, p: Plan, response: str, database: str | None) -> list[Cell]:
+def _answers(p: Plan, rows: list[AnswerRow]) -> dict[str, Value]:
+    """A response's answers as the questionnaire's conditions see them (ticks as lists)."""
+    multi = p.multi
+    return {qid: value.split(" ") if qid in multi else value for qid, value in rows}
+
+
+def _meta(head: ResponseRow, p: Plan, response: str, database: str | None) -> list[Cell]:
     _, flow_id, digest, status, language, source, started, finished = head[:8]
     meta: list[Cell] = [response, flow_id, p.labels.get(digest, ""), digest, status, language]
     meta += [source, started, finished]
@@ -99,51 +91,43 @@ def export(request: Request, sink: Sink) -> int:
     else:
         for fid, p in all_plans.items():
             sink.table(table_name(fid), meta_header + p.columns())
+    labelled = {fid: Labels(p, request.language) for fid, p in all_plans.items()}
+    safe = neutralise if sink.spreadsheet else _same
     written = 0
     for path in request.databases:
         database = path.stem if several else None
-        for head, answers in _responses(path, request.which):
+        for head, rows in _responses(path, request.which):
             found = all_plans.get(head[1])
             if found is None:  # a version the checker cannot read back: nothing to map it to
                 continue
             p = found
             meta = _meta(head, p, secrets.token_hex(8), database)
+            labels = labelled[p.flow_id]
             if request.long:
-                _long_rows(request, p, meta, answers, sink)
+                if request.labels:
+                    rows = [(qid, labels.of(qid, value)) for qid, value in rows]
+                sink.rows("answers", [
+                    (*meta, qid, safe(value if value != NOT_ANSWERED else NO_VALID_ANSWER))
+                    for qid, value in rows
+                ])  # fmt: skip
             else:
-                sink.row(table_name(p.flow_id), meta + _wide_cells(request, p, head, answers))
+                cells = _wide_cells(p, labels if request.labels else None, head, _answers(p, rows))
+                sink.rows(table_name(p.flow_id), [meta + [safe(c) for c in cells]])
             written += 1
     return written
 
 
-def _language(request: Request, flow: Flow) -> str:
-    return request.language or flow.default_language
-
-
 def _wide_cells(
-    request: Request, p: Plan, head: AnswerRow, answers: dict[str, Value]
+    p: Plan, labels: Labels | None, head: ResponseRow, answers: dict[str, Value]
 ) -> list[Cell]:
-    flow = p.flows.get(head[2])
-    row = cells_of(p, flow, answers, complete=head[3] == "complete")
-    if not request.labels:
+    row = cells_of(p, head[2], answers, complete=head[3] == "complete")
+    if labels is None:
         return row
-    newest = p.newest()
-    lang = _language(request, newest)
     mains = p.main_items()
     return [
-        label_of(item, c, lang, newest.default_language) if item is not None else c
-        for item, c in zip(mains, row, strict=True)
+        labels.of(item.id, c) if item is not None else c for item, c in zip(mains, row, strict=True)
     ]
 
 
-def _long_rows(
-    request: Request, p: Plan, meta: list[Cell], answers: dict[str, Value], sink: Sink
-) -> None:
-    newest = p.newest()
-    lang = _language(request, newest)
-    items = {item.id: item for item in p.items}
-    for qid, value in answers.items():
-        code = exported(" ".join(value) if isinstance(value, list) else value)
-        item = items.get(qid)
-        label = code if item is None else label_of(item, code, lang, newest.default_language)
-        sink.row("answers", [*meta, qid, code, label])
+def _same(cell: Cell) -> Cell:
+    return cell

@@ -16,6 +16,7 @@ from bot.errors import BotError
 FORMATS = ("csv", "xlsx", "jsonl")
 #: A text starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
 
 
 class ExportError(BotError):
@@ -24,32 +25,29 @@ class ExportError(BotError):
 
 def neutralise(value: Cell) -> Cell:
     """Make a text cell inert in a spreadsheet: a leading quote, as OWASP recommends."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if type(value) is str and value[:1] in _FORMULA_FIRST:
         return "'" + value
     return value
 
 
 class Sink(Protocol):
+    #: True when the file is opened by spreadsheets, so text cells are neutralised first.
+    spreadsheet: bool
+
     def table(self, name: str, header: Sequence[str]) -> None: ...
-    def row(self, name: str, cells: Sequence[Cell]) -> None: ...
+    def rows(self, name: str, rows: Sequence[Sequence[Cell]]) -> None: ...
     def close(self) -> None: ...
-
-
-def _flat(value: Cell) -> str | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return " ".join(value)
-    return value
 
 
 class CsvSink:
     """UTF-8 with a byte-order mark (so Excel reads the accents), RFC 4180 quoting, CRLF."""
 
+    spreadsheet = True
+
     def __init__(self, out: IO[str]) -> None:
         self.out = out
         out.write("\ufeff")
-        self.writer = csv.writer(out, lineterminator="\r\n")
+        self.writer = csv.writer(out, lineterminator="\r\n")  # None is written as empty
         self.name: str | None = None
 
     def table(self, name: str, header: Sequence[str]) -> None:
@@ -61,15 +59,17 @@ class CsvSink:
         self.name = name
         self.writer.writerow(header)
 
-    def row(self, name: str, cells: Sequence[Cell]) -> None:
-        self.writer.writerow([neutralise(_flat(c)) for c in cells])
+    def rows(self, name: str, rows: Sequence[Sequence[Cell]]) -> None:
+        self.writer.writerows(rows)
 
     def close(self) -> None:
         _finish(self.out)
 
 
 class JsonLinesSink:
-    """One JSON object per line, keyed by column; `table` names go in a `table` key when several."""
+    """One JSON object per line, keyed by column."""
+
+    spreadsheet = False
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
@@ -78,16 +78,21 @@ class JsonLinesSink:
     def table(self, name: str, header: Sequence[str]) -> None:
         self.headers[name] = header
 
-    def row(self, name: str, cells: Sequence[Cell]) -> None:
-        obj = dict(zip(self.headers[name], cells, strict=True))
-        self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    def rows(self, name: str, rows: Sequence[Sequence[Cell]]) -> None:
+        header = self.headers[name]
+        for cells in rows:
+            self.out.write(json.dumps(dict(zip(header, cells, strict=True)), ensure_ascii=False))
+            self.out.write("\n")
 
     def close(self) -> None:
         _finish(self.out)
 
 
 class XlsxSink:
-    """A workbook written row by row (xlsxwriter's constant-memory mode); every text stays text."""
+    """A workbook written row by row (xlsxwriter's constant-memory mode); every text stays text,
+    so a cell can never become a formula."""
+
+    spreadsheet = False
 
     def __init__(self, path: Path) -> None:
         import xlsxwriter  # imported here: the other formats start faster without it
@@ -113,18 +118,16 @@ class XlsxSink:
         sheet.write_row(0, 0, list(header), self.bold)
         self.sheets[name] = (sheet, [1])
 
-    def row(self, name: str, cells: Sequence[Cell]) -> None:
+    def rows(self, name: str, rows: Sequence[Sequence[Cell]]) -> None:
         sheet, next_row = self.sheets[name]
-        row = next_row[0]
-        for col, cell in enumerate(cells):
-            if cell is None:
-                continue
-            value = _flat(cell)
-            if isinstance(value, str):
-                sheet.write_string(row, col, value)
-            else:
-                sheet.write_number(row, col, value)
-        next_row[0] = row + 1
+        for cells in rows:
+            row = next_row[0]
+            for col, cell in enumerate(cells):
+                if isinstance(cell, str):
+                    sheet.write_string(row, col, cell)
+                elif cell is not None:
+                    sheet.write_number(row, col, cell)
+            next_row[0] = row + 1
 
     def close(self) -> None:
         self.book.close()

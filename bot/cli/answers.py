@@ -103,10 +103,8 @@ def export(
             if chosen == "xlsx":
                 from bot.analysis import codebook
 
-                for name, header, rows in codebook.sheets(exporting.plans(request.databases)):
-                    sink.table(name, header)
-                    for row in rows:
-                        sink.row(name, list(row))
+                found = exporting.plans(request.databases, flow_id)
+                codebook.write(sink, codebook.sheets(found))
         finally:
             sink.close()
     except BotError as exc:
@@ -145,10 +143,7 @@ def codebook(
         sheets = book.sheets(found) if chosen == "xlsx" else [book.survey(found)]
         sink = open_sink(chosen, path)
         try:
-            for name, header, rows in sheets:
-                sink.table(name, header)
-                for row in rows:
-                    sink.row(name, list(row))
+            book.write(sink, sheets)
         finally:
             sink.close()
     except BotError as exc:

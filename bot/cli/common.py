@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from bot.app import App, opened
-from bot.config import Config, load_config
-from bot.delivery.email import Send
 from bot.errors import BotError
-from bot.privacy.seal import Sealer
+
+if TYPE_CHECKING:  # loaded by the commands that need them: `export --db` starts faster
+    from bot.app import App
+    from bot.config import Config
+    from bot.delivery.email import Send
+    from bot.privacy.seal import Sealer
 
 config_option = click.option(
     "--config",
@@ -25,6 +28,8 @@ config_option = click.option(
 
 
 def config_from(path: Path) -> Config:
+    from bot.config import load_config
+
     try:
         return load_config(path)
     except BotError as exc:
@@ -39,6 +44,8 @@ def with_app(
     send: Send | None = None,
 ) -> int:
     """Open the app, run `body`, close it. Returns the exit status; Ctrl-C keeps what was saved."""
+
+    from bot.app import opened
 
     async def go() -> int:
         async with opened(config, sealer=sealer, send=send) as app:

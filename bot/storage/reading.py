@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +60,10 @@ class Filter:
 
 #: One row per stored answer, in response order: the response's metadata, then the answer.
 #: A response with no answers yet gives one row whose question is NULL.
-#: (id, flow_id, flow_hash, status, language, source, started, finished, question_id, value)
-AnswerRow = tuple[Any, ...]
+#: (id, flow_id, flow_hash, status, language, source, started, finished)
+ResponseRow = tuple[Any, ...]
+#: (question_id, value): the value decoded from JSON; ticked options as one space-separated text.
+AnswerRow = tuple[str, Any]
 
 
 @contextmanager
@@ -88,20 +92,35 @@ def versions(conn: sqlite3.Connection) -> list[StoredVersion]:
     return [StoredVersion(*row) for row in rows]
 
 
-def answer_rows(conn: sqlite3.Connection, which: Filter) -> Iterator[AnswerRow]:
-    """Stream every answer of the chosen responses, grouped by response (in id order)."""
+def responses(
+    conn: sqlite3.Connection, which: Filter
+) -> Iterator[tuple[ResponseRow, list[AnswerRow]]]:
+    """Stream the chosen responses in id order, each with its answers.
+
+    Two cursors walk responses and answers side by side (both in response order): joining them
+    in SQL would repeat every response's metadata on each of its answers."""
     where, params = which.where()
-    cursor = conn.execute(
+    heads = conn.execute(
         "SELECT r.id, r.flow_id, r.flow_hash, r.status, r.language, r.source, r.started, "
-        "r.finished, a.question_id, "
-        "CASE json_type(a.value) WHEN 'array' THEN a.value ELSE a.value ->> '$' END "
-        "FROM responses r LEFT JOIN answers a ON a.response_id = r.id "
-        f"WHERE {where} ORDER BY r.id",
+        f"r.finished FROM responses r WHERE {where} ORDER BY r.id",
         params,
     )
-    cursor.arraysize = 2000
-    while batch := cursor.fetchmany():
-        yield from batch
+    values = conn.execute(
+        "SELECT a.response_id, a.question_id, "
+        "CASE json_type(a.value) WHEN 'array' THEN "
+        "(SELECT group_concat(j.value, ' ') FROM json_each(a.value) j) ELSE a.value ->> '$' END "
+        f"FROM responses r JOIN answers a ON a.response_id = r.id WHERE {where} ORDER BY r.id",
+        params,
+    )
+    heads_left = iter(heads)
+    for response_id, group in groupby(values, key=itemgetter(0)):
+        for head in heads_left:
+            if head[0] == response_id:
+                yield head, [(question_id, value) for _, question_id, value in group]
+                break
+            yield head, []  # a response with no answers yet
+    for head in heads_left:
+        yield head, []
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,128 @@
+"""Exporting a million answers, next to the sqlite3 shell dumping the same rows in the same run.
+
+Run from the repository root: ``python -m bench.export_bench [--answers N]``. Each command runs
+as its own process (start-up included) three times; time is wall clock, memory is the process's
+peak resident set (``wait4``). The floor is ``sqlite3 -csv`` writing the joined answer rows."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from bot.questionnaire.check import check_text
+from bot.storage.store import Store
+
+QUESTIONS = 20
+FLOOR_SQL = (
+    "SELECT r.id, r.flow_id, r.flow_hash, r.status, r.language, r.source, r.started, r.finished, "
+    "a.question_id, a.value FROM responses r JOIN answers a ON a.response_id = r.id ORDER BY r.id"
+)
+
+
+def flow_yaml() -> str:
+    flow = {
+        "id": "bench",
+        "title": "Benchmark",
+        "intro": "Hello",
+        "consent": {"text": "Start?"},
+        "closing": "Thanks",
+        "questions": [
+            {"id": f"q{n}", "type": "single", "text": f"Question {n}?",
+             "options": [{"id": f"o{k}", "label": f"Option {k}"} for k in range(5)]}
+            for n in range(QUESTIONS)
+        ],
+    }  # fmt: skip
+    return yaml.safe_dump(flow, sort_keys=False)
+
+
+def fill(path: Path, answers: int) -> None:
+    """A database with the product's schema and `answers` answers (20 per response)."""
+
+    async def schema() -> str:
+        store = await Store.open(path)
+        source = flow_yaml()
+        checked = check_text(source, "bench.yaml")
+        assert checked.flow is not None
+        digest = await store.register_flow(checked.flow, source, date.today())
+        await store.close()
+        return digest
+
+    digest = asyncio.run(schema())
+    rng = random.Random(1)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous = OFF")
+    responses = answers // QUESTIONS
+    with conn:
+        conn.executemany(
+            "INSERT INTO responses (id, flow_id, flow_hash, status, language, source, started, "
+            "finished) VALUES (?, 'bench', ?, 'complete', 'en', NULL, '2026-11', '2026-11')",
+            ((i, digest) for i in range(1, responses + 1)),
+        )
+        conn.executemany(
+            "INSERT INTO answers (response_id, question_id, value) VALUES (?, ?, ?)",
+            ((i, f"q{n}", json.dumps(f"o{rng.randrange(5)}"))
+             for i in range(1, responses + 1) for n in range(QUESTIONS)),
+        )  # fmt: skip
+    conn.close()
+
+
+def measure(cmd: list[str], out: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one run of `cmd` writing to `out`."""
+    with out.open("wb") as sink:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{cmd} failed with status {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    if shutil.which("sqlite3") is None:
+        raise SystemExit("the sqlite3 command-line shell is needed for the floor (apt install sqlite3)")
+    with tempfile.TemporaryDirectory() as tmp:
+        db, out = Path(tmp) / "bench.sqlite3", Path(tmp) / "out"
+        fill(db, args.answers)
+        bot = [sys.executable, "-m", "bot", "export", "--db", str(db), "--out", "-"]
+        commands = {
+            "sqlite3 -csv (floor)": ["sqlite3", "-csv", str(db), FLOOR_SQL],
+            "export --long": [*bot, "--long"],
+            "export (wide)": bot,
+        }
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for _ in range(args.runs):
+            for name, cmd in commands.items():
+                results[name].append(measure(cmd, out))
+    floor = statistics.median(t for t, _ in results["sqlite3 -csv (floor)"])
+    print(f"export of {args.answers:,} answers ({args.answers // QUESTIONS:,} responses), "
+          f"{args.runs} runs, {os.cpu_count()} cores")  # fmt: skip
+    print(f"{'command':<22}{'min s':>8}{'median s':>10}{'max s':>8}{'x floor':>9}{'peak MB':>9}")
+    for name, runs in results.items():
+        times = sorted(t for t, _ in runs)
+        peak = max(m for _, m in runs)
+        median = statistics.median(times)
+        print(f"{name:<22}{times[0]:>8.2f}{median:>10.2f}{times[-1]:>8.2f}"
+              f"{median / floor:>9.2f}{peak:>9.0f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,8 @@
 """Every benchmark: ``python -m bench`` (``make bench``)."""
 
-from bench import core_bench, redact_bench, telegram_bench
+from bench import core_bench, export_bench, redact_bench, telegram_bench
 
 core_bench.main()
 redact_bench.main()
 telegram_bench.main()
+export_bench.main([])

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import importlib
-import pkgutil
 import re
 from collections.abc import Iterator, Sequence
-from importlib import resources
 
 import phonenumbers
+
+from bot.privacy.name_lists import word_lists
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Redactor", "is_valid_nhs_number", "redact"]
 
@@ -74,7 +73,6 @@ _CUES = _words(
 )
 _NOT_AFTER_TITLE = _words("""a an and at for from in is of on or said the to told was who""")
 _CUE_PAIRS = {("is", "name"), ("was", "name"), ("to", "thanks"), ("to", "you"), ("to", "out")}
-_KEEP_SHORT = frozenset({"jo", "ed"})
 
 
 def is_valid_nhs_number(digits: str) -> bool:
@@ -88,38 +86,12 @@ def is_valid_nhs_number(digits: str) -> bool:
     return (0 if check == 11 else check) == ds[9]
 
 
-def _stop_words() -> frozenset[str]:
-    text = resources.files("bot.privacy").joinpath("redact_words.txt").read_text(encoding="utf-8")
-    return frozenset(
-        w for line in text.splitlines() if not line.startswith("#") for w in line.lower().split()
-    )
-
-
-def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    """First and last names from every Faker person locale, lower-cased, Latin letters only."""
-    import faker.providers.person as person
-
-    first: set[str] = set()
-    last: set[str] = set()
-    for info in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"{person.__name__}.{info.name}").Provider
-        for attr, value in vars(provider).items():
-            target = first if "first_names" in attr else last if "last_names" in attr else None
-            if target is not None and isinstance(value, list | tuple | dict):
-                target.update(str(n).lower() for n in value)
-    return frozenset(first), frozenset(last)
-
-
 def _is_phone(raw: str, number: phonenumbers.PhoneNumber) -> bool:
     if phonenumbers.is_valid_number(number):
         return True
     national = phonenumbers.national_significant_number(number)
     dialled = _NOT_DIAL.sub("", raw)[:1] in ("0", "+")
     return dialled and len(national) >= 9 and phonenumbers.is_possible_number(number)
-
-
-def _is_latin(word: str) -> bool:
-    return any(c.isalpha() for c in word) and all(c.isascii() or "À" <= c <= "ɏ" for c in word)
 
 
 def _core(word: str) -> str:
@@ -134,14 +106,11 @@ class Redactor:
     """Replaces personal details in free text with placeholders. Build once, reuse."""
 
     def __init__(self, extra_names: Sequence[str] = ()) -> None:
-        self._stop = _stop_words()
-        first, last = _faker_names()
-        ok = {n for n in first | last if (len(n) > 2 or n in _KEEP_SHORT) and _is_latin(n)}
-        if len(first) < 1000:
-            raise RuntimeError("Faker's first-name lists were not found")
-        self._any_first = frozenset(n for n in first if n in ok)  # stop-words included
-        self._first = self._any_first - self._stop
-        self._last = frozenset(n for n in last if n in ok and n not in self._stop)
+        lists = word_lists()  # read once per process, shared
+        self._stop = lists.stop
+        self._any_first = lists.any_first  # stop-words included
+        self._first = lists.first
+        self._last = lists.last
         plain: set[str] = set()  # "Jane Moss": redacted anywhere
         titled: set[str] = set()  # "Jane", "Moss": redacted after a title ("sister moss")
         staff: set[str] = set()  # "jane": redacted anywhere unless a stop-word

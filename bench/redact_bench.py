@@ -29,6 +29,7 @@ RECALL_TARGETS = {
     "email": 1.0,
     "phone": 1.0,
     "postcode": 1.0,
+    "address": 0.9,
     "nhs_number": 1.0,
     "name": 0.9,
     "date": 0.9,

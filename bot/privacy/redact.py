@@ -20,7 +20,7 @@ from bot.privacy.name_lists import word_lists
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Redactor", "is_valid_nhs_number", "redact"]
 
-KINDS = ("email", "url", "nhs_number", "date", "phone", "postcode", "handle", "name")
+KINDS = ("email", "url", "nhs_number", "date", "phone", "postcode", "address", "handle", "name")
 PLACEHOLDERS = {kind: f"[{kind.replace('_', ' ')}]" for kind in KINDS}
 
 _EMAIL = re.compile(r"(?<![\w.%+'-])[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -54,6 +54,20 @@ _SURE_DATE = re.compile(r"\d(?:st|nd|rd|th)|\d{4}|'\d\d", re.IGNORECASE)
 _POSTCODE = re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@/.\]])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
 _NOT_HANDLE = re.compile(r"@\d+(?:[:.]\d+)?(?:am|pm|cm|kg|lbs?|wks?|weeks?|days?|hrs?|mins?)?")
+_STREETS = (
+    "street|st|road|rd|lane|ln|avenue|ave|close|drive|way|place|crescent|court|gardens|grove"
+    "|terrace|row|square|mews|walk|rise|green|foregate|parade|hill|view|park|croft|vale|meadows?"
+    "|fields|bank|gate|wharf|quay|yard|boulevard|broadway|circus|esplanade|wynd"
+)
+# "12 Church Street", "Flat 3, 45 High Road", "22 Abbey Foregate": a house number, one to three
+# words, a street word. The words are checked in _addresses ("36 weeks in a row" is no address).
+_ADDRESS = re.compile(
+    r"(?:\b(?:flat|apartment|apt)\.?\s+\d{1,4}[a-z]?\b,?\s+)?"
+    r"(?<![\w+./:-])\d{1,4}[a-z]?\b,?\s+"
+    r"(?P<words>(?:[^\W\d_]+(?:['’.-][^\W\d_]+)*\s+){1,3}?)"
+    rf"(?:{_STREETS})\b",
+    re.IGNORECASE,
+)
 _PLACEHOLDER = "|".join(re.escape(p[1:-1]) for p in PLACEHOLDERS.values())
 _WORD = re.compile(rf"\[(?:{_PLACEHOLDER})\]|[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -72,6 +86,33 @@ _CUES = _words(
     law thanks thank"""
 )
 _NOT_AFTER_TITLE = _words("""a an and at for from in is of on or said the to told was who""")
+# "Dean the porter", "Harpreet the maternity support worker": a name before "the <role>".
+_ROLES = _words(
+    """porter porters midwife nurse doctor doc consultant registrar sonographer obstetrician
+    paediatrician anaesthetist receptionist cleaner hca mw worker assistant supporter visitor
+    student surgeon physio physiotherapist chaplain paramedic volunteer manager matron sister
+    housekeeper pharmacist dietitian lady"""
+)
+_NOT_BEFORE_ROLE = _words(
+    """a about after all also am an and are as ask asked at be been before beat bless blame both
+    but by call called can contact could did do does even except fetch fetched find for found
+    from get got had has have help helped hope hoped if in including is just like liked love
+    loved may meet met might miss missed must not of on only or page paged pay phone phoned
+    plus rang ring said saw say says see shall should so tell text than thank thanked thanks
+    that then to told trust unlike until via was were when while will with would overall
+    afterwards meanwhile later sometimes today yesterday tonight once twice again because since
+    where who why how what which whilst although though otherwise also next soon now"""
+)
+# Words that say what a number counts: "36 weeks", "2 kids", "Ward 21" are not addresses.
+_NOT_ADDRESS = _words(
+    """a an and the at for from in into is of on or to with was were by my our your his her
+    their it this that we i you he she they me us them very so but if as up down out over
+    about after before weeks week wks wk days day hours hour hrs hr minutes minute mins min
+    months month years year yrs kids kid children child babies baby times time nights night
+    miles mile cm mm kg lb lbs oz people women mums dads staff beds bed visits scans pounds
+    stone"""
+)
+_NOT_BEFORE_ADDRESS = _words("ward wards room rooms bay bed theatre level floor page number no")
 _CUE_PAIRS = {("is", "name"), ("was", "name"), ("to", "thanks"), ("to", "you"), ("to", "out")}
 
 
@@ -148,6 +189,7 @@ class Redactor:
             ("date", self._dates(text)),
             ("phone", self._phones(text)),
             ("postcode", self._postcodes(text)),
+            ("address", self._addresses(text)),
             ("handle", self._handles(text)),
             ("name", self._names(text)),
         ):
@@ -225,6 +267,15 @@ class Redactor:
                 yield m.span()
 
     @staticmethod
+    def _addresses(text: str) -> Iterator[tuple[int, int]]:
+        for m in _ADDRESS.finditer(text):
+            before = text[: m.start()].split()[-1:]  # "ward 21 green team": a ward, not a street
+            if before and before[0].lower().strip(".,:") in _NOT_BEFORE_ADDRESS:
+                continue
+            if not any(w.lower().strip(".,") in _NOT_ADDRESS for w in m.group("words").split()):
+                yield m.span()
+
+    @staticmethod
     def _handles(text: str) -> Iterator[tuple[int, int]]:
         for m in _HANDLE.finditer(text):
             if not _NOT_HANDLE.fullmatch(m.group().lower()):
@@ -272,6 +323,10 @@ class Redactor:
         lower = _core(word)
         if self._known(lower):
             return True
+        if self._before_role(text, words, i):
+            return lower not in _NOT_BEFORE_ROLE and (
+                lower in self._any_first or self._could_be_name(word, title_case)
+            )
         if i == 0 or text[words[i - 1].end() : words[i].start()].strip(" .") != "":
             return False
         prev = words[i - 1].group().lower()
@@ -283,6 +338,28 @@ class Redactor:
         if (prev, prev2) in _CUE_PAIRS:
             return self._looks_like_name(word, title_case) or lower in self._last
         return prev in _CUES and self._looks_like_name(word, title_case)
+
+    @staticmethod
+    def _before_role(text: str, words: list[re.Match[str]], i: int) -> bool:
+        """Followed by "the <role>", the role within three words: "Dean, the night porter"."""
+        if i + 2 >= len(words) or words[i + 1].group().lower() != "the":
+            return False
+        if text[words[i].end() : words[i + 1].start()].strip(" ,") != "":
+            return False
+        for k in range(i + 2, min(i + 5, len(words))):
+            if text[words[k - 1].end() : words[k].start()] != " ":
+                return False
+            lower = words[k].group().lower()
+            if lower in _ROLES:
+                return True
+            if lower in _NOT_AFTER_TITLE:
+                return False
+        return False
+
+    def _could_be_name(self, word: str, title_case: bool) -> bool:
+        """Capitalised, not a stop-word, and not shaped like an adverb or a verb ("Luckily")."""
+        lower = _core(word)
+        return self._looks_like_name(word, title_case) and not lower.endswith(("ly", "ed", "ing"))
 
     def _continues_name(self, word: str, title_case: bool) -> bool:
         lower = _core(word)

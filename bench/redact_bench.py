@@ -104,7 +104,7 @@ def _baseline(text: str) -> object:
 # Run in a fresh interpreter, so that imports and caches count as they do at the bot's start-up:
 # once untraced for the time, once under tracemalloc for the memory (tracing slows building).
 _BUILD = """
-import json, sys, time, tracemalloc
+import json, resource, sys, time, tracemalloc
 trace = sys.argv[1] == "trace"
 if trace:
     tracemalloc.start()
@@ -115,7 +115,8 @@ retained, peak = tracemalloc.get_traced_memory()
 start = time.perf_counter()
 {setup}
 again = time.perf_counter() - start
-json.dump(dict(built=built, again=again, peak=peak, retained=retained), sys.stdout)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+json.dump(dict(built=built, again=again, peak=peak, retained=retained, rss=rss), sys.stdout)
 """
 _REDACTOR = (
     "from bot.privacy.redact import Redactor; r = Redactor(['Sister Jane Moss', 'Dr Patel'])"
@@ -130,6 +131,7 @@ _FIGURES = (
     ("again", "another build", 1e3, "ms"),
     ("peak", "peak memory", 1e-6, "MB"),
     ("retained", "memory kept", 1e-6, "MB"),
+    ("rss", "peak RSS", 1e-6, "MB"),
 )
 
 
@@ -139,7 +141,7 @@ def _build_runs(setup: str, runs: int) -> dict[str, list[float]]:
     for mode in ["time"] * runs + ["trace"] * runs:
         argv = [sys.executable, "-c", code, mode]
         figures = json.loads(subprocess.run(argv, check=True, capture_output=True).stdout)
-        for key in ("built", "again") if mode == "time" else ("peak", "retained"):
+        for key in ("built", "again", "rss") if mode == "time" else ("peak", "retained"):
             out[key].append(figures[key])
     return out
 

@@ -1,10 +1,12 @@
 """Offline redaction of personal details from free-text answers, run before anything is stored.
 
-Replaces emails, UK phone numbers, postcodes, NHS numbers, dates, URLs, @handles and personal
-names with placeholders such as ``[email]`` and ``[name]``, and leaves the rest of the text as it
-was. Pure and offline: phone numbers come from ``phonenumbers`` (region "GB"), names from the
-first/last-name lists that Faker ships (MIT), filtered by the stop-words in ``redact_words.txt``
-(common words, maternity words, places) and helped by cues such as "Dr", "midwife" or "called".
+Replaces emails, UK phone numbers, postcodes, street addresses, NHS numbers, dates, URLs,
+@handles and personal names with placeholders such as ``[email]`` and ``[name]``, and leaves the
+rest of the text as it was. Pure and offline: the shaped details are found in ``patterns`` (phone
+numbers by ``phonenumbers``, region "GB"); names from the first/last-name lists in ``name_lists``
+(Faker's, MIT), filtered by stop-words (common words, maternity words, places, and the ethnic
+groups, religions and languages of ``equality_words.txt``) and helped by cues such as "Dr",
+"midwife", "called" or "Dean the porter".
 """
 
 from __future__ import annotations
@@ -14,60 +16,15 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 
-import phonenumbers
-
+from bot.privacy import patterns
 from bot.privacy.name_lists import word_lists
+from bot.privacy.patterns import is_valid_nhs_number
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Redactor", "is_valid_nhs_number", "redact"]
 
 KINDS = ("email", "url", "nhs_number", "date", "phone", "postcode", "address", "handle", "name")
 PLACEHOLDERS = {kind: f"[{kind.replace('_', ' ')}]" for kind in KINDS}
 
-_EMAIL = re.compile(r"(?<![\w.%+'-])[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_TLDS = "com|org|net|uk|io|co|info|me|ly|gov|nhs|ac|app|link|page|site|online|blog|eu|ie"
-_URL = re.compile(
-    r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+"
-    rf"|(?<![\w.@-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b"
-    r"(?:/[^\s<>\"']*)?",
-    re.IGNORECASE,
-)
-_NOT_DIAL = re.compile(r"[^\d+]")
-_DIAL = re.compile(r"[+(]*\d[\d()./-]*")
-_DIAL_RUN = re.compile(rf"{_DIAL.pattern}(?:[ \t]+{_DIAL.pattern})*")
-_NHS = re.compile(r"(?<![\d+])(\d{3})([ -]?)(\d{3})\2(\d{4})(?!\d)")
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
-)
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
-_ORD = r"(?:st|nd|rd|th)"
-_YEAR = r"(?:,?\s+(?:(?:19|20)\d\d|'\d\d))"
-_DATES = [
-    re.compile(rf"\b{_DAY}{_ORD}?(?:\s+of)?\s+{_MONTH}{_YEAR}?", re.IGNORECASE),
-    re.compile(
-        rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}(?:{_ORD}\b|\b(?!\s*(?:[.:]\d|%)))(?:{_YEAR})?", re.I
-    ),
-    re.compile(r"(?<![\d.,/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d./-]*\d)"),
-    re.compile(r"(?<![\d.,/-])(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:[12]\d|3[01]|0?[1-9])(?![\d-])"),
-]
-_SURE_DATE = re.compile(r"\d(?:st|nd|rd|th)|\d{4}|'\d\d", re.IGNORECASE)
-_POSTCODE = re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
-_HANDLE = re.compile(r"(?<![\w@/.\]])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
-_NOT_HANDLE = re.compile(r"@\d+(?:[:.]\d+)?(?:am|pm|cm|kg|lbs?|wks?|weeks?|days?|hrs?|mins?)?")
-_STREETS = (
-    "street|st|road|rd|lane|ln|avenue|ave|close|drive|way|place|crescent|court|gardens|grove"
-    "|terrace|row|square|mews|walk|rise|green|foregate|parade|hill|view|park|croft|vale|meadows?"
-    "|fields|bank|gate|wharf|quay|yard|boulevard|broadway|circus|esplanade|wynd"
-)
-# "12 Church Street", "Flat 3, 45 High Road", "22 Abbey Foregate": a house number, one to three
-# words, a street word. The words are checked in _addresses ("36 weeks in a row" is no address).
-_ADDRESS = re.compile(
-    r"(?:\b(?:flat|apartment|apt)\.?\s+\d{1,4}[a-z]?\b,?\s+)?"
-    r"(?<![\w+./:-])\d{1,4}[a-z]?\b,?\s+"
-    r"(?P<words>(?:[^\W\d_]+(?:['’.-][^\W\d_]+)*\s+){1,3}?)"
-    rf"(?:{_STREETS})\b",
-    re.IGNORECASE,
-)
 _PLACEHOLDER = "|".join(re.escape(p[1:-1]) for p in PLACEHOLDERS.values())
 _WORD = re.compile(rf"\[(?:{_PLACEHOLDER})\]|[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -103,36 +60,7 @@ _NOT_BEFORE_ROLE = _words(
     afterwards meanwhile later sometimes today yesterday tonight once twice again because since
     where who why how what which whilst although though otherwise also next soon now"""
 )
-# Words that say what a number counts: "36 weeks", "2 kids", "Ward 21" are not addresses.
-_NOT_ADDRESS = _words(
-    """a an and the at for from in into is of on or to with was were by my our your his her
-    their it this that we i you he she they me us them very so but if as up down out over
-    about after before weeks week wks wk days day hours hour hrs hr minutes minute mins min
-    months month years year yrs kids kid children child babies baby times time nights night
-    miles mile cm mm kg lb lbs oz people women mums dads staff beds bed visits scans pounds
-    stone"""
-)
-_NOT_BEFORE_ADDRESS = _words("ward wards room rooms bay bed theatre level floor page number no")
 _CUE_PAIRS = {("is", "name"), ("was", "name"), ("to", "thanks"), ("to", "you"), ("to", "out")}
-
-
-def is_valid_nhs_number(digits: str) -> bool:
-    """True when `digits` (10 digits, separators allowed) has a valid NHS mod-11 check digit."""
-    ds = [int(c) for c in digits if c.isdigit()]
-    if len(ds) != 10:
-        return False
-    check = 11 - sum(d * w for d, w in zip(ds[:9], range(10, 1, -1), strict=True)) % 11
-    if check == 10:
-        return False
-    return (0 if check == 11 else check) == ds[9]
-
-
-def _is_phone(raw: str, number: phonenumbers.PhoneNumber) -> bool:
-    if phonenumbers.is_valid_number(number):
-        return True
-    national = phonenumbers.national_significant_number(number)
-    dialled = _NOT_DIAL.sub("", raw)[:1] in ("0", "+")
-    return dialled and len(national) >= 9 and phonenumbers.is_possible_number(number)
 
 
 def _core(word: str) -> str:
@@ -183,14 +111,14 @@ class Redactor:
     def _redact_once(self, text: str) -> str:
         spans: list[tuple[int, int, str]] = []  # sorted, never overlapping
         for kind, found in (
-            ("email", ((m.start(), m.end()) for m in _EMAIL.finditer(text))),
-            ("url", self._urls(text)),
-            ("nhs_number", self._nhs(text)),
-            ("date", self._dates(text)),
-            ("phone", self._phones(text)),
-            ("postcode", self._postcodes(text)),
-            ("address", self._addresses(text)),
-            ("handle", self._handles(text)),
+            ("email", patterns.emails(text)),
+            ("url", patterns.urls(text)),
+            ("nhs_number", patterns.nhs_numbers(text)),
+            ("date", patterns.dates(text)),
+            ("phone", patterns.phones(text)),
+            ("postcode", patterns.postcodes(text)),
+            ("address", patterns.addresses(text)),
+            ("handle", patterns.handles(text)),
             ("name", self._names(text)),
         ):
             for start, end in found:
@@ -205,81 +133,6 @@ class Redactor:
             pos = end
         out.append(text[pos:])
         return "".join(out)
-
-    @staticmethod
-    def _urls(text: str) -> Iterator[tuple[int, int]]:
-        for m in _URL.finditer(text):
-            yield m.start(), m.start() + len(m.group().rstrip(".,;:!?)]}'\""))
-
-    @staticmethod
-    def _nhs(text: str) -> Iterator[tuple[int, int]]:
-        for m in _NHS.finditer(text):
-            if is_valid_nhs_number(m.group()):
-                yield m.span()
-
-    @staticmethod
-    def _dates(text: str) -> Iterator[tuple[int, int]]:
-        for pattern in _DATES:
-            for m in pattern.finditer(text):
-                if "may" in m.group() and not _SURE_DATE.search(m.group()):
-                    continue  # "the other 2 may need it" (but "2nd may", "May 2")
-                if pattern.groups == 4:  # 12/03/2024: day and month in either order
-                    a, b = int(m.group(1)), int(m.group(3))
-                    if not (1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12):
-                        continue
-                yield m.span()
-
-    @staticmethod
-    def _phones(text: str) -> Iterator[tuple[int, int]]:
-        # POSSIBLE, not VALID: Ofcom's drama ranges and newly allocated ranges are not "valid".
-        leniency = phonenumbers.Leniency.POSSIBLE
-        for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=leniency):
-            if _is_phone(m.raw_string, m.number):
-                yield m.start, m.end
-        # The matcher gives up on "07700 900123 2 kids" (or finds only "07700"): also try
-        # every window of up to 6 runs of digits that only spaces separate, longest first.
-        for group in _DIAL_RUN.finditer(text):
-            runs = [
-                (group.start() + m.start(), group.start() + m.end())
-                for m in _DIAL.finditer(group.group())
-            ]
-            i = 0
-            while i < len(runs):
-                for j in range(min(len(runs), i + 6), i, -1):
-                    raw = text[runs[i][0] : runs[j - 1][1]].rstrip("./-")
-                    if not 9 <= sum(c.isdigit() for c in raw) <= 16:
-                        continue
-                    try:
-                        number = phonenumbers.parse(raw, "GB")
-                    except phonenumbers.NumberParseException:
-                        continue
-                    if _is_phone(raw, number):
-                        yield runs[i][0], runs[i][0] + len(raw)
-                        i = j - 1
-                        break
-                i += 1
-
-    @staticmethod
-    def _postcodes(text: str) -> Iterator[tuple[int, int]]:
-        for m in _POSTCODE.finditer(text):
-            inward = m.group()[-3:]
-            if not (inward.islower() and inward[1:] in ("st", "nd", "rd", "th")):
-                yield m.span()
-
-    @staticmethod
-    def _addresses(text: str) -> Iterator[tuple[int, int]]:
-        for m in _ADDRESS.finditer(text):
-            before = text[: m.start()].split()[-1:]  # "ward 21 green team": a ward, not a street
-            if before and before[0].lower().strip(".,:") in _NOT_BEFORE_ADDRESS:
-                continue
-            if not any(w.lower().strip(".,") in _NOT_ADDRESS for w in m.group("words").split()):
-                yield m.span()
-
-    @staticmethod
-    def _handles(text: str) -> Iterator[tuple[int, int]]:
-        for m in _HANDLE.finditer(text):
-            if not _NOT_HANDLE.fullmatch(m.group().lower()):
-                yield m.span()
 
     def _names(self, text: str) -> Iterator[tuple[int, int]]:
         if self._extra is not None:

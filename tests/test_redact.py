@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bench.redact_bench import MAX_FALSE_POSITIVE_RATE, RECALL_TARGETS, Scores, score
-from bot.privacy.name_lists import equality_categories
+from bot.privacy.name_lists import equality_categories, faker_names, stored_names
 from bot.privacy.redact import PLACEHOLDERS, Redactor, is_valid_nhs_number, redact
 
 CORPUS_PATH = Path(__file__).parent / "data" / "redaction_corpus.yaml"
@@ -170,6 +170,13 @@ def test_equality_words_are_never_names() -> None:
 )
 def test_equality_answers_are_kept(text: str) -> None:
     assert redact(text) == text
+
+
+def test_stored_names_are_what_faker_gives() -> None:
+    """faker_names.txt is current: regenerate with `python -m bot.privacy.name_lists`."""
+    for stored, installed in zip(stored_names(), faker_names(), strict=True):
+        assert len(installed) > 10_000
+        assert len(stored ^ installed) <= 0.02 * len(installed)  # a minor Faker release may differ
 
 
 def test_redactors_share_the_word_lists() -> None:

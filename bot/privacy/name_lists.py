@@ -1,15 +1,15 @@
 """The word lists behind bot/privacy/redact.py, read once per process and shared by every Redactor.
 
-First and last names come from every person locale that Faker ships (MIT), plus
-``redact_names.txt``; ``redact_words.txt`` holds stop-words (never a name on their own) and
-``equality_words.txt`` the ethnic groups, religions, languages and nationalities that an
-equality-monitoring answer needs, which are stop-words too.
+First and last names come from every person locale that Faker ships (MIT), extracted into
+``faker_names.txt`` (``write_names``) so that start-up reads one text file instead of importing
+86 locale modules, plus ``redact_names.txt``. ``redact_words.txt`` holds stop-words (never a
+name on their own) and ``equality_words.txt`` the ethnic groups, religions, languages and
+nationalities that an equality-monitoring answer needs, which are stop-words too.
 """
 
 from __future__ import annotations
 
 import functools
-import gc
 import importlib
 import pkgutil
 import re
@@ -17,7 +17,14 @@ import sys
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["WordLists", "equality_categories", "word_lists"]
+__all__ = [
+    "WordLists",
+    "equality_categories",
+    "faker_names",
+    "stored_names",
+    "word_lists",
+    "write_names",
+]
 
 _KEEP_SHORT = frozenset({"jo", "ed"})
 # Latin letters, Polish and the rest of Latin Extended-A/B included; at least one letter.
@@ -55,9 +62,10 @@ def equality_categories() -> dict[str, list[str]]:
     return sections
 
 
-def _faker_names() -> tuple[set[str], set[str]]:
-    """First and last names from every Faker person locale, lower-cased."""
-    loaded = set(sys.modules)
+def faker_names() -> tuple[set[str], set[str]]:
+    """First and last names from every person locale of the installed Faker: lower-cased, Latin
+    letters only, one word of at least three letters (and "jo", "ed"). What faker_names.txt
+    holds."""
     import faker.providers.person as person
 
     first: set[str] = set()
@@ -68,19 +76,35 @@ def _faker_names() -> tuple[set[str], set[str]]:
             target = first if "first_names" in attr else last if "last_names" in attr else None
             if target is not None and isinstance(value, list | tuple | dict):
                 target.update(map(str.lower, map(str, value)))
-    # Faker is used for nothing else: the modules this loaded (8 MB of them, the name tuples
-    # more) are let go, so the bot keeps only the sets. Importing Faker again reloads it.
-    # Each module is unlinked from its package too: typing's caches keep a few Faker classes, and
-    # through them their package, alive.
-    unload = {n for n in set(sys.modules) - loaded if n == "faker" or n.startswith("faker.")}
-    for name in unload:
-        parent, _, child = name.rpartition(".")
-        if parent in unload and child in vars(sys.modules[parent]):
-            delattr(sys.modules[parent], child)
-    for name in unload:
-        del sys.modules[name]
-    gc.collect()
-    return first, last
+
+    def latin(names: set[str]) -> set[str]:
+        # One word only: the redactor looks names up a word at a time.
+        long = {n for n in names if len(n) > 2 and " " not in n} | (names & _KEEP_SHORT)
+        # ASCII with a letter, or else checked by the slower pattern.
+        return {n for n in long if (n.isascii() and n != n.upper()) or _LATIN.fullmatch(n)}
+
+    return latin(first), latin(last)
+
+
+def stored_names() -> tuple[set[str], set[str]]:
+    # Comments only come before [first]; one name a line after it.
+    _, first, last = re.split(r"^\[(?:first|last)\]$", _text("faker_names.txt"), flags=re.M)
+    return set(first.splitlines()) - {""}, set(last.splitlines()) - {""}
+
+
+def write_names() -> str:
+    """faker_names.txt as the installed Faker gives it."""
+    import faker
+
+    first, last = faker_names()
+    header = [
+        f"# First and last names from every person locale of Faker {faker.VERSION} (MIT licence),",
+        "# lower-cased, Latin letters only (Polish and the rest of Latin Extended included), at",
+        "# least three letters. Read by bot/privacy/name_lists.py at start-up instead of importing",
+        "# Faker. Regenerate after upgrading Faker:",
+        "#   python -m bot.privacy.name_lists > bot/privacy/faker_names.txt",
+    ]
+    return "\n".join([*header, "[first]", *sorted(first), "[last]", *sorted(last)]) + "\n"
 
 
 def _feminine(surnames: set[str]) -> set[str]:
@@ -94,19 +118,17 @@ def word_lists() -> WordLists:
     stop = _words("redact_words.txt")
     for categories in equality_categories().values():
         stop.update(w.lower() for c in categories for w in _TOKEN.findall(c))
-    first, last = _faker_names()
+    first, last = stored_names()
     if len(first) < 1000:
-        raise RuntimeError("Faker's first-name lists were not found")
-    first |= _words("redact_names.txt")
-    last |= _feminine(last)
-
-    latin = {n for n in first | last if len(n) > 2 or n in _KEEP_SHORT}
-    # ASCII with a letter, or else checked by the slower pattern.
-    latin = {n for n in latin if (n.isascii() and n != n.upper()) or _LATIN.fullmatch(n)}
-    any_first = frozenset(first & latin)
+        raise RuntimeError("the first names in faker_names.txt were not found")
+    any_first = frozenset(first | _words("redact_names.txt"))
     return WordLists(
         stop=frozenset(stop),
         any_first=any_first,
         first=any_first - stop,
-        last=frozenset((last & latin) - stop),
+        last=frozenset((last | _feminine(last)) - stop),
     )
+
+
+if __name__ == "__main__":
+    sys.stdout.write(write_names())

@@ -56,6 +56,11 @@ _NOT_BEFORE_ROLE = _words(
     from get got had has have help helped hope hoped if in including is just like liked love
     loved may meet met might miss missed must not of on only or page paged pay phone phoned
     plus rang ring said saw say says see shall should so tell text than thank thanked thanks
+    chase sorry praise shame respect grateful thankful glad lucky pity cheers kudos shoutout
+    appreciate believe employ fund hire invite involve keep listen make pay recruit retain
+    reward sack send support train value watch give let despite besides without against
+    towards behind beside around among between beyond inside outside near past through
+    throughout under upon whereas unless typical classic
     that then to told trust unlike until via was were when while will with would overall
     afterwards meanwhile later sometimes today yesterday tonight once twice again because since
     where who why how what which whilst although though otherwise also next soon now"""

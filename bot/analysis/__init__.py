@@ -1,0 +1,1 @@
+"""What analysts and commissioners get out: exports, the codebook and the summary report."""

@@ -1,0 +1,161 @@
+"""Files analysts open: CSV that Excel reads right, XLSX, and JSON Lines. Rows are written as they
+come (nothing is held in memory), into one or more named tables ("sheets")."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from bot.analysis.columns import Cell
+from bot.errors import BotError
+
+FORMATS = ("csv", "xlsx", "jsonl")
+#: A text starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(BotError):
+    """An export that cannot be written as asked; the message says what to do instead."""
+
+
+def neutralise(value: Cell) -> Cell:
+    """Make a text cell inert in a spreadsheet: a leading quote, as OWASP recommends."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class Sink(Protocol):
+    def table(self, name: str, header: Sequence[str]) -> None: ...
+    def row(self, name: str, cells: Sequence[Cell]) -> None: ...
+    def close(self) -> None: ...
+
+
+def _flat(value: Cell) -> str | int | float:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(value)
+    return value
+
+
+class CsvSink:
+    """UTF-8 with a byte-order mark (so Excel reads the accents), RFC 4180 quoting, CRLF."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        out.write("\ufeff")
+        self.writer = csv.writer(out, lineterminator="\r\n")
+        self.name: str | None = None
+
+    def table(self, name: str, header: Sequence[str]) -> None:
+        if self.name is not None:
+            raise ExportError(
+                "a CSV file holds one questionnaire: choose one with --flow, or use "
+                "--format xlsx (a sheet each), --format jsonl or --long"
+            )
+        self.name = name
+        self.writer.writerow(header)
+
+    def row(self, name: str, cells: Sequence[Cell]) -> None:
+        self.writer.writerow([neutralise(_flat(c)) for c in cells])
+
+    def close(self) -> None:
+        _finish(self.out)
+
+
+class JsonLinesSink:
+    """One JSON object per line, keyed by column; `table` names go in a `table` key when several."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.headers: dict[str, Sequence[str]] = {}
+
+    def table(self, name: str, header: Sequence[str]) -> None:
+        self.headers[name] = header
+
+    def row(self, name: str, cells: Sequence[Cell]) -> None:
+        obj = dict(zip(self.headers[name], cells, strict=True))
+        self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        _finish(self.out)
+
+
+class XlsxSink:
+    """A workbook written row by row (xlsxwriter's constant-memory mode); every text stays text."""
+
+    def __init__(self, path: Path) -> None:
+        import xlsxwriter  # imported here: the other formats start faster without it
+
+        self.book = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        self.bold = self.book.add_format({"bold": True, "bg_color": "#E8EDEE"})
+        self.sheets: dict[str, tuple[Any, list[int]]] = {}
+
+    def table(self, name: str, header: Sequence[str]) -> None:
+        sheet = self.book.add_worksheet(name[:31])
+        sheet.freeze_panes(1, 0)
+        widths = [min(max(len(h) + 2, 10), 40) for h in header]
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
+        sheet.write_row(0, 0, list(header), self.bold)
+        self.sheets[name] = (sheet, [1])
+
+    def row(self, name: str, cells: Sequence[Cell]) -> None:
+        sheet, next_row = self.sheets[name]
+        row = next_row[0]
+        for col, cell in enumerate(cells):
+            if cell is None:
+                continue
+            value = _flat(cell)
+            if isinstance(value, str):
+                sheet.write_string(row, col, value)
+            else:
+                sheet.write_number(row, col, value)
+        next_row[0] = row + 1
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _finish(out: IO[str]) -> None:
+    """Close a file; leave standard output open for whatever prints after the export."""
+    out.flush()
+    if isinstance(out, _Stdout):
+        out.detach()
+    else:
+        out.close()
+
+
+class _Stdout(io.TextIOWrapper):
+    """Standard output's bytes as UTF-8 text without newline translation."""
+
+
+def open_sink(fmt: str, out: Path | None) -> Sink:
+    """A sink writing `fmt` to the file `out` (None: standard output, not for XLSX)."""
+    if fmt == "xlsx":
+        if out is None:
+            raise ExportError("an XLSX file cannot go to standard output: give --out FILE")
+        return XlsxSink(out)
+    stream: IO[str]
+    if out is None:
+        import sys
+
+        stream = _Stdout(sys.stdout.buffer, encoding="utf-8", newline="")
+    else:
+        stream = out.open("w", encoding="utf-8", newline="")
+    if fmt == "csv":
+        return CsvSink(stream)
+    return JsonLinesSink(stream)

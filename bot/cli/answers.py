@@ -1,0 +1,158 @@
+"""Commands for analysts: export the anonymised answers, and the codebook that explains them."""
+
+from __future__ import annotations
+
+import glob
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli.common import config_from, config_option
+from bot.errors import BotError
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _month(_: object, __: object, value: str | None) -> str | None:
+    if value is not None and not _MONTH.match(value):
+        raise click.BadParameter(f"'{value}' is not a month like 2026-03")
+    return value
+
+
+def databases(patterns: tuple[str, ...], config_path: Path) -> list[Path]:
+    """The databases named (a glob matches several), or the one in the settings file."""
+    if not patterns:
+        return [config_from(config_path).database]
+    found: list[Path] = []
+    for pattern in patterns:
+        matches = (
+            sorted(m for m in glob.glob(pattern) if Path(m).is_file())
+            if glob.has_magic(pattern)
+            else [pattern]
+        )
+        if not matches:
+            raise click.ClickException(f"no database matches {pattern}")
+        found += [Path(m) for m in matches if Path(m) not in found]
+    return found
+
+
+def _out(value: str) -> Path | None:
+    return None if value == "-" else Path(value)
+
+
+def _format(fmt: str | None, out: Path | None, allowed: tuple[str, ...]) -> str:
+    if fmt is not None:
+        return fmt
+    suffix = out.suffix.lstrip(".").lower() if out is not None else ""
+    return suffix if suffix in allowed else allowed[0]
+
+
+db_option = click.option(
+    "--db",
+    "patterns",
+    multiple=True,
+    help="Database file or glob (repeat to merge regions); default: the one in --config.",
+)
+flow_option = click.option("--flow", "flow_id", help="Only this questionnaire (its id).")
+out_option = click.option("--out", required=True, help="File to write; - for standard output.")
+
+
+@click.command()
+@flow_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl"]),
+              help="Default: from the --out suffix, else csv.")  # fmt: skip
+@click.option("--status", type=click.Choice(["all", "complete"]), default="all", show_default=True)
+@click.option("--since", callback=_month, help="First start month, YYYY-MM.")
+@click.option("--until", callback=_month, help="Last start month, YYYY-MM.")
+@click.option("--labels/--codes", default=False, help="Option labels instead of codes.")
+@click.option("--long", "long_form", is_flag=True, help="One row per answer, not per response.")
+@click.option("--lang", help="Language of --labels (default: the questionnaire's first).")
+@out_option
+@db_option
+@config_option
+def export(
+    flow_id: str | None,
+    fmt: str | None,
+    status: str,
+    since: str | None,
+    until: str | None,
+    labels: bool,
+    long_form: bool,
+    lang: str | None,
+    out: str,
+    patterns: tuple[str, ...],
+    config_path: Path,
+) -> None:
+    """Anonymised answers for analysis: CSV (opens in Excel), XLSX with the codebook, or JSONL.
+
+    Example: python -m bot export --flow mlu_experience --out answers.csv"""
+    from bot.analysis import export as exporting
+    from bot.analysis.writers import open_sink
+    from bot.storage.reading import Filter
+
+    path = _out(out)
+    which = Filter(flow_id, status == "complete", since, until)
+    request = exporting.Request(databases(patterns, config_path), which, long_form, labels, lang)
+    chosen = _format(fmt, path, ("csv", "xlsx", "jsonl"))
+    try:
+        sink = open_sink(chosen, path)
+        try:
+            written = exporting.export(request, sink)
+            if chosen == "xlsx":
+                from bot.analysis import codebook
+
+                for name, header, rows in codebook.sheets(exporting.plans(request.databases)):
+                    sink.table(name, header)
+                    for row in rows:
+                        sink.row(name, list(row))
+        finally:
+            sink.close()
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from None
+    if path is not None:
+        click.echo(f"{written} response(s) written to {path}", err=True)
+
+
+@click.command()
+@flow_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "md", "xlsx"]),
+              help="Default: from the --out suffix, else csv.")  # fmt: skip
+@out_option
+@db_option
+@config_option
+def codebook(
+    flow_id: str | None, fmt: str | None, out: str, patterns: tuple[str, ...], config_path: Path
+) -> None:
+    """The data dictionary: every question, its type, texts, options, when it is asked, the
+    values that stand for no answer, and the versions it appears in (XLSForm's layout)."""
+    from bot.analysis import codebook as book
+    from bot.analysis.export import plans
+    from bot.analysis.writers import open_sink
+
+    path = _out(out)
+    chosen = _format(fmt, path, ("csv", "md", "xlsx"))
+    try:
+        found = plans(databases(patterns, config_path), flow_id)
+        if chosen == "md":
+            text = book.markdown(found)
+            if path is None:
+                sys.stdout.write(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+            return
+        sheets = book.sheets(found) if chosen == "xlsx" else [book.survey(found)]
+        sink = open_sink(chosen, path)
+        try:
+            for name, header, rows in sheets:
+                sink.table(name, header)
+                for row in rows:
+                    sink.row(name, list(row))
+        finally:
+            sink.close()
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+COMMANDS = [export, codebook]

@@ -50,20 +50,21 @@ _ROLES = _words(
     student surgeon physio physiotherapist chaplain paramedic volunteer manager matron sister
     housekeeper pharmacist dietitian lady"""
 )
+# Verbs, interjections and linking words before "the midwife": "Call the midwife", "Sorry the".
 _NOT_BEFORE_ROLE = _words(
-    """a about after all also am an and are as ask asked at be been before beat bless blame both
-    but by call called can contact could did do does even except fetch fetched find for found
-    from get got had has have help helped hope hoped if in including is just like liked love
-    loved may meet met might miss missed must not of on only or page paged pay phone phoned
-    plus rang ring said saw say says see shall should so tell text than thank thanked thanks
-    chase sorry praise shame respect grateful thankful glad lucky pity cheers kudos shoutout
-    appreciate believe employ fund hire invite involve keep listen make pay recruit retain
-    reward sack send support train value watch give let despite besides without against
-    towards behind beside around among between beyond inside outside near past through
-    throughout under upon whereas unless typical classic
-    that then to told trust unlike until via was were when while will with would overall
-    afterwards meanwhile later sometimes today yesterday tonight once twice again because since
-    where who why how what which whilst although though otherwise also next soon now"""
+    """a about after afterwards again against all also although am among an and appreciate are
+    around as ask asked at be beat because been before behind believe beside besides between
+    beyond blame bless both but by call called can chase cheers classic contact could
+    despite did do does employ even except fetch fetched find for found from fund get give
+    glad got grateful had has have help helped hire hope hoped how if in including inside
+    invite involve is just keep kudos later let like liked listen love loved lucky make may
+    meanwhile meet met might miss missed must near next not now of on once only or otherwise
+    outside overall page paged past pay phone phoned pity plus praise rang recruit respect
+    retain reward ring sack said saw say says see send shall shame should shoutout since so
+    sometimes soon sorry support tell text than thank thanked thankful thanks that then
+    though through throughout to today told tonight towards train trust twice typical under
+    unless unlike until upon value via was watch were what when where whereas which while
+    whilst who why will with without would yesterday"""
 )
 _CUE_PAIRS = {("is", "name"), ("was", "name"), ("to", "thanks"), ("to", "you"), ("to", "out")}
 

@@ -59,7 +59,7 @@ _STREETS = (
     "|fields|bank|gate|wharf|quay|yard|boulevard|broadway|circus|esplanade|wynd"
 )
 # "12 Church Street", "Flat 3, 45 High Road", "22 Abbey Foregate": a house number, one to three
-# words, a street word. The words are checked in _addresses ("36 weeks in a row" is no address).
+# words, a street word. The words are checked in addresses() ("36 weeks in a row" is none).
 _ADDRESS = re.compile(
     r"(?:\b(?:flat|apartment|apt)\.?\s+\d{1,4}[a-z]?\b,?\s+)?"
     r"(?<![\w+./:-])\d{1,4}[a-z]?\b,?\s+"
@@ -171,7 +171,8 @@ def postcodes(text: str) -> Iterator[tuple[int, int]]:
 
 def addresses(text: str) -> Iterator[tuple[int, int]]:
     for m in _ADDRESS.finditer(text):
-        before = text[: m.start()].split()[-1:]  # "ward 21 green team": a ward, not a street
+        # "ward 21 green team": a ward, not a street (the word before, from a bounded window)
+        before = text[max(0, m.start() - 40) : m.start()].split()[-1:]
         if before and before[0].lower().strip(".,:") in _NOT_BEFORE_ADDRESS:
             continue
         if not any(w.lower().strip(".,") in _NOT_ADDRESS for w in m.group("words").split()):

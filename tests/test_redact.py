@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bench.redact_bench import MAX_FALSE_POSITIVE_RATE, RECALL_TARGETS, Scores, score
+from bot.privacy.name_lists import equality_categories, faker_names, stored_names
 from bot.privacy.redact import PLACEHOLDERS, Redactor, is_valid_nhs_number, redact
 
 CORPUS_PATH = Path(__file__).parent / "data" / "redaction_corpus.yaml"
@@ -66,6 +68,19 @@ def test_false_positive_rate(scores: Scores) -> None:
         ("we live at SY8 9ZZ, follow @ludlowmum", "we live at [postcode], follow [handle]"),
         ("I hope May in Ludlow brings joy, 39 weeks at 4am", None),
         ("call 07700 900123 2 kids", "call [phone] 2 kids"),
+        ("Małgorzata Szczepańska was lovely", "[name] was lovely"),
+        ("Wojciech Kowalczyk and Zofia", "[name] and [name]"),
+        ("kasia helped, the midwife sarah too", "[name] helped, the midwife [name] too"),
+        ("dean the porter was kind", "[name] the porter was kind"),
+        ("Dean, the night porter, was kind", "[name], the night porter, was kind"),
+        ("Harpreet the maternity support worker", "[name] the maternity support worker"),
+        ("Luckily the midwife came; call the porter", None),
+        ("Will the midwife come? Hope the nurse reads this", None),
+        ("we live at 12 Church Street", "we live at [address]"),
+        ("Flat 3, 45 High Road, Telford", "[address], Telford"),
+        ("22 Abbey Foregate", "[address]"),
+        ("36 weeks, Ward 21, Room 4, Bay 2, 39+2, 2 kids, 2 hours", None),
+        ("3 days in a row, 2 kids at the park, ward 21 green team", None),
     ],
 )
 def test_keeps_the_rest_of_the_sentence(text: str, expected: str | None) -> None:
@@ -107,6 +122,66 @@ def test_extra_names_from_config() -> None:
     assert staff.redact("ask for dr. patel or sister hall") == "ask for dr. [name] or sister [name]"
     assert redact("ashworth-price helped") == "ashworth-price helped"
     assert redact("ashworth-price helped", ["Gwen Ashworth-Price"]) == "[name] helped"
+
+
+_TEMPLATES = {
+    "ethnic group": ["my ethnic group is {}", "as a {} mum I felt listened to"],
+    "religion": ["my religion is {}", "we are {} and the chaplain was kind"],
+    "main language": ["I speak {} at home", "an interpreter for {} would have helped"],
+    "national identity": ["I am {}", "my partner is {} and felt welcome"],
+    "nationality": ["I am {}", "my partner is {} and felt welcome"],
+}
+
+
+def _equality_sentences() -> list[str]:
+    return [
+        template.format(text)
+        for section, categories in equality_categories().items()
+        for category in categories
+        for text in (category, category.lower())
+        for template in _TEMPLATES[section]
+    ]
+
+
+def test_equality_words_are_never_names() -> None:
+    """Every ONS 2021 ethnic group, religion and main language (and nationality): 0 changed."""
+    sections = equality_categories()
+    assert set(sections) == set(_TEMPLATES)
+    assert len(sections["ethnic group"]) >= 24 and len(sections["main language"]) >= 80
+    sentences = _equality_sentences()
+    assert len(sentences) == 4 * sum(len(c) for c in sections.values())
+    changed = [(s, out) for s in sentences if (out := redact(s)) != s]
+    assert changed == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "as a Pakistani Muslim mum",
+        "I speak Polish and Romanian",
+        "Gypsy or Irish Traveller",
+        "Sikh",
+        "Jewish",
+        "Bangladeshi",
+        "White Irish",
+        "Polish Roma",
+        "my partner is Jain and speaks Shona",
+    ],
+)
+def test_equality_answers_are_kept(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_stored_names_are_what_faker_gives() -> None:
+    """faker_names.txt is current: regenerate with `python -m bot.privacy.name_lists`."""
+    for stored, installed in zip(stored_names(), faker_names(), strict=True):
+        assert len(installed) > 10_000
+        assert len(stored ^ installed) <= 0.02 * len(installed)  # a minor Faker release may differ
+
+
+def test_redactors_share_the_word_lists() -> None:
+    a, b = Redactor(), Redactor(["Sister Joy Hall"])
+    assert a._first is b._first and a._last is b._last and a._stop is b._stop
 
 
 def test_idempotent_on_corpus(redactor: Redactor) -> None:
@@ -156,3 +231,47 @@ def test_idempotent_on_arbitrary_text(text: str) -> None:
 @given(st.text(max_size=300), EMAILS | PHONES, st.text(max_size=300))
 def test_planted_email_or_phone_never_survives(before: str, item: str, after: str) -> None:
     assert item not in redact(f"{before} {item} {after}")
+
+
+# Arbitrary unicode, with Polish letters, C0/C1 control characters and pieces of the personal
+# details the redactor looks for, so that both its paths (something found, nothing found) run.
+_PIECES = st.sampled_from(
+    [
+        "Małgorzata",
+        "Szczepańska",
+        "żółć",
+        "Łódź",
+        "kasia",
+        "dean the porter",
+        "12 Church Street",
+        "Flat 3, ",
+        "07700 900123",
+        "SY8 9ZZ",
+        "a@example.org",
+        "@mum",
+        "3rd March",
+        "[",
+        "]",
+        "name",
+        " ",
+        "\n",
+    ]
+)
+_POLISH = st.sampled_from("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
+_CONTROL = st.characters(max_codepoint=0x9F, categories=["Cc"])
+_HOSTILE = st.lists(st.text(max_size=20) | _PIECES | _POLISH | _CONTROL, max_size=40).map("".join)
+_ANY_PLACEHOLDER = "|".join(re.escape(p) for p in PLACEHOLDERS.values())
+
+
+@SLOW
+@given(_HOSTILE)
+def test_never_raises_and_never_adds_text(text: str) -> None:
+    """The output is the input with some spans replaced by placeholders, nothing else."""
+    assume(re.search(_ANY_PLACEHOLDER, text) is None)
+    out = redact(text)
+    pos = 0
+    for piece in re.split(_ANY_PLACEHOLDER, out):  # every piece, in order, is from the input
+        found = text.find(piece, pos)
+        assert found >= 0, (piece, text, out)
+        pos = found + len(piece)
+    assert redact(out) == out  # nothing left that the redactor would still take for PII

@@ -1,60 +1,30 @@
 """Offline redaction of personal details from free-text answers, run before anything is stored.
 
-Replaces emails, UK phone numbers, postcodes, NHS numbers, dates, URLs, @handles and personal
-names with placeholders such as ``[email]`` and ``[name]``, and leaves the rest of the text as it
-was. Pure and offline: phone numbers come from ``phonenumbers`` (region "GB"), names from the
-first/last-name lists that Faker ships (MIT), filtered by the stop-words in ``redact_words.txt``
-(common words, maternity words, places) and helped by cues such as "Dr", "midwife" or "called".
+Replaces emails, UK phone numbers, postcodes, street addresses, NHS numbers, dates, URLs,
+@handles and personal names with placeholders such as ``[email]`` and ``[name]``, and leaves the
+rest of the text as it was. Pure and offline: the shaped details are found in ``patterns`` (phone
+numbers by ``phonenumbers``, region "GB"); names from the first/last-name lists in ``name_lists``
+(Faker's, MIT), filtered by stop-words (common words, maternity words, places, and the ethnic
+groups, religions and languages of ``equality_words.txt``) and helped by cues such as "Dr",
+"midwife", "called" or "Dean the porter".
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
-import importlib
-import pkgutil
 import re
 from collections.abc import Iterator, Sequence
-from importlib import resources
 
-import phonenumbers
+from bot.privacy import patterns
+from bot.privacy.name_lists import word_lists
+from bot.privacy.patterns import is_valid_nhs_number
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Redactor", "is_valid_nhs_number", "redact"]
 
-KINDS = ("email", "url", "nhs_number", "date", "phone", "postcode", "handle", "name")
+KINDS = ("email", "url", "nhs_number", "date", "phone", "postcode", "address", "handle", "name")
 PLACEHOLDERS = {kind: f"[{kind.replace('_', ' ')}]" for kind in KINDS}
 
-_EMAIL = re.compile(r"(?<![\w.%+'-])[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_TLDS = "com|org|net|uk|io|co|info|me|ly|gov|nhs|ac|app|link|page|site|online|blog|eu|ie"
-_URL = re.compile(
-    r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+"
-    rf"|(?<![\w.@-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b"
-    r"(?:/[^\s<>\"']*)?",
-    re.IGNORECASE,
-)
-_NOT_DIAL = re.compile(r"[^\d+]")
-_DIAL = re.compile(r"[+(]*\d[\d()./-]*")
-_DIAL_RUN = re.compile(rf"{_DIAL.pattern}(?:[ \t]+{_DIAL.pattern})*")
-_NHS = re.compile(r"(?<![\d+])(\d{3})([ -]?)(\d{3})\2(\d{4})(?!\d)")
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
-)
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
-_ORD = r"(?:st|nd|rd|th)"
-_YEAR = r"(?:,?\s+(?:(?:19|20)\d\d|'\d\d))"
-_DATES = [
-    re.compile(rf"\b{_DAY}{_ORD}?(?:\s+of)?\s+{_MONTH}{_YEAR}?", re.IGNORECASE),
-    re.compile(
-        rf"\b{_MONTH}\s+(?:the\s+)?{_DAY}(?:{_ORD}\b|\b(?!\s*(?:[.:]\d|%)))(?:{_YEAR})?", re.I
-    ),
-    re.compile(r"(?<![\d.,/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d./-]*\d)"),
-    re.compile(r"(?<![\d.,/-])(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:[12]\d|3[01]|0?[1-9])(?![\d-])"),
-]
-_SURE_DATE = re.compile(r"\d(?:st|nd|rd|th)|\d{4}|'\d\d", re.IGNORECASE)
-_POSTCODE = re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
-_HANDLE = re.compile(r"(?<![\w@/.\]])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
-_NOT_HANDLE = re.compile(r"@\d+(?:[:.]\d+)?(?:am|pm|cm|kg|lbs?|wks?|weeks?|days?|hrs?|mins?)?")
 _PLACEHOLDER = "|".join(re.escape(p[1:-1]) for p in PLACEHOLDERS.values())
 _WORD = re.compile(rf"\[(?:{_PLACEHOLDER})\]|[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -73,53 +43,30 @@ _CUES = _words(
     law thanks thank"""
 )
 _NOT_AFTER_TITLE = _words("""a an and at for from in is of on or said the to told was who""")
+# "Dean the porter", "Harpreet the maternity support worker": a name before "the <role>".
+_ROLES = _words(
+    """porter porters midwife nurse doctor doc consultant registrar sonographer obstetrician
+    paediatrician anaesthetist receptionist cleaner hca mw worker assistant supporter visitor
+    student surgeon physio physiotherapist chaplain paramedic volunteer manager matron sister
+    housekeeper pharmacist dietitian lady"""
+)
+# Verbs, interjections and linking words before "the midwife": "Call the midwife", "Sorry the".
+_NOT_BEFORE_ROLE = _words(
+    """a about after afterwards again against all also although am among an and appreciate are
+    around as ask asked at be beat because been before behind believe beside besides between
+    beyond blame bless both but by call called can chase cheers classic contact could
+    despite did do does employ even except fetch fetched find for found from fund get give
+    glad got grateful had has have help helped hire hope hoped how if in including inside
+    invite involve is just keep kudos later let like liked listen love loved lucky make may
+    meanwhile meet met might miss missed must near next not now of on once only or otherwise
+    outside overall page paged past pay phone phoned pity plus praise rang recruit respect
+    retain reward ring sack said saw say says see send shall shame should shoutout since so
+    sometimes soon sorry support tell text than thank thanked thankful thanks that then
+    though through throughout to today told tonight towards train trust twice typical under
+    unless unlike until upon value via was watch were what when where whereas which while
+    whilst who why will with without would yesterday"""
+)
 _CUE_PAIRS = {("is", "name"), ("was", "name"), ("to", "thanks"), ("to", "you"), ("to", "out")}
-_KEEP_SHORT = frozenset({"jo", "ed"})
-
-
-def is_valid_nhs_number(digits: str) -> bool:
-    """True when `digits` (10 digits, separators allowed) has a valid NHS mod-11 check digit."""
-    ds = [int(c) for c in digits if c.isdigit()]
-    if len(ds) != 10:
-        return False
-    check = 11 - sum(d * w for d, w in zip(ds[:9], range(10, 1, -1), strict=True)) % 11
-    if check == 10:
-        return False
-    return (0 if check == 11 else check) == ds[9]
-
-
-def _stop_words() -> frozenset[str]:
-    text = resources.files("bot.privacy").joinpath("redact_words.txt").read_text(encoding="utf-8")
-    return frozenset(
-        w for line in text.splitlines() if not line.startswith("#") for w in line.lower().split()
-    )
-
-
-def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    """First and last names from every Faker person locale, lower-cased, Latin letters only."""
-    import faker.providers.person as person
-
-    first: set[str] = set()
-    last: set[str] = set()
-    for info in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"{person.__name__}.{info.name}").Provider
-        for attr, value in vars(provider).items():
-            target = first if "first_names" in attr else last if "last_names" in attr else None
-            if target is not None and isinstance(value, list | tuple | dict):
-                target.update(str(n).lower() for n in value)
-    return frozenset(first), frozenset(last)
-
-
-def _is_phone(raw: str, number: phonenumbers.PhoneNumber) -> bool:
-    if phonenumbers.is_valid_number(number):
-        return True
-    national = phonenumbers.national_significant_number(number)
-    dialled = _NOT_DIAL.sub("", raw)[:1] in ("0", "+")
-    return dialled and len(national) >= 9 and phonenumbers.is_possible_number(number)
-
-
-def _is_latin(word: str) -> bool:
-    return any(c.isalpha() for c in word) and all(c.isascii() or "À" <= c <= "ɏ" for c in word)
 
 
 def _core(word: str) -> str:
@@ -134,14 +81,11 @@ class Redactor:
     """Replaces personal details in free text with placeholders. Build once, reuse."""
 
     def __init__(self, extra_names: Sequence[str] = ()) -> None:
-        self._stop = _stop_words()
-        first, last = _faker_names()
-        ok = {n for n in first | last if (len(n) > 2 or n in _KEEP_SHORT) and _is_latin(n)}
-        if len(first) < 1000:
-            raise RuntimeError("Faker's first-name lists were not found")
-        self._any_first = frozenset(n for n in first if n in ok)  # stop-words included
-        self._first = self._any_first - self._stop
-        self._last = frozenset(n for n in last if n in ok and n not in self._stop)
+        lists = word_lists()  # read once per process, shared
+        self._stop = lists.stop
+        self._any_first = lists.any_first  # stop-words included
+        self._first = lists.first
+        self._last = lists.last
         plain: set[str] = set()  # "Jane Moss": redacted anywhere
         titled: set[str] = set()  # "Jane", "Moss": redacted after a title ("sister moss")
         staff: set[str] = set()  # "jane": redacted anywhere unless a stop-word
@@ -173,13 +117,14 @@ class Redactor:
     def _redact_once(self, text: str) -> str:
         spans: list[tuple[int, int, str]] = []  # sorted, never overlapping
         for kind, found in (
-            ("email", ((m.start(), m.end()) for m in _EMAIL.finditer(text))),
-            ("url", self._urls(text)),
-            ("nhs_number", self._nhs(text)),
-            ("date", self._dates(text)),
-            ("phone", self._phones(text)),
-            ("postcode", self._postcodes(text)),
-            ("handle", self._handles(text)),
+            ("email", patterns.emails(text)),
+            ("url", patterns.urls(text)),
+            ("nhs_number", patterns.nhs_numbers(text)),
+            ("date", patterns.dates(text)),
+            ("phone", patterns.phones(text)),
+            ("postcode", patterns.postcodes(text)),
+            ("address", patterns.addresses(text)),
+            ("handle", patterns.handles(text)),
             ("name", self._names(text)),
         ):
             for start, end in found:
@@ -194,72 +139,6 @@ class Redactor:
             pos = end
         out.append(text[pos:])
         return "".join(out)
-
-    @staticmethod
-    def _urls(text: str) -> Iterator[tuple[int, int]]:
-        for m in _URL.finditer(text):
-            yield m.start(), m.start() + len(m.group().rstrip(".,;:!?)]}'\""))
-
-    @staticmethod
-    def _nhs(text: str) -> Iterator[tuple[int, int]]:
-        for m in _NHS.finditer(text):
-            if is_valid_nhs_number(m.group()):
-                yield m.span()
-
-    @staticmethod
-    def _dates(text: str) -> Iterator[tuple[int, int]]:
-        for pattern in _DATES:
-            for m in pattern.finditer(text):
-                if "may" in m.group() and not _SURE_DATE.search(m.group()):
-                    continue  # "the other 2 may need it" (but "2nd may", "May 2")
-                if pattern.groups == 4:  # 12/03/2024: day and month in either order
-                    a, b = int(m.group(1)), int(m.group(3))
-                    if not (1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12):
-                        continue
-                yield m.span()
-
-    @staticmethod
-    def _phones(text: str) -> Iterator[tuple[int, int]]:
-        # POSSIBLE, not VALID: Ofcom's drama ranges and newly allocated ranges are not "valid".
-        leniency = phonenumbers.Leniency.POSSIBLE
-        for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=leniency):
-            if _is_phone(m.raw_string, m.number):
-                yield m.start, m.end
-        # The matcher gives up on "07700 900123 2 kids" (or finds only "07700"): also try
-        # every window of up to 6 runs of digits that only spaces separate, longest first.
-        for group in _DIAL_RUN.finditer(text):
-            runs = [
-                (group.start() + m.start(), group.start() + m.end())
-                for m in _DIAL.finditer(group.group())
-            ]
-            i = 0
-            while i < len(runs):
-                for j in range(min(len(runs), i + 6), i, -1):
-                    raw = text[runs[i][0] : runs[j - 1][1]].rstrip("./-")
-                    if not 9 <= sum(c.isdigit() for c in raw) <= 16:
-                        continue
-                    try:
-                        number = phonenumbers.parse(raw, "GB")
-                    except phonenumbers.NumberParseException:
-                        continue
-                    if _is_phone(raw, number):
-                        yield runs[i][0], runs[i][0] + len(raw)
-                        i = j - 1
-                        break
-                i += 1
-
-    @staticmethod
-    def _postcodes(text: str) -> Iterator[tuple[int, int]]:
-        for m in _POSTCODE.finditer(text):
-            inward = m.group()[-3:]
-            if not (inward.islower() and inward[1:] in ("st", "nd", "rd", "th")):
-                yield m.span()
-
-    @staticmethod
-    def _handles(text: str) -> Iterator[tuple[int, int]]:
-        for m in _HANDLE.finditer(text):
-            if not _NOT_HANDLE.fullmatch(m.group().lower()):
-                yield m.span()
 
     def _names(self, text: str) -> Iterator[tuple[int, int]]:
         if self._extra is not None:
@@ -303,6 +182,10 @@ class Redactor:
         lower = _core(word)
         if self._known(lower):
             return True
+        if self._before_role(text, words, i):
+            return lower not in _NOT_BEFORE_ROLE and (
+                lower in self._any_first or self._could_be_name(word, title_case)
+            )
         if i == 0 or text[words[i - 1].end() : words[i].start()].strip(" .") != "":
             return False
         prev = words[i - 1].group().lower()
@@ -314,6 +197,28 @@ class Redactor:
         if (prev, prev2) in _CUE_PAIRS:
             return self._looks_like_name(word, title_case) or lower in self._last
         return prev in _CUES and self._looks_like_name(word, title_case)
+
+    @staticmethod
+    def _before_role(text: str, words: list[re.Match[str]], i: int) -> bool:
+        """Followed by "the <role>", the role within three words: "Dean, the night porter"."""
+        if i + 2 >= len(words) or words[i + 1].group().lower() != "the":
+            return False
+        if text[words[i].end() : words[i + 1].start()].strip(" ,") != "":
+            return False
+        for k in range(i + 2, min(i + 5, len(words))):
+            if text[words[k - 1].end() : words[k].start()] != " ":
+                return False
+            lower = words[k].group().lower()
+            if lower in _ROLES:
+                return True
+            if lower in _NOT_AFTER_TITLE:
+                return False
+        return False
+
+    def _could_be_name(self, word: str, title_case: bool) -> bool:
+        """Capitalised, not a stop-word, and not shaped like an adverb or a verb ("Luckily")."""
+        lower = _core(word)
+        return self._looks_like_name(word, title_case) and not lower.endswith(("ly", "ed", "ing"))
 
     def _continues_name(self, word: str, title_case: bool) -> bool:
         lower = _core(word)

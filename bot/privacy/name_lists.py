@@ -1,0 +1,134 @@
+"""The word lists behind bot/privacy/redact.py, read once per process and shared by every Redactor.
+
+First and last names come from every person locale that Faker ships (MIT), extracted into
+``faker_names.txt`` (``write_names``) so that start-up reads one text file instead of importing
+86 locale modules, plus ``redact_names.txt``. ``redact_words.txt`` holds stop-words (never a
+name on their own) and ``equality_words.txt`` the ethnic groups, religions, languages and
+nationalities that an equality-monitoring answer needs, which are stop-words too.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+import re
+import sys
+from dataclasses import dataclass
+from importlib import resources
+
+__all__ = [
+    "WordLists",
+    "equality_categories",
+    "faker_names",
+    "stored_names",
+    "word_lists",
+    "write_names",
+]
+
+_KEEP_SHORT = frozenset({"jo", "ed"})
+# Latin letters, Polish and the rest of Latin Extended-A/B included; at least one letter.
+_LATIN = re.compile(r"(?=.*[^\W\d_])[\x00-\x7f\u00c0-\u024f]+", re.DOTALL)
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class WordLists:
+    stop: frozenset[str]  # never a name on its own (equality words included)
+    any_first: frozenset[str]  # first names, stop-words included
+    first: frozenset[str]  # first names that are not stop-words
+    last: frozenset[str]  # last names that are not stop-words
+
+
+def _text(name: str) -> str:
+    return resources.files("bot.privacy").joinpath(name).read_text(encoding="utf-8")
+
+
+def _words(name: str) -> set[str]:
+    lines = _text(name).splitlines()
+    return {w for line in lines if not line.startswith("#") for w in line.lower().split()}
+
+
+def equality_categories() -> dict[str, list[str]]:
+    """The categories in equality_words.txt by section, as written there."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in _text("equality_words.txt").splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif line and not line.startswith("#"):
+            current.append(line)
+    return sections
+
+
+def faker_names() -> tuple[set[str], set[str]]:
+    """First and last names from every person locale of the installed Faker: lower-cased, Latin
+    letters only, one word of at least three letters (and "jo", "ed"). What faker_names.txt
+    holds."""
+    import faker.providers.person as person
+
+    first: set[str] = set()
+    last: set[str] = set()
+    for info in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{info.name}").Provider
+        for attr, value in vars(provider).items():
+            target = first if "first_names" in attr else last if "last_names" in attr else None
+            if target is not None and isinstance(value, list | tuple | dict):
+                target.update(map(str.lower, map(str, value)))
+
+    def latin(names: set[str]) -> set[str]:
+        # One word only: the redactor looks names up a word at a time.
+        long = {n for n in names if len(n) > 2 and " " not in n} | (names & _KEEP_SHORT)
+        # ASCII with a letter, or else checked by the slower pattern.
+        return {n for n in long if (n.isascii() and n != n.upper()) or _LATIN.fullmatch(n)}
+
+    return latin(first), latin(last)
+
+
+def stored_names() -> tuple[set[str], set[str]]:
+    # Comments only come before [first]; one name a line after it.
+    _, first, last = re.split(r"^\[(?:first|last)\]$", _text("faker_names.txt"), flags=re.M)
+    return set(first.splitlines()) - {""}, set(last.splitlines()) - {""}
+
+
+def write_names() -> str:
+    """faker_names.txt as the installed Faker gives it."""
+    import faker
+
+    first, last = faker_names()
+    header = [
+        f"# First and last names from every person locale of Faker {faker.VERSION} (MIT licence),",
+        "# lower-cased, Latin letters only (Polish and the rest of Latin Extended included), at",
+        "# least three letters. Read by bot/privacy/name_lists.py at start-up instead of importing",
+        "# Faker. Regenerate after upgrading Faker:",
+        "#   python -m bot.privacy.name_lists > bot/privacy/faker_names.txt",
+    ]
+    return "\n".join([*header, "[first]", *sorted(first), "[last]", *sorted(last)]) + "\n"
+
+
+def _feminine(surnames: set[str]) -> set[str]:
+    """Polish surnames change with gender: Faker lists Kowalski, parents write Kowalska."""
+    return {n[:-1] + "a" for n in surnames if n.endswith(("ski", "cki"))}
+
+
+@functools.cache
+def word_lists() -> WordLists:
+    """Read once per process; every Redactor shares them."""
+    stop = _words("redact_words.txt")
+    for categories in equality_categories().values():
+        stop.update(w.lower() for c in categories for w in _TOKEN.findall(c))
+    first, last = stored_names()
+    if len(first) < 1000:
+        raise RuntimeError("the first names in faker_names.txt were not found")
+    any_first = frozenset(first | _words("redact_names.txt"))
+    return WordLists(
+        stop=frozenset(stop),
+        any_first=any_first,
+        first=any_first - stop,
+        last=frozenset((last | _feminine(last)) - stop),
+    )
+
+
+if __name__ == "__main__":
+    sys.stdout.write(write_names())

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
     if shutil.which("sqlite3") is None:
-        raise SystemExit("the sqlite3 command-line shell is needed for the floor (apt install sqlite3)")
+        raise SystemExit("the floor needs the sqlite3 shell: apt-get install sqlite3")
     with tempfile.TemporaryDirectory() as tmp:
         db, out = Path(tmp) / "bench.sqlite3", Path(tmp) / "out"
         fill(db, args.answers)

@@ -64,6 +64,19 @@ class TelegramConfig(Section):
     rate_limit: RateLimitConfig = RateLimitConfig()
 
 
+class StaffConfig(Section):
+    """Engagement staff who may use /stats, /export and /reload in Telegram (not respondents)."""
+
+    telegram_ids: list[int] = []
+
+
+class ReportConfig(Section):
+    """Disclosure control on every count shown: `*` for 1 to `suppress_up_to`, then rounding."""
+
+    suppress_up_to: int = Field(7, ge=0)
+    round_to: int = Field(5, ge=1)
+
+
 class Config(Section):
     flows: Path = Path("flows")
     default_flow: str = "mlu_experience"
@@ -74,6 +87,8 @@ class Config(Section):
     safeguarding: SafeguardingConfig = SafeguardingConfig()
     telegram: TelegramConfig = TelegramConfig()
     agency: AgencySettings = AgencySettings()
+    staff: StaffConfig = StaffConfig()
+    report: ReportConfig = ReportConfig()
     base_dir: Path = Field(Path("."), exclude=True)
 
     def resolve(self, path: Path) -> Path:

@@ -16,6 +16,7 @@ from bot.conversation.engine import step
 from bot.conversation.safeguarding import danger_check
 from bot.conversation.session import Session
 from bot.conversation.turn import Cleaner, Rules
+from bot.errors import FlowProblems
 from bot.privacy.redact import redactor_for
 from bot.questionnaire.flow import Flow
 from bot.storage.retention import Erased, Purged
@@ -149,6 +150,20 @@ class Service:
                 return pinned
         tag = event.source if isinstance(event, ev.Start) else None
         return self.pick_flow(tag, flow_id)
+
+    async def reload(self) -> tuple[str, ...]:
+        """Re-read and check the flows folder. On any error keep the questionnaires in use and
+        return the problems (file:line:col); parents part-way through keep their version."""
+        folder = self.config.flows_dir
+        try:
+            fresh = await FlowVersions.load(folder, self.store, self.clock().date())
+        except FlowProblems as exc:
+            return exc.problems
+        if not fresh.current:
+            return (f"{folder}: no questionnaires (.yaml files) there",)
+        fresh.by_hash = {**self.flows.by_hash, **fresh.by_hash}
+        self.flows = fresh
+        return ()
 
     async def purge(self) -> Purged:
         privacy = self.config.privacy

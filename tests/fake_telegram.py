@@ -179,6 +179,7 @@ class FakeTelegram:
         self.bot_user |= {"first_name": "Feedback Bot", "username": bot_username}
         self.url = self.base_url = ""
         self.calls: list[tuple[str, Json]] = []
+        self.uploads: list[tuple[str, str, bytes]] = []  # (method, file name, contents)
         # setMyCommands per (scope, language_code), as Telegram keeps them; `commands` is the
         # default menu (no scope, no language).
         self.command_menus: dict[tuple[str, str], list[Json]] = {}
@@ -248,7 +249,11 @@ class FakeTelegram:
         if request.content_type == "application/json":
             params.update(await request.json())
         elif request.can_read_body:
-            params.update((k, v) for k, v in (await request.post()).items() if isinstance(v, str))
+            form = await request.post()
+            params.update((k, v) for k, v in form.items() if isinstance(v, str))
+            for v in form.values():  # files the bot uploads (sendDocument), kept for the tests
+                if isinstance(v, web.FileField):
+                    self.uploads.append((method, v.filename, v.file.read()))
         for key in _JSONS & params.keys():
             if isinstance(params[key], str):
                 params[key] = json.loads(params[key])

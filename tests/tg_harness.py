@@ -65,9 +65,15 @@ class Harness:
 
 @asynccontextmanager
 async def running_bot(
-    tmp_path: Path, flows: Path = FLOWS, default_flow: str = "mlu_experience", now: datetime = NOW
+    tmp_path: Path,
+    flows: Path = FLOWS,
+    default_flow: str = "mlu_experience",
+    now: datetime = NOW,
+    **settings: object,
 ) -> AsyncIterator[Harness]:
+    """The bot on the fake Bot API; `settings` replace top-level config sections."""
     config = make_config(tmp_path, flows=flows, default_flow=default_flow)
+    config = config.model_copy(update=settings)
     async with FakeTelegram() as tg:
         store = await Store.open(config.database, SEALER)
         harness = Harness(tg, store, config, [now])

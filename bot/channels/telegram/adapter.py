@@ -14,6 +14,7 @@ from telegram import BotCommand, CallbackQuery, Message, Update
 
 from bot.channels.telegram.render import answered, escape, parse_callback, render_prompt, split_text
 from bot.channels.telegram.sender import Sender
+from bot.channels.telegram.staff import StaffCommands
 from bot.config import Config
 from bot.conversation import events as ev
 from bot.conversation.messages import LANGUAGE_NAMES, erased, languages, say
@@ -45,6 +46,7 @@ class TelegramBot:
         # The last question message per parent, to remove its buttons once answered by typing.
         # Memory only: after a restart, old buttons are still safe (the engine spots stale taps).
         self.last_question: dict[str, int] = {}
+        self.staff = StaffCommands(service, sender)
 
     @property
     def config(self) -> Config:
@@ -58,6 +60,7 @@ class TelegramBot:
             if code != "en":
                 menu = commands(code)
                 await self.sender.call(0, partial(bot.set_my_commands, menu, language_code=code))
+        await self.staff.register(commands("en"))
 
     async def language_of(self, who: str, update: Update) -> str:
         """The language to speak outside a question: the questionnaire's, else Telegram's."""
@@ -154,6 +157,8 @@ class TelegramBot:
                 ((say("delete_no", language), "del:no"),),
             )
             await self.sender.send(chat_id, escape(say("delete_confirm", language)), buttons)
+        elif update.effective_user and self.staff.handles(update.effective_user.id, command):
+            await self.staff.run(chat_id, command, payload)
         else:
             language = await self.language_of(who, update)
             await self.sender.send(chat_id, escape(say("unknown_command", language)))

@@ -1,0 +1,24 @@
+"""Counts per questionnaire for staff (`/stats` in Telegram), under disclosure control."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.analysis.disclosure import Rule
+from bot.storage.reading import Filter, counts, reading
+
+
+def stats(database: Path, rule: Rule) -> str:
+    """A short plain-text table: responses started and completed, and the completion rate."""
+    with reading(database) as conn:
+        rows = counts(conn, Filter())
+    if not rows:
+        return "No responses yet."
+    lines = ["Responses (started / completed / completion rate):"]
+    for row in rows:
+        lines.append(
+            f"• {row.flow_id}: {rule.count(row.started)} / {rule.count(row.complete)} / "
+            f"{rule.percent(row.complete, row.started)}"
+        )
+    lines += ["", rule.describe()]
+    return "\n".join(lines)

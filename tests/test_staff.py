@@ -1,0 +1,91 @@
+"""Staff commands in Telegram, through the real python-telegram-bot stack and the fake Bot API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+from analysis_data import ANALYSIS
+from conftest import eventually
+from tg_harness import Parent, running_bot
+
+from bot.analysis.disclosure import Rule
+from bot.config import StaffConfig
+
+STAFF = 4_000_001
+PARENT = 4_000_002
+
+
+def survey_flows(tmp_path: Path) -> Path:
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    shutil.copy(ANALYSIS / "v1.yaml", flows / "survey.yaml")
+    return flows
+
+
+async def test_staff_get_stats_export_and_reload(tmp_path: Path) -> None:
+    flows = survey_flows(tmp_path)
+    staff = StaffConfig(telegram_ids=[STAFF])
+    async with running_bot(tmp_path, flows=flows, default_flow="survey", staff=staff) as h:
+        menu = [c["command"] for c in h.tg.menu({"type": "chat", "chat_id": STAFF})]
+        assert {"stats", "export", "reload", "start", "delete"} <= set(menu)
+        assert "stats" not in [c["command"] for c in h.tg.commands]  # parents' menu
+        parent = Parent(h, PARENT)
+        await parent.start()
+        await parent.tap("Yes, I'm happy to start")
+        await parent.tap("Ludlow")
+        me = Parent(h, STAFF)
+
+        await me.command("/stats")
+        await eventually(lambda: any("Responses" in t for t in me.texts()), what="stats")
+        stats = next(t for t in me.texts() if "Responses" in t)
+        assert "survey: * / 0 / *" in stats  # one partial response: suppressed
+        assert "Counts of 1 to 7 are shown as *" in stats
+
+        await me.command("/export")
+        await eventually(lambda: h.tg.uploads, what="the export sent as a document")
+        method, name, body = h.tg.uploads[0]
+        assert (method, name) == ("sendDocument", "survey.csv")
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+        assert [(r["unit"], r["status"]) for r in rows] == [("ludlow", "partial")]
+
+        (flows / "survey.yaml").write_text(
+            (ANALYSIS / "v1.yaml").read_text().replace("type: single", "type: singel", 1)
+        )
+        await me.command("/reload")
+        await eventually(lambda: any("Not reloaded" in t for t in me.texts()), what="errors")
+        refused = next(t for t in me.texts() if "Not reloaded" in t)
+        assert "survey.yaml:" in refused and "singel" in refused
+        await parent.tap("▫️ Before birth")  # the questionnaire in use still works
+        await parent.tap("✔️ Done")
+        assert "Overall, how was your experience" in parent.question().text
+
+        shutil.copy(ANALYSIS / "v2.yaml", flows / "survey.yaml")
+        await me.command("/reload")
+        await eventually(lambda: any("Reloaded: survey" in t for t in me.texts()), what="ok")
+
+
+async def test_commands_are_unknown_to_everyone_else(tmp_path: Path) -> None:
+    flows = survey_flows(tmp_path)
+    staff = StaffConfig(telegram_ids=[STAFF])
+    async with running_bot(tmp_path, flows=flows, default_flow="survey", staff=staff) as h:
+        parent = Parent(h, PARENT)
+        await parent.start()
+        await parent.command("/nonsense")
+        unknown = parent.texts()[-2:]
+        for command in ("/stats", "/export", "/reload"):
+            before = len(parent.texts())
+            await parent.command(command)
+            assert parent.texts()[before:] == unknown, command
+        assert not h.tg.uploads
+
+
+def test_disclosure_rule_at_its_boundaries() -> None:
+    rule = Rule()
+    shown = {n: rule.count(n) for n in (0, 1, 7, 8, 12, 13, 1234)}
+    assert shown == {0: "0", 1: "*", 7: "*", 8: "10", 12: "10", 13: "15", 1234: "1235"}
+    assert rule.percent(5, 100) == "*" and rule.percent(50, 7) == "*"
+    assert rule.percent(13, 22) == "75%"  # 15 of 20: from the rounded counts
+    assert rule.percent(0, 0) == "–"

@@ -46,3 +46,33 @@ class Rule:
         if top is None or not bottom:
             return SUPPRESSED
         return f"{100 * top / bottom:.0f}%"
+
+
+def protect(table: list[list[int]], rule: Rule) -> list[list[bool]]:
+    """Which cells of a table of counts to hide: every small cell (primary), and then, in any
+    row or column with exactly one hidden cell, the next smallest non-zero cell too (secondary),
+    until no hidden cell can be worked out by subtracting the others from a total."""
+    hidden = [[rule.hidden(n) for n in row] for row in table]
+    lines = [[(r, c) for c in range(len(row))] for r, row in enumerate(table)]
+    width = max((len(row) for row in table), default=0)
+    lines += [[(r, c) for r in range(len(table)) if c < len(table[r])] for c in range(width)]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(hidden[r][c] for r, c in line) != 1:
+                continue
+            candidates = [(table[r][c], r, c) for r, c in line if not hidden[r][c] and table[r][c]]
+            if candidates:
+                _, r, c = min(candidates)
+                hidden[r][c] = changed = True
+    return hidden
+
+
+def shown_table(table: list[list[int]], rule: Rule) -> list[list[str]]:
+    """A table of counts as it may be shown: hidden cells as `*`, the rest rounded."""
+    hidden = protect(table, rule)
+    return [
+        [SUPPRESSED if h else rule.count(n) for n, h in zip(row, hide, strict=True)]
+        for row, hide in zip(table, hidden, strict=True)
+    ]

@@ -16,7 +16,7 @@ MODULES = ("questionnaires", "running", "answers")
 WHERE = {
     "validate": "questionnaires", "schema": "questionnaires", "chat": "questionnaires",
     "links": "questionnaires", "run": "running", "outbox": "running", "purge": "running",
-    "export": "answers", "codebook": "answers",
+    "export": "answers", "codebook": "answers", "report": "answers",
 }  # fmt: skip
 
 

@@ -150,4 +150,43 @@ def codebook(
         raise click.ClickException(str(exc)) from None
 
 
-COMMANDS = [export, codebook]
+@click.command()
+@flow_option
+@click.option("--since", callback=_month, help="First start month, YYYY-MM.")
+@click.option("--until", callback=_month, help="Last start month, YYYY-MM.")
+@click.option("--by", default="source", show_default=True,
+              help="Break down by poster tag (source) or by a question id, e.g. unit.")  # fmt: skip
+@click.option("--lang", help="Language of the questions and answers shown.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="HTML file to write.")
+@db_option
+@config_option
+def report(
+    flow_id: str | None,
+    since: str | None,
+    until: str | None,
+    by: str,
+    lang: str | None,
+    out: Path,
+    patterns: tuple[str, ...],
+    config_path: Path,
+) -> None:
+    """A one-file HTML report for a board: counts, charts, the Friends and Family Test, a
+    breakdown and quotes, every number under disclosure control (settings: `report:`).
+
+    Example: python -m bot report --by unit --out report.html"""
+    from bot.analysis.disclosure import Rule
+    from bot.analysis.report import build, render
+    from bot.storage.reading import Filter
+
+    settings = config_from(config_path).report
+    rule = Rule(settings.suppress_up_to, settings.round_to)
+    try:
+        context = build(databases(patterns, config_path), Filter(flow_id, False, since, until), by,
+                        rule, lang)  # fmt: skip
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from None
+    out.write_text(render(context), encoding="utf-8")
+    click.echo(f"report written to {out}", err=True)
+
+
+COMMANDS = [export, codebook, report]

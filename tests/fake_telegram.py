@@ -180,6 +180,7 @@ class FakeTelegram:
         self.url = self.base_url = ""
         self.calls: list[tuple[str, Json]] = []
         self.uploads: list[tuple[str, str, bytes]] = []  # (method, file name, contents)
+        self.refused: list[tuple[str, str]] = []  # (method, description) of every error answered
         # setMyCommands per (scope, language_code), as Telegram keeps them; `commands` is the
         # default menu (no scope, no language).
         self.command_menus: dict[tuple[str, str], list[Json]] = {}
@@ -187,6 +188,8 @@ class FakeTelegram:
         self.delivered: list[int] = []  # update_ids in the order getUpdates returned them
         self.webhook_url = ""
         self.blocked: set[int] = set()
+        self.held: set[int] = set()  # chats whose sendMessage hangs until `release` is set
+        self.release = asyncio.Event()
         self._updates: list[Json] = []
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)
@@ -267,6 +270,7 @@ class FakeTelegram:
                 raise self._inject[method.lower()].popleft()
             result = await handler(params)
         except ApiError as e:
+            self.refused.append((method, e.description))
             body: Json = {"ok": False, "error_code": e.status, "description": e.description}
             if e.parameters:
                 body["parameters"] = e.parameters
@@ -373,6 +377,8 @@ class FakeTelegram:
         return True
 
     async def _m_sendmessage(self, p: Json) -> Json:
+        if _int(p, "chat_id") in self.held:
+            await asyncio.wait_for(self.release.wait(), 30)
         chat = self._chat_for_send(p)
         text, entities = self._render(p, str(p.get("text", "")), 4096, "message text")
         return self._store(chat, text, p, entities).to_api(self.bot_user)
@@ -536,6 +542,15 @@ class FakeTelegram:
 
     def send_location(self, user_id: int, latitude: float = 51.5, longitude: float = -0.12) -> Json:
         return self._send(user_id, location={"latitude": latitude, "longitude": longitude})
+
+    def send_old_poll(self, user_id: int, question: str = "Which unit?") -> Json:
+        """A private-chat poll whose options lack ``persistent_id``, as an older self-hosted Bot
+        API server sends: python-telegram-bot's ``Update.de_json`` raises TypeError on it."""
+        options = [{"text": text, "voter_count": 0} for text in ("Ludlow", "Telford")]
+        poll = {"id": str(next(self._ids)), "question": question, "options": options}
+        poll |= {"total_voter_count": 0, "is_closed": False, "is_anonymous": True}
+        poll |= {"type": "regular", "allows_multiple_answers": False}
+        return self._send(user_id, poll=poll)
 
     def send_contact(self, user_id: int, phone_number: str = "+447700900123") -> Json:
         first_name = self._user(user_id)["first_name"]

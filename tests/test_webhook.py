@@ -3,10 +3,14 @@ the answer is stored before Telegram gets its 200."""
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import sqlite3
 from pathlib import Path
 
 import aiohttp
+import pytest
 from aiohttp.test_utils import TestServer
 from conftest import SEALER, make_config, make_service
 from fake_telegram import FakeTelegram
@@ -57,3 +61,63 @@ async def test_webhook_refuses_without_secret_and_stores_before_answering(tmp_pa
         finally:
             await server.close()
             await store.close()
+
+
+NOT_UPDATES: list[object] = [
+    None,
+    [1, 2],
+    "x",
+    5,
+    {},
+    {"update_id": "5"},
+    {"update_id": 5, "message": "x"},
+    {"update_id": 6, "message": {"chat": "Zofia said hello"}},
+    {"update_id": 7, "callback_query": [1]},
+]
+
+
+def nested(depth: int) -> bytes:
+    return b'{"update_id": 8, "message": ' + b'{"a": ' * depth + b"1" + b"}" * depth + b"}"
+
+
+async def test_json_that_is_not_an_update_gets_400_and_a_log_line_without_content(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = make_config(tmp_path)
+    store = await Store.open(config.database, SEALER)
+    async with FakeTelegram() as tg, Bot(tg.token, base_url=tg.base_url) as bot:
+        service = await make_service(store, config)
+        handler = TelegramBot(service, Sender(bot, overall_per_second=0, per_chat=(0, 0)), KEY)
+        server = TestServer(webhook_app(bot, handler, "/telegram", SECRET), host="127.0.0.1")
+        await server.start_server()
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        try:
+            url = str(server.make_url("/telegram"))
+            async with aiohttp.ClientSession() as http:
+                for body in NOT_UPDATES:
+                    reply = await http.post(url, data=json.dumps(body), headers=headers)
+                    assert (reply.status, await reply.text()) == (400, "not an update"), body
+                for depth in (100, 5_000, 100_000):
+                    body = io.BytesIO(nested(depth))
+                    reply = await http.post(url, data=body, headers=headers)
+                    assert reply.status == 400, depth
+                # Still serving parents afterwards.
+                ok = await http.post(url, json=tg.send_text(43, "/start"), headers=headers)
+                assert ok.status == 200 and tg.chat(43)
+        finally:
+            await server.close()
+            await store.close()
+    refused = [r for r in caplog.records if "webhook: refused" in r.getMessage()]
+    assert len(refused) == len(NOT_UPDATES) + 3
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    text = caplog.text
+    assert "Zofia" not in text and "Traceback" not in text
+
+
+def test_the_secret_token_is_compared_in_constant_time() -> None:
+    import inspect
+
+    from bot.channels.telegram import polling
+
+    source = inspect.getsource(polling.webhook_app)
+    assert "hmac.compare_digest" in source and "!= secret" not in source

@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from conftest import FLOWS, NOW, SEALER, make_config, make_service
 from fake_telegram import FakeTelegram, SentMessage
 from telegram import Bot
 
 from bot.channels.telegram.adapter import TelegramBot
-from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.pipeline import Poller
 from bot.channels.telegram.sender import Sender
 from bot.config import Config
 from bot.storage.store import Store
@@ -33,12 +34,14 @@ class Harness:
     task: asyncio.Task[None] | None = None
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     bot: Bot | None = None
+    limits: dict[str, Any] = field(default_factory=dict)  # Sender's rate limits; off by default
 
     async def start(self) -> None:
         service = await make_service(self.store, self.config, clock=lambda: self.clock[0])
         self.bot = Bot(self.tg.token, base_url=self.tg.base_url)
         await self.bot.initialize()
-        sender = Sender(self.bot, overall_per_second=0, per_chat=(0, 0), first_backoff=0.05)
+        limits = {"overall_per_second": 0, "per_chat": (0, 0)} | self.limits
+        sender = Sender(self.bot, first_backoff=0.05, **limits)
         self.handler = TelegramBot(service, sender, KEY)
         await self.handler.register_commands()
         self.poller = Poller(self.bot, self.handler, timeout=1)
@@ -69,6 +72,7 @@ async def running_bot(
     flows: Path = FLOWS,
     default_flow: str = "mlu_experience",
     now: datetime = NOW,
+    limits: dict[str, Any] | None = None,
     **settings: object,
 ) -> AsyncIterator[Harness]:
     """The bot on the fake Bot API; `settings` replace top-level config sections."""
@@ -76,7 +80,7 @@ async def running_bot(
     config = config.model_copy(update=settings)
     async with FakeTelegram() as tg:
         store = await Store.open(config.database, SEALER)
-        harness = Harness(tg, store, config, [now])
+        harness = Harness(tg, store, config, [now], limits=limits or {})
         await harness.start()
         try:
             yield harness

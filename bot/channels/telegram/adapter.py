@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import partial
 
 from telegram import BotCommand, CallbackQuery, Message, Update
@@ -43,10 +44,14 @@ class TelegramBot:
         self.service = service
         self.sender = sender
         self.key = key
-        # The last question message per parent, to remove its buttons once answered by typing.
+        # The last question message per parent and whether it still has buttons, to remove them
+        # once answered by typing (and to send nothing when there is nothing to remove).
         # Memory only: after a restart, old buttons are still safe (the engine spots stale taps).
-        self.last_question: dict[str, int] = {}
+        self.last_question: dict[str, tuple[int, bool]] = {}
         self.staff = StaffCommands(service, sender)
+        # Told each update id once its answer is durably stored (the poller may then let
+        # Telegram forget it, if it must, before the reply is sent).
+        self.on_stored: Callable[[int], None] = lambda update_id: None
 
     @property
     def config(self) -> Config:
@@ -86,6 +91,7 @@ class TelegramBot:
         """Store first. An update already stored before a restart is not applied again; the
         parent is shown where they are now, in case the reply was never sent."""
         outcome = await self.service.handle(who, event, update_id=update.update_id)
+        self.on_stored(update.update_id)
         if not outcome.duplicate:
             return outcome
         repeat = await self.service.handle(who, ev.Repeat())
@@ -104,15 +110,18 @@ class TelegramBot:
             elif isinstance(event, ev.Rejected):
                 await self.sender.send(chat_id, f"⚠️ {escape(event.reason)}")
             elif isinstance(event, ev.Asked):
-                previous = self.last_question.pop(who, None)
-                if previous is not None and previous != origin:
+                previous, had_buttons = self.last_question.pop(who, (None, False))
+                if previous is not None and previous != origin and had_buttons:
                     await self.sender.edit_buttons(chat_id, previous, ())
                 rendered = render_prompt(event.prompt)
                 sent = await self.sender.send(chat_id, rendered.text, rendered.buttons)
                 if sent is not None:
-                    self.last_question[who] = sent.message_id
+                    self.last_question[who] = (sent.message_id, bool(rendered.buttons))
             elif isinstance(event, ev.Updated) and origin is not None:
-                await self.sender.edit_buttons(chat_id, origin, render_prompt(event.prompt).buttons)
+                buttons = render_prompt(event.prompt).buttons
+                await self.sender.edit_buttons(chat_id, origin, buttons)
+                if self.last_question.get(who, (None,))[0] == origin:
+                    self.last_question[who] = (origin, bool(buttons))
             elif isinstance(event, ev.ResponseCompleted | ev.ResponseDeclined):
                 self.last_question.pop(who, None)  # nothing left to answer
 
@@ -175,7 +184,9 @@ class TelegramBot:
         if data.startswith("del:"):
             await self.sender.answer_tap(chat_id, query.id)
             language = await self.language_of(who, update)
-            await self._delete(who, chat_id, origin, data == "del:yes", language)
+            markup = message.reply_markup if message else None
+            with_buttons = origin if markup is not None and any(markup.inline_keyboard) else None
+            await self._delete(who, chat_id, with_buttons, data == "del:yes", language)
             return
         event = parse_callback(data)
         if event is None:
@@ -193,7 +204,12 @@ class TelegramBot:
         lang = outcome.language or "en"
         await self.sender.answer_tap(chat_id, query.id, say("stale", lang) if stale else None)
         if stale:
-            events = [e for e in events if not isinstance(e, ev.Said)]
+            # Acknowledged; asked again only when no newer question is known to be on screen
+            # (after a restart), so fifty taps on an old button re-ask at most once.
+            shown = self.last_question.get(who)
+            newer = shown is not None and (origin is None or shown[0] > origin)
+            dropped = (ev.Said, ev.Asked) if newer else (ev.Said,)
+            events = [e for e in events if not isinstance(e, dropped)]
         elif message is not None and not any(
             isinstance(e, ev.Rejected | ev.Updated) for e in events
         ):

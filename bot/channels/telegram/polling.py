@@ -5,121 +5,46 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
+import json
 import logging
 import os
 import signal
-import traceback
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from aiohttp import web
-from telegram import Bot, Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter
+from telegram import Bot
+from telegram.error import InvalidToken
 from telegram.request import HTTPXRequest
 
-from bot.channels.telegram.adapter import TelegramBot, telegram_language
-from bot.channels.telegram.sender import retry_seconds
+from bot.channels.telegram.adapter import TelegramBot
+from bot.channels.telegram.pipeline import ALLOWED_UPDATES, Poller, parse_update, process_safely
 from bot.config import Config
-from bot.conversation.messages import say
 from bot.errors import StartError
 
+__all__ = ["Poller", "make_bot", "serve", "webhook_app"]
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-
-
-class Poller:
-    """getUpdates in a loop. A batch's updates are processed (parents concurrently, each parent's
-    in order) and stored before the next getUpdates confirms them with its offset."""
-
-    def __init__(self, bot: Bot, handler: TelegramBot, timeout: int) -> None:
-        self.bot = bot
-        self.handler = handler
-        self.timeout = timeout
-        self.offset: int | None = None
-
-    async def run(self, stopping: asyncio.Event) -> None:
-        backoff = 1.0
-        while not stopping.is_set():
-            poll = asyncio.ensure_future(self._fetch())
-            stop = asyncio.ensure_future(stopping.wait())
-            done, _ = await asyncio.wait({poll, stop}, return_when=asyncio.FIRST_COMPLETED)
-            if poll not in done:  # stopping while waiting: nothing fetched is lost (unconfirmed)
-                poll.cancel()
-                with contextlib.suppress(asyncio.CancelledError, NetworkError):
-                    await poll
-                break
-            stop.cancel()
-            try:
-                updates = poll.result()
-            except RetryAfter as exc:
-                await asyncio.sleep(retry_seconds(exc))
-                continue
-            except Conflict:
-                log.error("another copy of this bot is polling the same token; waiting")
-                await asyncio.sleep(5)
-                continue
-            except NetworkError as exc:
-                log.warning("getUpdates failed (%s); retrying in %.0fs", exc.message, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 60)
-                continue
-            backoff = 1.0
-            if updates:
-                await self.process_batch(updates)
-                self.offset = updates[-1].update_id + 1
-        await self._confirm()
-
-    async def _fetch(self) -> Sequence[Update]:
-        return await self.bot.get_updates(
-            offset=self.offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
-        )
-
-    async def _confirm(self) -> None:
-        """Tell Telegram what was processed, so a restart does not see it again."""
-        if self.offset is None:
-            return
-        with contextlib.suppress(NetworkError):
-            await self.bot.get_updates(offset=self.offset, timeout=0, limit=1)
-
-    async def process_batch(self, updates: Sequence[Update]) -> None:
-        by_parent: dict[int, list[Update]] = {}
-        for update in updates:
-            user = update.effective_user
-            by_parent.setdefault(user.id if user else -update.update_id, []).append(update)
-        await asyncio.gather(*(self._in_order(group) for group in by_parent.values()))
-
-    async def _in_order(self, updates: list[Update]) -> None:
-        for update in updates:
-            await process_safely(self.handler, update)
-
-
-async def process_safely(handler: TelegramBot, update: Update) -> None:
-    """Never let one bad update stop the bot. Logs the error's type and place, never its text."""
-    try:
-        await handler.process(update)
-    except Exception as exc:
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        log.error(
-            "could not handle an update: %s at %s:%s",
-            type(exc).__name__,
-            os.path.basename(frame.filename),
-            frame.lineno,
-        )
-        chat = update.effective_chat
-        if chat is not None and chat.type == "private":
-            await handler.sender.send(chat.id, say("sorry", telegram_language(update) or "en"))
 
 
 def webhook_app(bot: Bot, handler: TelegramBot, path: str, secret: str) -> web.Application:
     """Telegram POSTs each update; we answer 200 only after it is stored, so Telegram redelivers
     anything we did not finish. Requests without the secret token are refused."""
 
+    expected = secret.encode()
+
     async def receive(request: web.Request) -> web.Response:
-        if request.headers.get("X-Telegram-Bot-Api-Secret-Token") != secret:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        if not hmac.compare_digest(given, expected):
             return web.Response(status=403, text="forbidden")
         try:
-            update = Update.de_json(await request.json(), bot)
-        except (ValueError, TypeError, KeyError):
+            body = json.loads(await request.read())
+        except (ValueError, RecursionError) as exc:  # not JSON, or nested past Python's limit
+            log.warning("webhook: refused a request that is not JSON (%s)", type(exc).__name__)
+            return web.Response(status=400, text="not an update")
+        update = parse_update(body, bot)
+        if update is None:
+            log.warning("webhook: refused JSON that is not an update this bot can read")
             return web.Response(status=400, text="not an update")
         await process_safely(handler, update)
         return web.Response(text="ok")

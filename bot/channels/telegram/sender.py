@@ -57,19 +57,27 @@ class Sender:
         self.first_backoff = first_backoff
 
     async def _limit(self, chat_id: int) -> None:
-        if self.overall is not None:
-            await self.overall.acquire()
+        """The chat's own pace first, then a share of the overall budget: a parent waiting on
+        their own chat's pace holds no overall slot another parent could use. Each parent sends
+        one message at a time, and the overall limiter serves waiters first come, first served,
+        so the parent who has waited longest goes first."""
         if self.per_chat_rate[0]:
             if len(self._chats) > 10_000:
                 self._chats.clear()
             limiter = self._chats.setdefault(chat_id, AsyncLimiter(*self.per_chat_rate))
             await limiter.acquire()
+        if self.overall is not None:
+            await self.overall.acquire()
 
-    async def call(self, chat_id: int, action: Callable[[], Awaitable[T]]) -> T | None:
-        """Run one Bot API call with retries. None when Telegram refuses it for good."""
+    async def call(
+        self, chat_id: int, action: Callable[[], Awaitable[T]], *, limited: bool = True
+    ) -> T | None:
+        """Run one Bot API call with retries. None when Telegram refuses it for good.
+        `limited=False` for calls that are not chat messages (answering a button tap)."""
         backoff = self.first_backoff
         for attempt in range(1, self.max_attempts + 1):
-            await self._limit(chat_id)
+            if limited:
+                await self._limit(chat_id)
             try:
                 return await action()
             except RetryAfter as exc:
@@ -124,4 +132,8 @@ class Sender:
         )
 
     async def answer_tap(self, chat_id: int, query_id: str, notice: str | None = None) -> None:
-        await self.call(chat_id, lambda: self.bot.answer_callback_query(query_id, text=notice))
+        """Not a chat message: never waits behind the message limits (the parent's app shows a
+        spinner until it is answered)."""
+        await self.call(
+            chat_id, lambda: self.bot.answer_callback_query(query_id, text=notice), limited=False
+        )

@@ -1,0 +1,154 @@
+"""Parents never wait for each other: a flood from one parent, or fifty taps on one button, does
+not hold up anyone else, each parent's updates are answered in order, and nothing is sent that
+changes nothing. Ordering is measured on the fake Bot API's log of calls, never by the clock."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tg_harness import Harness, Parent, running_bot
+
+from bot.conversation.messages import say
+
+# Telegram's shape with a faster per-chat pace, so a 60-message flood finishes in seconds.
+LIMITS = {"overall_per_second": 30, "per_chat": (3, 0.1)}
+
+
+def sends_to(h: Harness, chat_id: int, since: int = 0) -> list[int]:
+    """Positions in the call log of the messages sent to one chat."""
+    return [
+        i
+        for i, (method, params) in enumerate(h.tg.calls)
+        if i >= since and method == "sendMessage" and int(params["chat_id"]) == chat_id
+    ]
+
+
+async def test_a_flooding_parent_does_not_hold_up_another_parents_first_reply(
+    tmp_path: Path,
+) -> None:
+    async with running_bot(tmp_path, limits=LIMITS) as h:
+        flooder = Parent(h, 401)
+        await flooder.start()
+        flood = [h.tg.send_text(401, f"hello {n}") for n in range(60)]
+        await h.tg.wait_for(lambda: flood[-1]["update_id"] in h.tg.delivered, 10, "the flood")
+        arrived = len(h.tg.calls)
+        h.tg.send_text(402, "/start")
+        await h.settle()
+        other_first = sends_to(h, 402)[0]
+        flooder_after = sends_to(h, 401, since=arrived)
+        # The other parent is answered while the flood is still being answered, after at most a
+        # few of the flooder's messages (one each time the budget comes round).
+        assert other_first < flooder_after[-1]
+        assert len([i for i in flooder_after if i < other_first]) <= 10
+        assert len(flooder_after) > 60  # the flood itself was answered in full
+
+
+async def test_fifty_rapid_taps_on_one_button_ask_the_next_question_at_most_twice(
+    tmp_path: Path,
+) -> None:
+    async with running_bot(tmp_path) as h:
+        parent = Parent(h, 411)
+        await parent.start()
+        consent = parent.question()
+        yes = consent.buttons[0][1] or ""
+        for _ in range(50):
+            h.tg.press(411, consent.message_id, yes, force=True)
+        await h.settle()
+        asked = [m for m in parent.messages() if "Which midwife-led unit" in m.text]
+        assert len(asked) == 1  # the question shown is on screen: stale taps are acknowledged
+        assert len(h.tg.callback_answers) == 50  # every tap answered, no spinner left
+        # After a restart the bot does not know what is on screen: it asks again, once.
+        await h.restart()
+        for _ in range(10):
+            h.tg.press(411, consent.message_id, yes, force=True)
+        await h.settle()
+        asked = [m for m in parent.messages() if "Which midwife-led unit" in m.text]
+        assert len(asked) == 2
+        with sqlite3.connect(h.config.database) as conn:
+            assert conn.execute("SELECT count(*) FROM responses").fetchone() == (1,)
+
+
+async def test_each_parents_updates_are_answered_in_order_while_parents_run_at_once(
+    tmp_path: Path,
+) -> None:
+    script = ["/help", "/privacy", "/language", "/privacy", "/help", "/language"] * 2
+    parents = range(421, 433)
+    async with running_bot(tmp_path) as h:
+        help_text = say("help", "en")[:30]
+        privacy = h.config.privacy.notice[:30]
+        language = say("choose_language", "en")
+        for command in script:  # every parent's updates interleaved in each batch
+            for user in parents:
+                h.tg.send_text(user, command)
+        await h.settle()
+
+        def kind(text: str) -> str | None:
+            for name, start in (("/help", help_text), ("/privacy", privacy)):
+                if text.startswith(start):
+                    return name
+            return "/language" if text.startswith(language) else None
+
+        for user in parents:
+            seen = [k for m in h.tg.chat(user) if (k := kind(m.text))]
+            assert seen == script, user
+
+
+async def test_nothing_is_sent_that_changes_nothing(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as h:
+        parent = Parent(h, 431)
+        await parent.start()
+        await parent.tap("Yes, I'm happy to start")
+        await parent.tap("Ludlow")
+        await parent.tap("▫️ Labour and birth")
+        await parent.tap("✔️ Done")
+        await parent.type("March 2025")  # a typed question, then one with buttons
+        await parent.type("always")
+        await parent.type("something nobody offered")
+        await parent.tap("◀️ Back")
+        for _ in range(30):
+            question = parent.question()
+            if "✍️" in question.text:
+                await parent.type("The midwives were lovely")
+            else:
+                await parent.tap(question.buttons[0][0])
+            if "Thank you" in parent.last().text:
+                break
+        await parent.command("/delete")
+        confirm = parent.question()
+        yes = confirm.buttons[0][1] or ""
+        await parent.press(confirm.message_id, yes)
+        await parent.press(confirm.message_id, yes)  # a late second tap: its buttons are gone
+        refused = [d for _, d in h.tg.refused if "not modified" in d]
+        assert refused == []
+        assert h.tg.calls_to("editMessageReplyMarkup") or h.tg.calls_to("editMessageText")
+
+
+async def test_a_reply_stuck_for_one_parent_does_not_stop_updates_beyond_one_batch(
+    tmp_path: Path,
+) -> None:
+    """Telegram returns at most 100 updates from the offset: a parent whose reply hangs (their
+    chat paced, a long 429) must not hold back the 101st update of everyone else."""
+    async with running_bot(tmp_path) as h:
+        stuck = Parent(h, 441)
+        await stuck.start()
+        h.tg.held.add(441)
+        before = len(h.tg.chat(441))
+        h.tg.send_text(441, "maybe")  # stored at once; its reply hangs
+        await h.tg.wait_for(lambda: h.tg.pending_updates() == 1, 10, "the stuck update fetched")
+        others = range(1000, 1130)
+        for user in others:
+            h.tg.send_text(user, "/help")
+        help_text = say("help", "en")[:30]
+        try:
+            await h.tg.wait_for(
+                lambda: all(
+                    any(m.text.startswith(help_text) for m in h.tg.chat(u)) for u in others
+                ),
+                10,
+                "everyone else answered while one reply hangs",
+            )
+        finally:
+            h.tg.release.set()
+        await h.settle()
+        assert len(h.tg.chat(441)) > before

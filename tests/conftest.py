@@ -24,7 +24,8 @@ SEALER = Sealer(CONTACT_KEY)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-FLOWS = ROOT / "flows"
+FLOWS = DATA / "flows"  # the tests' own copies: a team's edits to flows/ never break CI
+CONFIG = DATA / "config.yaml"
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -59,8 +60,8 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 def make_config(
     tmp_path: Path, flows: Path = FLOWS, default_flow: str = "mlu_experience"
 ) -> Config:
-    """The project's own config.yaml, with the database in tmp_path."""
-    config = load_config(ROOT / "config.yaml")
+    """The tests' config.yaml, with the database in tmp_path."""
+    config = load_config(CONFIG)
     return config.model_copy(
         update={
             "flows": flows.resolve(),

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FLOWS, ROOT, SEALER, make_config, make_service
+from conftest import CONFIG, FLOWS, ROOT, SEALER, make_config, make_service
 
 from bot.channels.terminal import run_chat
 from bot.storage.store import Store
@@ -81,7 +81,8 @@ def test_piped_cli_chat_with_language_and_tag(tmp_path: Path) -> None:
 
 def test_links_prints_every_tag_and_writes_qr_codes(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "links", "--bot", "@UnitFeedbackBot", "--qr", str(tmp_path)],
+        [sys.executable, "-m", "bot", "links", "--config", str(CONFIG), "--bot", "@UnitFeedbackBot",
+         "--qr", str(tmp_path)],
         capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import DATA, ROOT, make_config, make_service
+from conftest import DATA, FLOWS, ROOT, make_config, make_service
 
 from bot.conversation import events as ev
 from bot.storage.migrations import MIGRATIONS
@@ -145,7 +145,7 @@ async def test_same_update_processed_once(tmp_path: Path, store: Store) -> None:
 def test_kill_9_mid_questionnaire_loses_no_given_answer(tmp_path: Path) -> None:
     """A real `python -m bot chat` process, killed with SIGKILL after each answer is shown."""
     config = tmp_path / "config.yaml"
-    shutil.copytree(ROOT / "flows", tmp_path / "flows")
+    shutil.copytree(FLOWS, tmp_path / "flows")
     config.write_text("flows: flows\ndefault_flow: community_hub\nstorage: {path: db.sqlite3}\n")
     env = {**os.environ, "BOT_PSEUDONYM_KEY": "k" * 32, "PYTHONUNBUFFERED": "1"}
     answers = ["1", "1", "1 2", "1", "2", "Always"]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DATA, FLOWS, ROOT
+from conftest import CONFIG, DATA, FLOWS, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -181,8 +181,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, timeout=60)  # fmt: skip
 
 
-def test_cli_exit_status_and_default_folder() -> None:
-    ok = run_cli("validate")
+def test_cli_exit_status_and_the_configured_folder() -> None:
+    ok = run_cli("validate", "--config", str(CONFIG))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "3 questionnaire(s) checked: 0 error(s), 0 warning(s)" in ok.stderr
     bad = run_cli("validate", str(BROKEN))
@@ -196,7 +196,7 @@ def test_schema_on_disk_matches_the_language(tmp_path: Path) -> None:
     assert on_disk == flow_schema(), "run: python -m bot schema -o docs/flow.schema.json"
     for path in FLOWS.glob("*.yaml"):
         assert path.read_text().startswith(
-            "# yaml-language-server: $schema=../docs/flow.schema.json\n"
+            "# yaml-language-server: $schema=../../../docs/flow.schema.json\n"
         )
     written = run_cli("schema", "-o", str(tmp_path / "s.json"))
     assert written.returncode == 0

@@ -67,7 +67,7 @@ def test_piped_cli_chat_with_language_and_tag(tmp_path: Path) -> None:
     assert "Created a local development key" in result.stderr
     key = tmp_path / "data" / ".dev-pseudonym-key"
     assert key.stat().st_mode & 0o777 == 0o600
-    assert "[1 z " in result.stdout  # Polish progress, unit already answered by the tag
+    assert "[ukończono " in result.stdout  # Polish progress, unit already answered by the tag
     assert "Dotychczasowe odpowiedzi są zapisane" in result.stdout
     unknown = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--config", str(config), "--flow", "nope"],

@@ -150,7 +150,7 @@ def test_kill_9_mid_questionnaire_loses_no_given_answer(tmp_path: Path) -> None:
     env = {**os.environ, "BOT_PSEUDONYM_KEY": "k" * 32, "PYTHONUNBUFFERED": "1"}
     answers = ["1", "1", "1 2", "1", "2", "Always"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "chat", "--config", str(config)],
+        [sys.executable, "-m", "bot", "chat", "--live", "--config", str(config)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, env=env,
     )  # fmt: skip
     assert proc.stdin and proc.stdout
@@ -183,7 +183,7 @@ def test_kill_9_mid_questionnaire_loses_no_given_answer(tmp_path: Path) -> None:
     assert rows(tmp_path / "db.sqlite3", "SELECT status FROM responses") == [("partial",)]
     # Restarted, the same parent carries on from the next question.
     resumed = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--config", str(config)],
+        [sys.executable, "-m", "bot", "chat", "--live", "--config", str(config)],
         input="", capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
     )  # fmt: skip
     assert "Welcome back" in resumed.stdout

@@ -7,6 +7,8 @@ reads as a transcript.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import TextIO
 
 from bot.conversation import events as ev
@@ -28,9 +30,8 @@ ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
 
 def render_prompt(prompt: ev.Prompt) -> str:
     lines = [prompt.text]
-    if prompt.progress:
-        n, m = prompt.progress
-        lines[0] = f"[{say('progress', prompt.language, n=n, m=m)}] {prompt.text}"
+    if prompt.progress:  # nothing to show on the first question
+        lines[0] = f"[{say('progress', prompt.language, percent=prompt.progress)}] {prompt.text}"
     if prompt.help:
         lines.append(f"  ({prompt.help})")
     for number, choice in enumerate(prompt.choices, start=1):
@@ -54,20 +55,39 @@ def render_prompt(prompt: ev.Prompt) -> str:
     return "\n".join(lines)
 
 
-def render(events: list[ev.Event], out: TextIO, language: str = "en") -> None:
+def wrapped(text: str, width: int) -> str:
+    """Each line wrapped at word boundaries to `width` columns, keeping its indent (0: as is)."""
+    if width <= 0:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        if len(line) <= width:
+            lines.append(line)
+        else:
+            lines.extend(textwrap.wrap(line, width, subsequent_indent=indent + "  "))
+    return "\n".join(lines)
+
+
+def width_of(out: TextIO) -> int:
+    """The terminal's width; 0 (no wrapping) when the output is a file or a pipe."""
+    return shutil.get_terminal_size().columns - 1 if out.isatty() else 0
+
+
+def render(events: list[ev.Event], out: TextIO, language: str = "en", width: int = 0) -> None:
     paused = False
     for event in events:
         if isinstance(event, ev.ResponsePaused):
             paused = True
-            out.write(say("paused_terminal", language) + "\n")
+            out.write(wrapped(say("paused_terminal", language), width) + "\n")
         elif isinstance(event, ev.Said) and paused:
             continue  # the chat-app wording ("send /start") does not apply here
         elif isinstance(event, ev.Said):
-            out.write(event.text.rstrip() + "\n\n")
+            out.write(wrapped(event.text.rstrip(), width) + "\n\n")
         elif isinstance(event, ev.Rejected):
-            out.write(f"! {event.reason}\n")
+            out.write(wrapped(f"! {event.reason}", width) + "\n")
         elif isinstance(event, ev.Asked | ev.Updated):
-            out.write(render_prompt(event.prompt) + "\n")
+            out.write(wrapped(render_prompt(event.prompt), width) + "\n")
     out.flush()
 
 
@@ -104,9 +124,10 @@ async def run_chat(
 ) -> int:
     """Chat until the questionnaire ends, the parent types `stop`, or input runs out."""
     echo = not stdin.isatty()
-    out.write(service.config.welcome_in(language).strip() + "\n\n")
+    width = width_of(out)
+    out.write(wrapped(service.config.welcome_in(language).strip(), width) + "\n\n")
     outcome = await service.handle(respondent, ev.Start(tag, language), flow_id=flow_id)
-    render(outcome.events, out)
+    render(outcome.events, out, width=width)
     while not any(isinstance(e, ENDINGS) for e in outcome.events):
         out.write("> ")
         out.flush()
@@ -123,9 +144,9 @@ async def run_chat(
             if await _delete(service, respondent, stdin, out, language, echo):
                 return 0
             outcome = await service.handle(respondent, ev.Repeat())
-            render(outcome.events, out, outcome.language or "en")
+            render(outcome.events, out, outcome.language or "en", width)
             continue
         event = COMMANDS.get(word, ev.Reply(typed))
         outcome = await service.handle(respondent, event)
-        render(outcome.events, out, outcome.language or "en")
+        render(outcome.events, out, outcome.language or "en", width)
     return 0

@@ -15,7 +15,8 @@ MODULES = ("questionnaires", "running", "answers")
 #: Which module holds a command, so that running it imports only that module.
 WHERE = {
     "validate": "questionnaires", "schema": "questionnaires", "chat": "questionnaires",
-    "links": "questionnaires", "run": "running", "outbox": "running", "purge": "running",
+    "links": "questionnaires", "test-flow": "questionnaires", "run": "running",
+    "outbox": "running", "purge": "running",
     "export": "answers", "codebook": "answers", "report": "answers",
 }  # fmt: skip
 

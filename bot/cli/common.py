@@ -58,3 +58,22 @@ def with_app(
     except KeyboardInterrupt:
         click.echo("\nStopped. Answers given so far are saved.", err=True)
         return 130
+
+
+def preview_of(config: Config) -> Config:
+    """The same settings with the preview database beside the live one, so trying a
+    questionnaire never mixes test answers with parents' real ones."""
+    from bot.config import StorageConfig
+
+    preview = config.database.with_name("preview.sqlite3")
+    return config.model_copy(update={"storage": StorageConfig(path=preview)})
+
+
+def require_questionnaires(app: App, config_path: Path) -> None:
+    """One sentence, instead of a crash, when the flows folder holds no questionnaire."""
+    if not app.flows.current:
+        folder = app.config.flows_dir
+        raise click.ClickException(
+            f"no questionnaires in {folder}: add a .yaml file there (docs/flow-language.md "
+            f"shows how), or set `flows:` in {config_path} to the folder that holds them"
+        )

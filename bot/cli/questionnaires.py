@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from bot.app import App, development_keys
-from bot.cli.common import config_from, config_option, with_app
+from bot.cli.common import config_from, config_option, preview_of, require_questionnaires, with_app
 from bot.privacy.pseudonym import pseudonym
 from bot.questionnaire.check import check_file, check_folder
 from bot.questionnaire.schema import flow_schema
@@ -60,25 +60,142 @@ def schema(output: Path | None) -> None:
 @click.option("--flow", "flow_id", help="Questionnaire id (default: from config).")
 @click.option("--lang", "language", help="Language code, e.g. en or pl.")
 @click.option("--tag", help="A deep-link tag, as on a poster's QR code (e.g. mlu-ludlow).")
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Answer into the live database, as a real parent (contacts go to the agency).",
+)
 @config_option
-def chat(flow_id: str | None, language: str | None, tag: str | None, config_path: Path) -> None:
-    """Walk through a questionnaire in the terminal, exactly as a parent would."""
+def chat(
+    flow_id: str | None, language: str | None, tag: str | None, live: bool, config_path: Path
+) -> None:
+    """Walk through a questionnaire in the terminal, exactly as a parent would. A preview by
+    default: answers go to a preview database beside the live one, and never to the agency."""
     from bot.channels.terminal import run_chat
 
     config = config_from(config_path)
+    if live:
+        click.echo(
+            f"LIVE: answers are stored in {config.database} with parents' real ones, and contact "
+            "details typed here are sent to the agency.",
+            err=True,
+        )
+    else:
+        config = preview_of(config)
+        click.echo(
+            f"Preview: answers are kept apart in {config.database}, never mixed with parents' "
+            "real ones, and contact details typed here go nowhere. (--live to use the live "
+            "database.)",
+            err=True,
+        )
     keys = development_keys(config, lambda line: click.echo(line, err=True))
-    respondent = pseudonym(keys.pseudonym, "terminal", "local")
+
+    def respondent(flow: str) -> str:  # one preview per questionnaire, each resumable
+        return pseudonym(keys.pseudonym, "terminal", f"local/{flow}")
 
     async def go(app: App) -> int:
+        require_questionnaires(app, config_path)
         if flow_id is not None and flow_id not in app.flows.current:
             known = ", ".join(sorted(app.flows.current))
             raise click.ClickException(f"no questionnaire '{flow_id}' (known: {known})")
+        flow = app.service.pick_flow(tag, flow_id).id
+        for other in sorted(set(app.flows.current) - {flow}):
+            loaded = await app.store.load_session(respondent(other))
+            if loaded is not None and not loaded.session.finished:
+                click.echo(
+                    f"Your unfinished {other} is kept as it is: chat --flow {other} carries on "
+                    "with it.",
+                    err=True,
+                )
         return await run_chat(
-            app.service, respondent, sys.stdin, sys.stdout, flow_id=flow_id, language=language,
-            tag=tag,
+            app.service, respondent(flow), sys.stdin, sys.stdout, flow_id=flow,
+            language=language, tag=tag,
         )  # fmt: skip
 
     sys.exit(with_app(config, go, sealer=keys.sealer()))
+
+
+@click.command("test-flow")
+@click.argument("flow_id", metavar="FLOW")
+@click.option(
+    "--script",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Answers, one per line, as a parent would type them ('#' lines are comments).",
+)
+@click.option(
+    "--expect",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The transcript this script must produce; exit 1 with the differences if not.",
+)
+@click.option("--update", is_flag=True, help="Write the transcript to --expect instead.")
+@click.option("--lang", "language", help="Language code, e.g. en or pl.")
+@click.option("--tag", help="A deep-link tag, as on a poster's QR code.")
+@config_option
+def test_flow(
+    flow_id: str,
+    script: Path,
+    expect: Path | None,
+    update: bool,
+    language: str | None,
+    tag: str | None,
+    config_path: Path,
+) -> None:
+    """Run a questionnaire on scripted answers and print (or check) the transcript. Nothing
+    touches the live or preview database: it runs on a throw-away one."""
+    import difflib
+    import io
+    import tempfile
+
+    from bot.channels.terminal import run_chat
+    from bot.config import StorageConfig
+
+    answers = [
+        line for line in script.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        storage = StorageConfig(path=Path(folder) / "test-flow.sqlite3")
+        config = config_from(config_path).model_copy(update={"storage": storage})
+        keys = development_keys(config, lambda line: None)
+        out = io.StringIO()
+
+        async def go(app: App) -> int:
+            require_questionnaires(app, config_path)
+            if flow_id not in app.flows.current:
+                known = ", ".join(sorted(app.flows.current))
+                raise click.ClickException(f"no questionnaire '{flow_id}' (known: {known})")
+            typed = io.StringIO("\n".join(answers) + "\n")
+            who = pseudonym(keys.pseudonym, "terminal", "test-flow")
+            return await run_chat(
+                app.service, who, typed, out, flow_id=flow_id, language=language, tag=tag
+            )
+
+        status = with_app(config, go, sealer=keys.sealer())
+    got = out.getvalue()
+    if status or expect is None:
+        click.echo(got, nl=False)
+        sys.exit(status)
+    if update:
+        expect.write_text(got, encoding="utf-8")
+        click.echo(f"wrote {expect}", err=True)
+        return
+    if not expect.exists():
+        raise click.ClickException(f"no transcript at {expect} yet: run again with --update")
+    wanted = expect.read_text(encoding="utf-8")
+    if got == wanted:
+        click.echo(f"{flow_id}: the transcript matches {expect}", err=True)
+        return
+    diff = difflib.unified_diff(
+        wanted.splitlines(keepends=True), got.splitlines(keepends=True), str(expect), "now"
+    )
+    click.echo("".join(diff), nl=False)
+    click.echo(
+        f"{flow_id}: the transcript differs from {expect} (above). If the change is meant, "
+        "run again with --update and review the new transcript.",
+        err=True,
+    )
+    sys.exit(1)
 
 
 @click.command()
@@ -111,4 +228,4 @@ def links(bot_username: str, qr_dir: Path | None, config_path: Path) -> None:
         click.echo(f"wrote {len(rows)} QR code(s) to {qr_dir}", err=True)
 
 
-COMMANDS = [validate, schema, chat, links]
+COMMANDS = [validate, schema, chat, test_flow, links]

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from bot.app import App, agency_sender, keys_from_env, telegram_channel, token_from_env
-from bot.cli.common import config_from, config_option, with_app
+from bot.cli.common import config_from, config_option, require_questionnaires, with_app
 from bot.errors import BotError, MissingContactKey
 from bot.privacy import seal
 from bot.privacy.seal import Sealer
@@ -38,6 +38,7 @@ def run(webhook: bool, config_path: Path) -> None:
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where a stuck bot waits
 
     async def go(app: App) -> int:
+        require_questionnaires(app, config_path)
         handler = telegram_channel(app, token, keys.pseudonym)
         background = [app.outbox.run] if app.outbox else []
         async with handler.sender.bot:

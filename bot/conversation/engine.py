@@ -40,6 +40,7 @@ from bot.conversation.messages import say
 from bot.conversation.session import Session, Stage
 from bot.conversation.turn import PLAIN, Rules, StageRules, Turn
 from bot.questionnaire import flow as lang
+from bot.questionnaire.estimate import typical_minutes
 
 __all__ = ["STAGES", "Rules", "step"]
 
@@ -141,7 +142,7 @@ def _restart(turn: Turn, event: Input) -> None:
         turn.ask(new=False)
         return
     turn.events.append(ResponseRestarted())
-    turn.update(answers={}, history=(), current=None, contact={}, prefilled=())
+    turn.update(answers={}, history=(), current=None, contact={}, prefilled=(), progress=0)
     turn.tell("restarted")
     prefill(turn)
     turn.advance()
@@ -190,6 +191,7 @@ def _begin(
         started=f"{now.year:04d}-{now.month:02d}",
     )
     turn = Turn(flow, session, STAGES, rules)
-    turn.say(flow.intro)
+    intro = turn.text(flow.intro).replace("{minutes}", str(typical_minutes(flow)))
+    turn.events.append(Said(intro))
     turn.ask()
     return turn.session, turn.events

@@ -120,7 +120,7 @@ class Prompt:
     seq: int
     choices: tuple[Choice, ...] = ()
     help: str | None = None
-    progress: tuple[int, int] | None = None
+    progress: int | None = None  # percent of this parent's likely path done; never goes down
     can_back: bool = False
     can_skip: bool = False
     can_prefer_not: bool = False

@@ -9,7 +9,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "done": {"en": "Done", "pl": "Gotowe"},
     "yes": {"en": "Yes", "pl": "Tak"},
     "no": {"en": "No", "pl": "Nie"},
-    "progress": {"en": "{n} of {m}", "pl": "{n} z {m}"},
+    "progress": {"en": "{percent}% done", "pl": "ukończono {percent}%"},
     "hint_single": {"en": "type a number", "pl": "wpisz numer"},
     "hint_multi": {
         "en": "type one or more numbers, e.g. 1, 3",
@@ -125,7 +125,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "pl": "O kogo mają zapytać (imię)?",
     },
     "contact_phone": {
-        "en": "What phone number can they call? (Or press Skip to give an email instead.)",
+        "en": "What phone number can they call? (Or skip this to give an email instead.)",
         "pl": "Pod jaki numer telefonu mogą zadzwonić? (Albo Pomiń, aby podać e-mail.)",
     },
     "contact_email": {

@@ -46,9 +46,7 @@ def label_of(flow: lang.Flow, question_id: str, value: Value, language: str) -> 
     return str(value)
 
 
-def prompt_for(
-    flow: lang.Flow, question: lang.Question, session: Session, progress: tuple[int, int]
-) -> Prompt:
+def prompt_for(flow: lang.Flow, question: lang.Question, session: Session, progress: int) -> Prompt:
     language = session.language
 
     def text(value: lang.Text) -> str:
@@ -93,7 +91,7 @@ def prompt_for(
 
 
 def contact_prompt(
-    flow: lang.Flow, question: lang.Question, session: Session, progress: tuple[int, int]
+    flow: lang.Flow, question: lang.Question, session: Session, progress: int
 ) -> Prompt:
     """The name / phone / email / preferred-time questions after a parent agrees to be contacted."""
     language = session.language

@@ -33,6 +33,7 @@ class Session(BaseModel):
     contact: dict[str, str] = {}
     returning: bool = False  # back after the session expired: offered to carry on or restart
     active: str | None = None  # YYYY-MM-DD of the last input: never a precise time
+    progress: int = 0  # the highest percent done shown so far, so progress never goes back
 
     @property
     def finished(self) -> bool:

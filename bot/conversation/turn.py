@@ -144,12 +144,19 @@ class Turn:
             self.update(seq=self.session.seq + 1)
         self.events.append(Asked(self.prompt()))
 
-    def progress(self) -> tuple[int, int]:
+    def progress(self) -> int:
+        """Percent done: the questions behind the parent on their own path, against those plus
+        the ones still ahead that apply to their answers so far. Never shown lower than before:
+        branching that adds questions slows it down instead of turning it back."""
+        s = self.session
         listed = [q.id for q in self.flow.questions if q.type != "info" and self.applies(q)]
-        listed = [qid for qid in listed if qid not in self.session.prefilled]
-        current = self.session.current
-        n = listed.index(current) + 1 if current in listed else len(listed)
-        return n, len(listed)
+        listed = [qid for qid in listed if qid not in s.prefilled]
+        behind = len(set(s.history) & set(listed) - {s.current})
+        ahead = len(listed) - listed.index(s.current) if s.current in listed else 0
+        percent = 100 * behind // (behind + ahead) if behind + ahead else 100
+        if percent > s.progress:
+            self.update(progress=percent)
+        return max(percent, s.progress)
 
     def reject(self, reason: str) -> None:
         """An answer that does not fit: explain and ask again, or move on after too many tries."""

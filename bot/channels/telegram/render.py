@@ -60,9 +60,8 @@ def parse_callback(data: str) -> ev.Input | None:
 def render_prompt(prompt: ev.Prompt) -> Rendered:
     lang = prompt.language
     lines = []
-    if prompt.progress:
-        n, m = prompt.progress
-        lines.append(f"<i>{escape(say('progress', lang, n=n, m=m))}</i>")
+    if prompt.progress:  # nothing to show on the first question
+        lines.append(f"<i>{escape(say('progress', lang, percent=prompt.progress))}</i>")
     lines.append(f"<b>{escape(prompt.text)}</b>")
     if prompt.help:
         lines.append(escape(prompt.help))

@@ -179,6 +179,8 @@ class FakeTelegram:
         self.bot_user |= {"first_name": "Feedback Bot", "username": bot_username}
         self.url = self.base_url = ""
         self.calls: list[tuple[str, Json]] = []
+        self.call_times: list[float] = []  # loop time each call arrived, for the benchmarks
+        self._chat_events: dict[int, asyncio.Event] = {}
         self.uploads: list[tuple[str, str, bytes]] = []  # (method, file name, contents)
         self.refused: list[tuple[str, str]] = []  # (method, description) of every error answered
         # setMyCommands per (scope, language_code), as Telegram keeps them; `commands` is the
@@ -261,6 +263,7 @@ class FakeTelegram:
             if isinstance(params[key], str):
                 params[key] = json.loads(params[key])
         self.calls.append((method, params))
+        self.call_times.append(asyncio.get_running_loop().time())
         self._notify()
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
@@ -276,6 +279,9 @@ class FakeTelegram:
                 body["parameters"] = e.parameters
             return _reply(e.status, body)
         self._notify()
+        chat_id = _int(params, "chat_id")
+        if chat_id is not None and chat_id in self._chat_events:
+            self._chat_events.pop(chat_id).set()
         return _reply(200, {"ok": True, "result": result})
 
     def _notify(self) -> None:
@@ -618,6 +624,13 @@ class FakeTelegram:
 
     def calls_to(self, method: str) -> list[Json]:
         return [p for m, p in self.calls if m.lower() == method.lower()]
+
+    async def chat_changed(self, chat_id: int, timeout: float) -> None:
+        """Wait until the bot next changes something in one chat (or `timeout` passes): lets
+        hundreds of simulated parents wait without waking each other."""
+        event = self._chat_events.setdefault(chat_id, asyncio.Event())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout)
 
     def pending_updates(self) -> int:
         return len(self._updates)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+OUTBOX_INSERT = "INSERT INTO outbox (id, erasure_tag, sealed, queued) VALUES (?, ?, ?, ?)"
+
 if TYPE_CHECKING:
     from bot.storage.store import Store
 
@@ -44,8 +46,7 @@ class OutboxQueue:
     async def add(self, erasure_tag: str, sealed: bytes, month: str) -> None:
         """Queue one contact. Runs inside the caller's transaction (the one storing the step)."""
         await self._store.db.execute(
-            "INSERT INTO outbox (id, erasure_tag, sealed, queued) VALUES (?, ?, ?, ?)",
-            (secrets.token_hex(16), erasure_tag, sealed, month),
+            OUTBOX_INSERT, (secrets.token_hex(16), erasure_tag, sealed, month)
         )
 
     async def remove_tagged(self, erasure_tag: str) -> int:

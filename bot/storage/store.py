@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
+from typing import TypeVar, cast
 
 import aiosqlite
 
@@ -21,6 +24,9 @@ from bot.questionnaire.flow import Flow
 from bot.storage.migrations import migrate
 from bot.storage.outbox import OutboxQueue
 from bot.storage.retention import Retention
+from bot.storage.writer import GroupCommit, write_step
+
+T = TypeVar("T")
 
 
 def now_of(day: date) -> datetime:
@@ -42,6 +48,7 @@ class Store:
         # One connection serves every parent: transactions take turns (each is a few ms).
         self._writing = asyncio.Lock()
         self.outbox = OutboxQueue(self)
+        self.writer = GroupCommit(self)
         self.retention = Retention(self)
 
     @classmethod
@@ -97,8 +104,7 @@ class Store:
         return cursor.rowcount
 
     async def _scalar(self, sql: str, params: Sequence[object] = ()) -> object:
-        async with self.db.execute(sql, params) as cursor:
-            row = await cursor.fetchone()
+        row = next(iter(await self.db.execute_fetchall(sql, params)), None)
         return row[0] if row else None
 
     # ── questionnaire versions ───────────────────────────────────────────────────
@@ -117,11 +123,11 @@ class Store:
 
     # ── sessions ───────────────────────────────────────────────────────────────────
     async def load_session(self, respondent: str) -> Stored | None:
-        async with self.db.execute(
+        rows = await self.db.execute_fetchall(  # one trip to SQLite's thread, not two
             "SELECT state, response_id, active_on FROM sessions WHERE respondent = ?",
             (respondent,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
+        row = next(iter(rows), None)
         if row is None:
             return None
         session = Session.model_validate_json(row[0])
@@ -155,91 +161,38 @@ class Store:
         unlink_after_days: int = 30,
         update_id: int | None = None,
     ) -> None:
-        """Write a step's outcome atomically: answers, response status, session, update id."""
-        db = self.db
-        async with self.transaction():
-            if update_id is not None:
-                await db.execute(
-                    "INSERT INTO processed_updates (update_id, day) VALUES (?, ?)",
-                    (update_id, today.isoformat()),
-                )
-            for event in events:
-                response_id = await self._apply(
-                    event, respondent, response_id, session, today, unlink_after_days
-                )
-            if session.stage == "declined":
-                await db.execute("DELETE FROM sessions WHERE respondent = ?", (respondent,))
-                return
-            kept_response = response_id
-            if session.stage == "complete":
-                # Nothing but "finished" stays with the pseudonym in the session row.
-                session = session.model_copy(update={"answers": {}, "history": (), "contact": {}})
-                kept_response = None
-            if session.contact:
-                sealed = self._sealer().seal(dict(session.contact), now_of(today))
-                session = session.model_copy(update={"contact": {"sealed": sealed.decode()}})
-            await db.execute(
-                "INSERT INTO sessions (respondent, state, response_id, active_on) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (respondent) DO UPDATE SET "
-                "state = excluded.state, response_id = excluded.response_id, "
-                "active_on = excluded.active_on",
-                (respondent, session.model_dump_json(), kept_response, today.isoformat()),
-            )
+        """Write a step's outcome atomically: answers, response status, session, update id.
+        The whole transaction runs in one trip to SQLite's thread, so the write lock is held
+        for the statements alone, never across the event loop's other work."""
+        contacts = [
+            (self._sealer().erasure_tag(respondent), self._sealed_contact(event, today))
+            for event in events
+            if isinstance(event, ev.ContactOptedIn)
+        ]
+        keep_response = session.stage != "complete"
+        if not keep_response:
+            # Nothing but "finished" stays with the pseudonym in the session row.
+            session = session.model_copy(update={"answers": {}, "history": (), "contact": {}})
+        if session.contact:
+            sealed = self._sealer().seal(dict(session.contact), now_of(today))
+            session = session.model_copy(update={"contact": {"sealed": sealed.decode()}})
+        state = None if session.stage == "declined" else session.model_dump_json()
+        write = partial(
+            write_step, respondent=respondent, events=events, today=today,
+            response_id=response_id, unlink_after_days=unlink_after_days, update_id=update_id,
+            contacts=contacts, state=state, keep_response=keep_response,
+            language=session.language,
+        )  # fmt: skip
+        await self.writer.write(write)
 
-    async def _apply(
-        self,
-        event: ev.Event,
-        respondent: str,
-        response_id: int | None,
-        session: Session,
-        today: date,
-        unlink_after_days: int,
-    ) -> int | None:
-        db = self.db
-        if isinstance(event, ev.ResponseStarted):
-            cursor = await db.execute(
-                "INSERT INTO responses (respondent, flow_id, flow_hash, status, language, "
-                "source, started) VALUES (?, ?, ?, 'partial', ?, ?, ?)",
-                (
-                    respondent,
-                    event.flow_id,
-                    event.flow_hash,
-                    event.language,
-                    event.source,
-                    event.month,
-                ),
-            )
-            return cursor.lastrowid
-        if isinstance(event, ev.ContactOptedIn):
-            await self._queue_contact(event, respondent, today)
-            return response_id
-        if response_id is None:
-            return None
-        if isinstance(event, ev.AnswerRecorded):
-            await db.execute(
-                "INSERT INTO answers (response_id, question_id, value) VALUES (?, ?, ?) "
-                "ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value",
-                (response_id, event.question_id, json.dumps(event.value, ensure_ascii=False)),
-            )
-        elif isinstance(event, ev.AnswerRemoved):
-            await db.execute(
-                "DELETE FROM answers WHERE response_id = ? AND question_id = ?",
-                (response_id, event.question_id),
-            )
-        elif isinstance(event, ev.ResponseRestarted):
-            await db.execute("DELETE FROM answers WHERE response_id = ?", (response_id,))
-        elif isinstance(event, ev.ResponseCompleted):
-            unlink_on = today + timedelta(days=unlink_after_days)
-            await db.execute(
-                "UPDATE responses SET status = 'complete', finished = ?, unlink_on = ?, "
-                "language = ? WHERE id = ?",
-                (today.strftime("%Y-%m"), unlink_on.isoformat(), session.language, response_id),
-            )
-        return response_id
+    async def in_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn` with the connection on SQLite's own thread, in one trip (aiosqlite runs
+        each statement as a trip of its own; a transaction of many is cheaper as one)."""
+        conn = self.db._conn
+        return cast(T, await self.db._execute(fn, conn))  # type: ignore[no-untyped-call]
 
-    async def _queue_contact(self, event: ev.ContactOptedIn, respondent: str, today: date) -> None:
-        """Into the outbox, sealed, with nothing that links it to the answers."""
-        sealer = self._sealer()
+    def _sealed_contact(self, event: ev.ContactOptedIn, today: date) -> bytes:
+        """Sealed for the agency, with nothing that links it to the answers."""
         details: dict[str, object] = {
             "name": event.name,
             "phone": event.phone,
@@ -247,11 +200,7 @@ class Store:
             "preferred_time": event.preferred_time,
             "shared": [list(pair) for pair in event.shared],
         }
-        await self.outbox.add(
-            sealer.erasure_tag(respondent),
-            sealer.seal(details, now_of(today)),
-            today.strftime("%Y-%m"),
-        )
+        return self._sealer().seal(details, now_of(today))
 
     # ── reading back ───────────────────────────────────────────────────────────────
     async def answers(self, response_id: int) -> dict[str, object]:

@@ -55,12 +55,21 @@ class Poller:
     """getUpdates in a loop, handing each parent's updates to that parent's own task."""
 
     def __init__(
-        self, bot: Bot, handler: TelegramBot, timeout: int, *, idle_poll: float = 0.1
+        self,
+        bot: Bot,
+        handler: TelegramBot,
+        timeout: int,
+        *,
+        idle_poll: float = 0.1,
+        gather: float = 0.02,
     ) -> None:
         self.bot = bot
         self.handler = handler
         self.timeout = timeout
         self.idle_poll = idle_poll  # how often to look for new updates while some are in flight
+        # After one update finishes, how long to let others finish before fetching again: each
+        # fetch while updates are in flight returns (and decodes) all of them again.
+        self.gather = gather
         self.offset: int | None = None  # what Telegram was last told (its confirmed watermark)
         self.set_aside = 0  # updates that could not be read, skipped
         self._next: int | None = None  # one past the highest update id fetched
@@ -186,6 +195,7 @@ class Poller:
         self._progress.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._progress.wait(), self.idle_poll)
+            await asyncio.sleep(self.gather)
 
     async def drain(self) -> None:
         """Finish every update already fetched (Ctrl-C / SIGTERM lets them finish)."""

@@ -1,0 +1,47 @@
+"""The floor for the Telegram benchmarks: a bare python-telegram-bot bot that answers every update
+with the same question and keyboard and stores nothing. Whatever our bot costs above this is ours.
+
+``python -m bench.floor_bot BASE_URL`` with the token in TELEGRAM_BOT_TOKEN (the benchmark starts
+it against its fake Bot API)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+KEYBOARD = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("Yes", callback_data="yes"),
+            InlineKeyboardButton("No", callback_data="no"),
+        ]
+    ]
+)
+
+
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id, "A question?", reply_markup=KEYBOARD
+        )
+
+
+def main() -> None:
+    app = (
+        Application.builder()
+        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        .base_url(sys.argv[1])
+        .concurrent_updates(True)
+        .build()
+    )
+    app.add_handler(TypeHandler(Update, answer))
+    app.run_polling(timeout=1, poll_interval=0, allowed_updates=Update.ALL_TYPES)
+
+
+if __name__ == "__main__":
+    main()

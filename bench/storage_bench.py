@@ -26,7 +26,6 @@ from bot.conversation import events as ev  # noqa: E402
 from bot.service import Service  # noqa: E402
 from bot.storage.store import Store  # noqa: E402
 
-
 STEPS_PER_COMMIT: list[float] = []
 
 
@@ -114,9 +113,8 @@ async def run(parents: int, runs: int) -> None:
     print(f"| service ÷ plain loop | {ratio:.2f}× |")
     steps = " / ".join(f"{v:.1f}" for v in sorted(STEPS_PER_COMMIT))
     print(f"| parents' steps per commit (group commit), each run | {steps} |")
-    print(
-        f"| ms per input (wall, all parents at once) | {' / '.join(f'{v:.2f}' for v in sorted(per_input))} |"
-    )
+    wall = " / ".join(f"{v:.2f}" for v in sorted(per_input))
+    print(f"| ms per input (wall, all parents at once), each run | {wall} |")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CONFIG ?= config.yaml
 
-.PHONY: chat test run lint bench validate coverage clean
+.PHONY: chat test run lint bench resilience validate coverage clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ coverage: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) -m bench
+
+# The resilience suite at full size (kill -9 at 20 moments among 200 parents, a flaky Bot API for
+# 100 parents, hostile input and YAML); `make test` runs the same tests at a size that takes a minute.
+resilience: $(VENV)/.installed-test
+	RESILIENCE=1 $(PY) -m pytest -q tests/test_resilience.py tests/test_outbox.py tests/test_validate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -18,6 +18,7 @@ import copy
 import html
 import itertools
 import json
+import random
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -190,6 +191,10 @@ class FakeTelegram:
         self.delivered: list[int] = []  # update_ids in the order getUpdates returned them
         self.webhook_url = ""
         self.blocked: set[int] = set()
+        # Random faults on every call but getUpdates: 502s, 429s and dropped connections.
+        self.fault_rate = 0.0
+        self.faults: list[str] = []
+        self._faults = random.Random(7)
         self.held: set[int] = set()  # chats whose sendMessage hangs until `release` is set
         self.release = asyncio.Event()
         self._updates: list[Json] = []
@@ -268,6 +273,18 @@ class FakeTelegram:
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             return _reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+        if self.fault_rate and method != "getUpdates" and self._faults.random() < self.fault_rate:
+            kind = self._faults.choice(("502", "429", "drop"))
+            self.faults.append(kind)
+            if kind == "drop":  # the connection breaks before anything was done
+                if request.transport is not None:
+                    request.transport.abort()
+                return _reply(502, {"ok": False, "error_code": 502, "description": "dropped"})
+            self._inject[method.lower()].appendleft(
+                ApiError(502, "Bad Gateway")
+                if kind == "502"
+                else ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+            )
         try:
             if self._inject[method.lower()]:
                 raise self._inject[method.lower()].popleft()

@@ -39,6 +39,13 @@ def telegram_language(update: Update) -> str | None:
     return code.split("-")[0].lower() or None
 
 
+def buttons_of(message: Message) -> set[str]:
+    """The callback data of a message's buttons, as Telegram says they are now."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return {str(b.callback_data) for row in rows for b in row if b.callback_data is not None}
+
+
 class TelegramBot:
     def __init__(self, service: Service, sender: Sender, key: bytes) -> None:
         self.service = service
@@ -177,6 +184,12 @@ class TelegramBot:
         data = query.data or ""
         message = query.message if isinstance(query.message, Message) else None
         origin = message.message_id if message else None
+        if message is not None and data not in buttons_of(message):
+            # Not a button of that message (Telegram sends the message as it is now): a forged
+            # tap, or one on buttons already taken away. Acknowledged, and nothing else.
+            language = await self.language_of(who, update)
+            await self.sender.answer_tap(chat_id, query.id, say("button_gone", language))
+            return
         if data.startswith("lang:"):
             await self.sender.answer_tap(chat_id, query.id)
             await self._handle(update, who, chat_id, ev.SwitchLanguage(data[5:]))
@@ -184,9 +197,7 @@ class TelegramBot:
         if data.startswith("del:"):
             await self.sender.answer_tap(chat_id, query.id)
             language = await self.language_of(who, update)
-            markup = message.reply_markup if message else None
-            with_buttons = origin if markup is not None and any(markup.inline_keyboard) else None
-            await self._delete(who, chat_id, with_buttons, data == "del:yes", language)
+            await self._delete(who, chat_id, origin, data == "del:yes", language)
             return
         event = parse_callback(data)
         if event is None:

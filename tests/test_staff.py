@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -30,7 +31,7 @@ async def test_staff_get_stats_export_and_reload(tmp_path: Path) -> None:
     staff = StaffConfig(telegram_ids=[STAFF])
     async with running_bot(tmp_path, flows=flows, default_flow="survey", staff=staff) as h:
         menu = [c["command"] for c in h.tg.menu({"type": "chat", "chat_id": STAFF})]
-        assert {"stats", "export", "reload", "start", "delete"} <= set(menu)
+        assert {"stats", "export", "report", "reload", "start", "delete"} <= set(menu)
         assert "stats" not in [c["command"] for c in h.tg.commands]  # parents' menu
         parent = Parent(h, PARENT)
         await parent.start()
@@ -50,6 +51,14 @@ async def test_staff_get_stats_export_and_reload(tmp_path: Path) -> None:
         assert (method, name) == ("sendDocument", "survey.csv")
         rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
         assert [(r["unit"], r["status"]) for r in rows] == [("ludlow", "partial")]
+
+        await me.command("/report")
+        await eventually(lambda: len(h.tg.uploads) == 2, what="the report sent as a document")
+        method, name, body = h.tg.uploads[1]
+        assert (method, name) == ("sendDocument", "report-all.html")
+        page = body.decode()
+        assert page.startswith("<!doctype html>") and "Counts of 1 to 7" in page
+        assert not re.search(r"(src|href)=[\"']?https?:", page)  # nothing fetched from outside
 
         (flows / "survey.yaml").write_text(
             (ANALYSIS / "v1.yaml").read_text().replace("type: single", "type: singel", 1)
@@ -75,7 +84,7 @@ async def test_commands_are_unknown_to_everyone_else(tmp_path: Path) -> None:
         await parent.start()
         await parent.command("/nonsense")
         unknown = parent.texts()[-2:]
-        for command in ("/stats", "/export", "/reload"):
+        for command in ("/stats", "/export", "/report", "/reload"):
             before = len(parent.texts())
             await parent.command(command)
             assert parent.texts()[before:] == unknown, command

@@ -1,4 +1,4 @@
-"""Commands for engagement staff in Telegram: /stats, /export, /reload.
+"""Commands for engagement staff in Telegram: /stats, /export, /report, /reload.
 
 Staff are listed in config.yaml by Telegram user id. To anyone else these commands are unknown
 commands, and the command menu shows them only in staff members' own chats. Slow work (an export)
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 STAFF_COMMANDS = {
     "stats": "Responses per questionnaire (disclosure-controlled)",
     "export": "Anonymised answers as CSV: /export [questionnaire id]",
+    "report": "The HTML report for a board: /report [questionnaire id]",
     "reload": "Re-read and check the questionnaires",
 }
 
@@ -58,6 +59,8 @@ class StaffCommands:
             self._background(chat_id, self._stats)
         elif command == "export":
             self._background(chat_id, lambda c: self._export(c, payload.strip() or None))
+        elif command == "report":
+            self._background(chat_id, lambda c: self._report(c, payload.strip() or None))
         elif command == "reload":
             problems = await self.service.reload()
             await self.sender.send(chat_id, escape(_reloaded(problems, self.service)))
@@ -104,13 +107,30 @@ class StaffCommands:
                         sink.close()
 
                 written = await asyncio.to_thread(write)
-                caption = f"{flow}: {written} responses (anonymised)"
-                with out.open("rb") as document:
-                    send = partial(
-                        self.sender.bot.send_document, chat_id, document, filename=out.name,
-                        caption=caption,
-                    )  # fmt: skip
-                    await self.sender.call(chat_id, send)
+                await self._send_file(chat_id, out, f"{flow}: {written} responses (anonymised)")
+
+    async def _report(self, chat_id: int, flow_id: str | None) -> None:
+        from bot.analysis.report import build, render
+        from bot.storage.reading import Filter
+
+        database = self.service.config.database
+
+        def write(out: Path) -> None:
+            context = build([database], Filter(flow_id), "source", self.rule)
+            out.write_text(render(context), encoding="utf-8")
+
+        with tempfile.TemporaryDirectory(prefix="report-") as folder:
+            out = Path(folder) / f"report-{flow_id or 'all'}.html"
+            await asyncio.to_thread(write, out)
+            await self._send_file(chat_id, out, "Report (every number disclosure-controlled)")
+
+    async def _send_file(self, chat_id: int, path: Path, caption: str) -> None:
+        with path.open("rb") as document:
+            send = partial(
+                self.sender.bot.send_document, chat_id, document, filename=path.name,
+                caption=caption,
+            )  # fmt: skip
+            await self.sender.call(chat_id, send)
 
 
 def _reloaded(problems: tuple[str, ...], service: Service) -> str:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from bot.questionnaire import flow as lang
-from bot.questionnaire.loader import Path, Position, YamlSyntaxError, load
+from bot.questionnaire.loader import MAX_BYTES, Path, Position, YamlSyntaxError, load
 from bot.questionnaire.meaning import did_you_mean, semantic_problems
 
 
@@ -193,12 +193,32 @@ def check_text(text: str, file: str) -> Checked:
 
 
 def check_file(path: FsPath) -> Checked:
+    def unreadable(line: int, col: int, message: str) -> Checked:
+        return Checked(str(path), None, (Problem(str(path), line, col, "error", message),), "")
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problem = Problem(str(path), 1, 1, "error", f"cannot read the file: {exc}")
-        return Checked(str(path), None, (problem,), "")
-    return check_text(text, str(path))
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # refused before reading, however large
+            return unreadable(
+                1, 1, f"the file is {size:,} bytes; a questionnaire file can be at most "
+                f"{MAX_BYTES:,} bytes (split it into several questionnaires)"
+            )  # fmt: skip
+        raw = path.read_bytes()
+    except OSError as exc:
+        return unreadable(1, 1, f"cannot read the file: {exc.strerror or exc}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line_start = before.rfind(b"\n") + 1
+        col = len(before[line_start:].decode("utf-8", "replace")) + 1
+        return unreadable(
+            before.count(b"\n") + 1, col,
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} here); save it with "
+            "the encoding UTF-8",
+        )  # fmt: skip
+    # As reading in text mode would: Windows and old Mac line endings become \n.
+    return check_text(text.replace("\r\n", "\n").replace("\r", "\n"), str(path))
 
 
 def check_folder(folder: FsPath) -> list[Checked]:

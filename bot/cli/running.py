@@ -40,8 +40,7 @@ def run(webhook: bool, config_path: Path) -> None:
     async def go(app: App) -> int:
         handler = telegram_channel(app, token, keys.pseudonym)
         background = [app.outbox.run] if app.outbox else []
-        async with handler.sender.bot:
-            await serve(config, handler, handler.sender.bot, webhook=webhook, background=background)
+        await serve(config, handler, handler.sender.bot, webhook=webhook, background=background)
         return 0
 
     sys.exit(with_app(config, go, sealer=keys.sealer(), send=agency_sender(config)))

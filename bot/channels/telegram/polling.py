@@ -25,6 +25,7 @@ from bot.errors import StartError
 
 __all__ = ["Poller", "make_bot", "serve", "webhook_app"]
 log = logging.getLogger(__name__)
+REFUSED_TOKEN = "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)."
 
 
 def webhook_app(bot: Bot, handler: TelegramBot, path: str, secret: str) -> web.Application:
@@ -70,13 +71,18 @@ Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 async def serve(
     config: Config, handler: TelegramBot, bot: Bot, *, webhook: bool, background: Sequence[Job] = ()
 ) -> None:
-    """Serve until SIGINT/SIGTERM; `background` jobs (the outbox worker) run alongside."""
+    """Serve until SIGINT/SIGTERM; `background` jobs (the outbox worker) run alongside. Starts
+    (getMe) and shuts down `bot` itself."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
-    jobs = [asyncio.create_task(job(stopping)) for job in (housekeeping_for(handler), *background)]
+    jobs: list[asyncio.Task[None]] = []
     try:
+        await bot.initialize()  # getMe: checks the token
+        jobs += [
+            asyncio.create_task(job(stopping)) for job in (housekeeping_for(handler), *background)
+        ]
         await handler.register_commands()
         if webhook:
             await _serve_webhook(config, handler, bot, stopping)
@@ -84,11 +90,12 @@ async def serve(
             await bot.delete_webhook()
             log.info("polling for updates")
             await Poller(bot, handler, config.telegram.poll_timeout).run(stopping)
-    except InvalidToken:
-        raise StartError("Telegram refused TELEGRAM_BOT_TOKEN: check it with BotFather.") from None
+    except InvalidToken:  # its text quotes the token
+        raise StartError(REFUSED_TOKEN) from None
     finally:
         stopping.set()
         await asyncio.gather(*jobs, return_exceptions=True)
+        await bot.shutdown()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
 

@@ -25,13 +25,15 @@ def run(webhook: bool, config_path: Path) -> None:
     import faulthandler
     import signal
 
-    from bot.channels.telegram.polling import serve
+    from bot.channels.telegram.polling import serve, webhook_target
     from bot.privacy import logs
 
     config = config_from(config_path)
     try:
         token = token_from_env()
         keys = keys_from_env()
+        if webhook:
+            webhook_target(config)  # said now, before the database is opened or Telegram called
     except BotError as exc:
         raise click.ClickException(str(exc)) from None
     logs.configure()

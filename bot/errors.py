@@ -10,7 +10,8 @@ with a traceback, and never carries a secret or anything a parent wrote.
     │   │   ├── MissingPseudonymKey   BOT_PSEUDONYM_KEY
     │   │   └── MissingContactKey     BOT_CONTACT_KEY
     │   └── WrongContactKey     sealed contact details do not open with this BOT_CONTACT_KEY
-    └── StartError              the bot cannot start (Telegram refused the token, …)
+    ├── StartError              the bot cannot start (Telegram refused the token, …)
+    └── BackupError             a backup cannot be made (no database, the file exists, …)
 """
 
 from __future__ import annotations
@@ -60,3 +61,7 @@ class WrongContactKey(SecretError):
 
 class StartError(BotError):
     """The bot cannot start: Telegram refused the token, or a setting stops it."""
+
+
+class BackupError(BotError):
+    """A backup of the database cannot be made, or did not check out."""

@@ -174,8 +174,14 @@ def _file(n: int, **extra: Any) -> Json:
 class FakeTelegram:
     """``async with FakeTelegram() as tg:`` serves the Bot API at ``tg.base_url``."""
 
-    def __init__(self, token: str = "123456:TEST-TOKEN", bot_username: str = "feedback_test_bot"):
+    def __init__(
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "feedback_test_bot",
+        port: int = 0,  # 0: any free port
+    ):
         self.token = token
+        self.port = port
         self.bot_user: Json = {"id": int(token.split(":")[0]), "is_bot": True}
         self.bot_user |= {"first_name": "Feedback Bot", "username": bot_username}
         self.url = self.base_url = ""
@@ -228,7 +234,7 @@ class FakeTelegram:
         app.router.add_route("*", "/{path:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}"
         self.base_url = f"{self.url}/bot"

@@ -99,6 +99,24 @@ def test_run_refuses_to_start_without_a_token_or_key(tmp_path: Path) -> None:
     assert "Traceback" not in no_token.stderr + no_key.stderr
 
 
+async def test_a_wrong_token_is_one_sentence_and_never_printed(tmp_path: Path) -> None:
+    wrong = "654321:WRONG-token_never-to-be-printed"
+    async with FakeTelegram() as tg:  # answers 401 Unauthorized to any other token
+        config = write_config(tmp_path, tg.base_url)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT,
+            env=bot_env(wrong), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+    output = (out + err).decode()
+    assert proc.returncode == 1
+    assert output.strip() == (
+        "Error: Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)."
+    )
+    for part in (wrong, *wrong.split(":"), "WRONG"):
+        assert part not in output
+
+
 async def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
     async with FakeTelegram() as tg:
         config = write_config(tmp_path, tg.base_url)

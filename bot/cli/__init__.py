@@ -16,7 +16,7 @@ MODULES = ("questionnaires", "running", "answers")
 WHERE = {
     "validate": "questionnaires", "schema": "questionnaires", "chat": "questionnaires",
     "links": "questionnaires", "test-flow": "questionnaires", "run": "running",
-    "outbox": "running", "purge": "running",
+    "outbox": "running", "purge": "running", "backup": "running",
     "export": "answers", "codebook": "answers", "report": "answers",
 }  # fmt: skip
 

@@ -46,8 +46,11 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
 
 @click.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file.")
-def schema(output: Path | None) -> None:
-    """Write the JSON Schema of the questionnaire language (for editor autocomplete)."""
+@config_option
+def schema(output: Path | None, config_path: Path) -> None:
+    """Write the JSON Schema of the questionnaire language (for editor autocomplete).
+
+    The schema is the same whatever the settings; --config is taken like every command's."""
     text = json.dumps(flow_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)

@@ -1,4 +1,4 @@
-"""Commands that run the bot and look after its data: run, outbox, purge."""
+"""Commands that run the bot and look after its data: run, outbox, purge, backup."""
 
 from __future__ import annotations
 
@@ -25,13 +25,15 @@ def run(webhook: bool, config_path: Path) -> None:
     import faulthandler
     import signal
 
-    from bot.channels.telegram.polling import serve
+    from bot.channels.telegram.polling import serve, webhook_target
     from bot.privacy import logs
 
     config = config_from(config_path)
     try:
         token = token_from_env()
         keys = keys_from_env()
+        if webhook:
+            webhook_target(config)  # said now, before the database is opened or Telegram called
     except BotError as exc:
         raise click.ClickException(str(exc)) from None
     logs.configure()
@@ -41,8 +43,7 @@ def run(webhook: bool, config_path: Path) -> None:
         require_questionnaires(app, config_path)
         handler = telegram_channel(app, token, keys.pseudonym)
         background = [app.outbox.run] if app.outbox else []
-        async with handler.sender.bot:
-            await serve(config, handler, handler.sender.bot, webhook=webhook, background=background)
+        await serve(config, handler, handler.sender.bot, webhook=webhook, background=background)
         return 0
 
     sys.exit(with_app(config, go, sealer=keys.sealer(), send=agency_sender(config)))
@@ -89,4 +90,26 @@ def purge(config_path: Path) -> None:
     sys.exit(with_app(config, go, sealer=None))
 
 
-COMMANDS = [run, outbox, purge]
+@click.command()
+@click.option(
+    "--out", "out", required=True, type=click.Path(path_type=Path), help="The backup file to write."
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@config_option
+def backup(out: Path, force: bool, config_path: Path) -> None:
+    """A consistent copy of the database, safe while the bot runs (readable by this user only)."""
+    from bot.storage.backup import backup_database
+
+    config = config_from(config_path)
+    try:
+        done = backup_database(config.database, out, force=force)
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"backed up {config.database} to {done.path}: {done.responses} response(s), "
+        f"{done.size:,} bytes, integrity check ok",
+        err=True,
+    )
+
+
+COMMANDS = [run, outbox, purge, backup]

@@ -1,0 +1,74 @@
+"""The command line as the README promises it: every command takes --config, every command is in
+the README's table, and the package installs without warnings."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from conftest import ROOT
+
+from bot.cli import MODULES, WHERE, main
+
+
+def commands() -> dict[str, click.Command]:
+    ctx = click.Context(main)
+    found = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
+
+
+def readme_commands() -> set[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `python -m bot ([a-z-]+)", section, flags=re.MULTILINE))
+
+
+def test_every_command_takes_config() -> None:
+    without = [
+        name
+        for name, command in commands().items()
+        if not any("--config" in p.opts for p in command.params)
+    ]
+    assert without == []
+
+
+def test_schema_takes_config_like_every_command(tmp_path: Path) -> None:
+    out = tmp_path / "schema.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "schema", "--config", str(ROOT / "config.yaml"),
+         "-o", str(out)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text())["$schema"]
+
+
+def test_the_readme_lists_every_command_and_where_knows_each() -> None:
+    names = set(commands())
+    assert readme_commands() == names
+    assert set(WHERE) == names
+    assert set(WHERE.values()) == set(MODULES)
+
+
+def test_the_package_metadata_builds_without_a_warning(tmp_path: Path) -> None:
+    """setuptools warns on every install about a deprecated licence table; SPDX does not."""
+    project = tmp_path / "out"
+    project.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "bot", project / "bot", ignore=shutil.ignore_patterns("__pycache__"))
+    code = "from setuptools import build_meta as b; print(b.prepare_metadata_for_build_wheel('.'))"
+    done = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                          text=True, cwd=project, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Warning" not in done.stderr
+    metadata = (project / done.stdout.strip().splitlines()[-1] / "METADATA").read_text()
+    assert "License-Expression: MIT" in metadata
+    assert "License-File: LICENSE" in metadata
+    assert "The maternity feedback bot contributors" in (ROOT / "LICENSE").read_text()

@@ -154,12 +154,13 @@ async def profiler(pid: int, which: str, parents: int) -> asyncio.subprocess.Pro
     )  # fmt: skip
 
 
-def write_config(folder: Path, base_url: str, limits: bool) -> Path:
+def write_config(folder: Path, base_url: str, limits: bool, tidy: bool = True) -> Path:
     config = folder / "config.yaml"
     rate = "" if limits else "  rate_limit: {overall_per_second: 0, per_chat_burst: 0}\n"
     config.write_text(
         f"flows: {FLOWS}\ndefault_flow: mlu_experience\nstorage: {{path: db.sqlite3}}\n"
         f"telegram:\n  api_base_url: {base_url}\n  poll_timeout: 1\n{rate}"
+        f"  tidy_chat: {'true' if tidy else 'false'}\n"
     )
     return config
 
@@ -170,6 +171,7 @@ async def drive(
     max_actions: int = 10_000,
     think: tuple[float, float] | None = None,
     limits: bool = False,
+    tidy: bool = True,
 ) -> Measured:
     """Start one bot process on a fresh fake Bot API, drive `parents` at once, measure."""
     measured = Measured()
@@ -179,7 +181,7 @@ async def drive(
         folder = Path(tmp)
         async with FakeTelegram() as tg:
             if which == "ours":
-                config = write_config(folder, tg.base_url, limits)
+                config = write_config(folder, tg.base_url, limits, tidy)
                 args = ["-m", "bot", "run", "--config", str(config)]
 
                 def act(m: SentMessage, user: int) -> None:
@@ -292,10 +294,10 @@ def table(title: str, ours: list[Measured], floor: list[Measured] | None) -> str
     return "\n".join(rows)
 
 
-async def side_by_side(parents: int, runs: int) -> str:
+async def side_by_side(parents: int, runs: int, tidy: bool = True) -> str:
     ours, floor = [], []
     for _ in range(runs):
-        mine = await drive("ours", parents)
+        mine = await drive("ours", parents, tidy=tidy)
         ours.append(mine)
         floor.append(
             await drive("floor", parents, max_actions=round(statistics.median(mine.actions)))
@@ -316,9 +318,11 @@ async def thinking(parents: int, runs: int) -> str:
     )
 
 
-async def run(parent_counts: list[int], runs: int, thinkers: int) -> None:
+async def run(parent_counts: list[int], runs: int, thinkers: int, untidy: int) -> None:
     for count in parent_counts:
         print(await side_by_side(count, runs), flush=True)
+    if untidy:
+        print(await side_by_side(untidy, runs, tidy=False), flush=True)
     if thinkers:
         print(await thinking(thinkers, runs), flush=True)
 
@@ -328,8 +332,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parents", type=int, nargs="+", default=[50, 200, 500])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--thinking", type=int, default=40, help="0 to leave that run out")
+    parser.add_argument(
+        "--untidy", type=int, default=50, help="parents for a run with tidy_chat off (0: none)"
+    )
     args = parser.parse_args(argv)
-    asyncio.run(run(args.parents, args.runs, args.thinking))
+    asyncio.run(run(args.parents, args.runs, args.thinking, args.untidy))
 
 
 if __name__ == "__main__":

@@ -62,6 +62,11 @@ class TelegramConfig(Section):
     poll_timeout: int = Field(30, ge=0, le=60)
     webhook: WebhookConfig = WebhookConfig()
     rate_limit: RateLimitConfig = RateLimitConfig()
+    tidy_chat: bool = Field(
+        True,
+        description="Edit each answered question to show the answer and take its buttons away "
+        "(a clean transcript; one more Bot API call per answer).",
+    )
 
 
 class StaffConfig(Section):

@@ -154,3 +154,24 @@ async def test_a_reply_stuck_for_one_parent_does_not_stop_updates_beyond_one_bat
             h.tg.release.set()
         await h.settle()
         assert len(h.tg.chat(441)) > before
+
+
+async def test_without_tidying_a_tap_costs_two_calls_and_old_buttons_stay_safe(
+    tmp_path: Path,
+) -> None:
+    from bot.config import TelegramConfig
+
+    async with running_bot(tmp_path, telegram=TelegramConfig(tidy_chat=False)) as h:
+        parent = Parent(h, 451)
+        await parent.start()
+        await parent.tap("Yes, I'm happy to start")
+        before = len(h.tg.calls)
+        consent = parent.messages()[-2]
+        await parent.tap("Ludlow")
+        calls = [m for m, _ in h.tg.calls[before:] if m != "getUpdates"]
+        assert calls == ["answerCallbackQuery", "sendMessage"]
+        assert consent.buttons  # left as it was
+        h.tg.press(451, consent.message_id, consent.buttons[0][1] or "", force=True)
+        await h.settle()
+        with sqlite3.connect(h.config.database) as conn:
+            assert conn.execute("SELECT count(*) FROM responses").fetchone() == (1,)

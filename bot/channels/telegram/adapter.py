@@ -118,7 +118,8 @@ class TelegramBot:
                 await self.sender.send(chat_id, f"⚠️ {escape(event.reason)}")
             elif isinstance(event, ev.Asked):
                 previous, had_buttons = self.last_question.pop(who, (None, False))
-                if previous is not None and previous != origin and had_buttons:
+                tidy = self.config.telegram.tidy_chat
+                if tidy and previous is not None and previous != origin and had_buttons:
                     await self.sender.edit_buttons(chat_id, previous, ())
                 rendered = render_prompt(event.prompt)
                 sent = await self.sender.send(chat_id, rendered.text, rendered.buttons)
@@ -221,8 +222,10 @@ class TelegramBot:
             newer = shown is not None and (origin is None or shown[0] > origin)
             dropped = (ev.Said, ev.Asked) if newer else (ev.Said,)
             events = [e for e in events if not isinstance(e, dropped)]
-        elif message is not None and not any(
-            isinstance(e, ev.Rejected | ev.Updated) for e in events
+        elif (
+            message is not None
+            and self.config.telegram.tidy_chat
+            and not any(isinstance(e, ev.Rejected | ev.Updated) for e in events)
         ):
             await self._mark_answered(chat_id, message, data, event)
         await self.show(who, chat_id, events, origin)

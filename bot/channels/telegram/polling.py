@@ -13,10 +13,9 @@ import re
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from aiohttp import web
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -35,6 +34,9 @@ from bot.channels.telegram.sender import retry_seconds
 from bot.config import Config
 from bot.errors import StartError
 
+if TYPE_CHECKING:  # aiohttp is loaded only for webhooks: polling bots start lighter
+    from aiohttp import web
+
 __all__ = ["Backoff", "Poller", "make_bot", "reach", "serve", "webhook_app", "webhook_target"]
 log = logging.getLogger(__name__)
 REFUSED_TOKEN = "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)."
@@ -43,6 +45,7 @@ REFUSED_TOKEN = "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from 
 def webhook_app(bot: Bot, handler: TelegramBot, path: str, secret: str) -> web.Application:
     """Telegram POSTs each update; we answer 200 only after it is stored, so Telegram redelivers
     anything we did not finish. Requests without the secret token are refused."""
+    from aiohttp import web
 
     expected = secret.encode()
 
@@ -265,6 +268,8 @@ async def _serve_webhook(
     where: str,
     backoff: Backoff,
 ) -> None:
+    from aiohttp import web
+
     runner = web.AppRunner(webhook_app(bot, handler, target.path, target.secret))
     await runner.setup()
     site = web.TCPSite(runner, target.listen, target.port)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -72,3 +73,41 @@ def test_the_package_metadata_builds_without_a_warning(tmp_path: Path) -> None:
     assert "License-Expression: MIT" in metadata
     assert "License-File: LICENSE" in metadata
     assert "The maternity feedback bot contributors" in (ROOT / "LICENSE").read_text()
+
+
+def readme_lines(*sections: str) -> list[str]:
+    """The lines running `.venv/bin/python -m bot …` in the README's code blocks there."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+    for section in sections:
+        body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+        for block in body.split("```")[1::2]:
+            found += [ln for ln in block.splitlines() if ".venv/bin/python -m bot " in ln]
+    return found
+
+
+def test_the_readmes_commands_for_analysts_work_as_written(tmp_path: Path) -> None:
+    """On a database like a real one: every questionnaire registered, answers to one of them."""
+    config = tmp_path / "config.yaml"
+    config.write_text(f"flows: {ROOT / 'flows'}\nstorage: {{path: db.sqlite3}}\n")
+
+    def run(line: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        args = shlex.split(line, comments=True)
+        assert args[0] == ".venv/bin/python"
+        return subprocess.run(
+            [sys.executable, *args[1:], "--config", str(config)], input=stdin,
+            capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        )  # fmt: skip
+
+    (chat,) = readme_lines("Commands")
+    typed, _, command = chat.partition(" | ")  # printf '…' | .venv/bin/python -m bot chat …
+    answers = shlex.split(typed)[1].replace("\\n", "\n")
+    assert run(command, answers).returncode == 0
+    (tmp_path / "regions").mkdir()
+    shutil.copy(tmp_path / "db.sqlite3", tmp_path / "regions" / "north.sqlite3")
+    lines = readme_lines("Answers for analysts", "Reports")
+    assert len(lines) == 6
+    for line in lines:
+        done = run(line)
+        assert done.returncode == 0, f"{line}\n{done.stderr}"
+        assert "Traceback" not in done.stderr

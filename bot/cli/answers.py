@@ -173,7 +173,7 @@ def report(
     """A one-file HTML report for a board: counts, charts, the Friends and Family Test, a
     breakdown and quotes, every number under disclosure control (settings: `report:`).
 
-    Example: python -m bot report --by unit --out report.html"""
+    Example: python -m bot report --flow mlu_experience --by unit --out report.html"""
     from bot.analysis.disclosure import Rule
     from bot.analysis.report import build, render
     from bot.storage.reading import Filter

@@ -228,3 +228,20 @@ def test_neutralised_text_never_starts_a_formula(text: str) -> None:
     assert isinstance(out, str)
     assert not out.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert out.removeprefix("'") == text or out == text
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.text(max_size=20), st.integers()), min_size=1, max_size=5),
+    st.lists(st.tuples(st.text(max_size=10), st.one_of(st.text(max_size=30), st.integers()))),
+)
+def test_long_form_fast_path_writes_what_the_csv_module_would(
+    meta: list[str | int | None], pairs: list[tuple[str, str | int]]
+) -> None:
+    from bot.analysis.writers import CsvSink
+
+    fast, slow = io.StringIO(), io.StringIO()
+    sink = CsvSink(fast)
+    sink.answers("answers", meta, pairs)
+    writer = csv.writer(slow, lineterminator="\r\n")
+    writer.writerows([(*meta, q, neutralise(v)) for q, v in pairs])
+    assert fast.getvalue() == "\ufeff" + slow.getvalue()

@@ -106,8 +106,8 @@ def export(request: Request, sink: Sink) -> int:
             if request.long:
                 if request.labels:
                     rows = [(qid, labels.of(qid, value)) for qid, value in rows]
-                sink.rows("answers", [
-                    (*meta, qid, safe(value if value != NOT_ANSWERED else NO_VALID_ANSWER))
+                sink.answers("answers", meta, [
+                    (qid, value if value != NOT_ANSWERED else NO_VALID_ANSWER)
                     for qid, value in rows
                 ])  # fmt: skip
             else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -17,6 +18,8 @@ FORMATS = ("csv", "xlsx", "jsonl")
 #: A text starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(_FORMULA_START)
+#: What makes the csv module quote a field (QUOTE_MINIMAL with "," and CRLF).
+_NEEDS_QUOTES = re.compile(r'[",\r\n]').search
 
 
 class ExportError(BotError):
@@ -36,6 +39,9 @@ class Sink(Protocol):
 
     def table(self, name: str, header: Sequence[str]) -> None: ...
     def rows(self, name: str, rows: Sequence[Sequence[Cell]]) -> None: ...
+    def answers(self, name: str, meta: Sequence[Cell], pairs: Sequence[tuple[str, Cell]]) -> None:
+        """Long form: one row per (question, value), each after the same metadata."""
+
     def close(self) -> None: ...
 
 
@@ -62,8 +68,26 @@ class CsvSink:
     def rows(self, name: str, rows: Sequence[Sequence[Cell]]) -> None:
         self.writer.writerows(rows)
 
+    def answers(self, name: str, meta: Sequence[Cell], pairs: Sequence[tuple[str, Cell]]) -> None:
+        """The same bytes as `rows`, with the metadata quoted once per response rather than
+        once per answer: the long form of a million answers is mostly repeated metadata."""
+        prefix = ",".join(map(_csv_field, meta))
+        self.out.write(
+            "".join(f"{prefix},{_csv_field(q)},{_csv_field(neutralise(v))}\r\n" for q, v in pairs)
+        )
+
     def close(self) -> None:
         _finish(self.out)
+
+
+def _csv_field(cell: Cell) -> str:
+    """One field as the csv module writes it (QUOTE_MINIMAL); None as empty."""
+    if cell is None:
+        return ""
+    text = cell if type(cell) is str else str(cell)
+    if _NEEDS_QUOTES(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 class JsonLinesSink:
@@ -83,6 +107,9 @@ class JsonLinesSink:
         for cells in rows:
             self.out.write(json.dumps(dict(zip(header, cells, strict=True)), ensure_ascii=False))
             self.out.write("\n")
+
+    def answers(self, name: str, meta: Sequence[Cell], pairs: Sequence[tuple[str, Cell]]) -> None:
+        self.rows(name, [(*meta, q, v) for q, v in pairs])
 
     def close(self) -> None:
         _finish(self.out)
@@ -128,6 +155,9 @@ class XlsxSink:
                 elif cell is not None:
                     sheet.write_number(row, col, cell)
             next_row[0] = row + 1
+
+    def answers(self, name: str, meta: Sequence[Cell], pairs: Sequence[tuple[str, Cell]]) -> None:
+        self.rows(name, [(*meta, q, v) for q, v in pairs])
 
     def close(self) -> None:
         self.book.close()

@@ -98,6 +98,8 @@ async def parent(
     action, (chat, when sent, when the next question was there)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    if think is not None:  # thinking parents also arrive at their own moments, not all at once
+        await asyncio.sleep(rng.uniform(0, think[1]))
     tg.send_text(user, "/start", language_code="en")
     sent_at = loop.time()
     seen: set[tuple[int, int]] = set()
@@ -329,7 +331,7 @@ async def run(parent_counts: list[int], runs: int, thinkers: int, untidy: int) -
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--parents", type=int, nargs="+", default=[50, 200, 500])
+    parser.add_argument("--parents", type=int, nargs="*", default=[50, 200, 500])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--thinking", type=int, default=40, help="0 to leave that run out")
     parser.add_argument(

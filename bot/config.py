@@ -54,7 +54,12 @@ class WebhookConfig(Section):
 
 class RateLimitConfig(Section):
     overall_per_second: float = Field(30, ge=0, description="0 turns the limit off.")
-    per_chat_burst: float = Field(3, ge=0, description="Messages per 3 s to one parent.")
+    per_chat_burst: float = Field(
+        6,
+        ge=0,
+        description="Messages to one parent at once (a whole reply), then about one a second, "
+        "as Telegram asks. 0 turns the limit off.",
+    )
 
 
 class TelegramConfig(Section):

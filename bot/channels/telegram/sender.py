@@ -45,7 +45,7 @@ class Sender:
         bot: Bot,
         *,
         overall_per_second: float = 30,
-        per_chat: tuple[float, float] = (3, 3),
+        per_chat: tuple[float, float] = (6, 6),
         max_attempts: int = 8,
         first_backoff: float = 0.5,
     ) -> None:

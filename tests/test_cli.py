@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import click
-from conftest import ROOT
+from conftest import FLOWS, ROOT
 
 from bot.cli import MODULES, WHERE, main
 
@@ -89,7 +89,7 @@ def readme_lines(*sections: str) -> list[str]:
 def test_the_readmes_commands_for_analysts_work_as_written(tmp_path: Path) -> None:
     """On a database like a real one: every questionnaire registered, answers to one of them."""
     config = tmp_path / "config.yaml"
-    config.write_text(f"flows: {ROOT / 'flows'}\nstorage: {{path: db.sqlite3}}\n")
+    config.write_text(f"flows: {FLOWS}\nstorage: {{path: db.sqlite3}}\n")
 
     def run(line: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         args = shlex.split(line, comments=True)
@@ -102,7 +102,7 @@ def test_the_readmes_commands_for_analysts_work_as_written(tmp_path: Path) -> No
     (chat,) = readme_lines("Commands")
     typed, _, command = chat.partition(" | ")  # printf '…' | .venv/bin/python -m bot chat …
     answers = shlex.split(typed)[1].replace("\\n", "\n")
-    assert run(command, answers).returncode == 0
+    assert run(command + " --live", answers).returncode == 0  # answers as real, not a preview
     (tmp_path / "regions").mkdir()
     shutil.copy(tmp_path / "db.sqlite3", tmp_path / "regions" / "north.sqlite3")
     lines = readme_lines("Answers for analysts", "Reports")

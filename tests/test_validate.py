@@ -237,3 +237,28 @@ def test_damaged_example_flow_is_reported_never_crashes(
     for p in checked.problems:
         assert 1 <= p.line <= n_lines and p.col >= 1, p
         assert "Traceback" not in p.message
+
+
+def test_the_json_schema_accepts_every_valid_flow_and_rejects_a_broken_one() -> None:
+    """What editors check as you type (VS Code's YAML extension uses this schema)."""
+    import jsonschema
+    import yaml
+
+    validator = jsonschema.Draft7Validator(flow_schema())
+    for path in sorted(FLOWS.glob("*.yaml")):
+        document = yaml.load(path.read_text(), Loader=yaml.SafeLoader)
+        assert not [e.message for e in validator.iter_errors(document)], path.name
+    short = yaml.safe_load(MINIMAL.format(questions=(
+        "  - {id: a, type: yes_no, text: A?}\n"
+        "  - {id: b, type: text, text: B?, show_if: {question: a, is: 'yes'}}"
+    )))  # fmt: skip
+    assert not list(validator.iter_errors(short))  # the documented short form `is: x`
+    broken = yaml.safe_load(MINIMAL.format(questions="  - {id: a, type: singel, text: A?}"))
+    assert list(validator.iter_errors(broken))
+
+
+def test_an_empty_folder_says_what_to_do(tmp_path: Path) -> None:
+    done = run_cli("validate", str(tmp_path))
+    assert done.returncode == 1
+    assert f"No questionnaire files (.yaml) found in {tmp_path}: add one" in done.stderr
+    assert "0 questionnaire(s) checked" not in done.stderr

@@ -29,6 +29,14 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
         for path in paths:
             files.extend(sorted(path.glob("*.y*ml")) if path.is_dir() else [path])
         checked = [check_file(f) for f in files]
+    if not checked:
+        where = ", ".join(map(str, paths)) if paths else str(config_from(config_path).flows_dir)
+        click.echo(
+            f"No questionnaire files (.yaml) found in {where}: add one (docs/flow-language.md "
+            "shows how), or point `flows:` in the config at the folder that holds them.",
+            err=True,
+        )
+        sys.exit(1)
     errors = warnings = 0
     for c in checked:
         for problem in c.problems:

@@ -249,11 +249,11 @@ def test_the_json_schema_accepts_every_valid_flow_and_rejects_a_broken_one() -> 
         document = yaml.load(path.read_text(), Loader=yaml.SafeLoader)
         assert not [e.message for e in validator.iter_errors(document)], path.name
     short = yaml.safe_load(MINIMAL.format(questions=(
-        "  - {id: a, type: yes_no, text: A?}\n"
-        "  - {id: b, type: text, text: B?, show_if: {question: a, is: 'yes'}}"
+        "  - {id: a, type: yes_no, text: Asked}\n"
+        "  - {id: b, type: text, text: Typed, show_if: {question: a, is: 'yes'}}"
     )))  # fmt: skip
     assert not list(validator.iter_errors(short))  # the documented short form `is: x`
-    broken = yaml.safe_load(MINIMAL.format(questions="  - {id: a, type: singel, text: A?}"))
+    broken = yaml.safe_load(MINIMAL.format(questions="  - {id: a, type: singel, text: Asked}"))
     assert list(validator.iter_errors(broken))
 
 

@@ -77,12 +77,29 @@ def test_misspelt_key_and_type_get_a_suggestion() -> None:
     ]
 
 
+def test_python_spellings_of_condition_keys_are_unknown_keys() -> None:
+    questions = "  - {id: a, type: yes_no, text: A}\n  - {id: b, type: text, text: B, show_if: "
+    text = MINIMAL.format(questions=questions + "{question: a, is_: a}}\n")
+    assert problems(text) == [
+        "f.yaml:9:57: error: question 'b': unknown key 'is_' — did you mean 'is'?"
+    ]
+
+
 def test_wrong_types_are_explained_in_plain_words() -> None:
     text = MINIMAL.format(questions="  - id: n\n    type: number\n    text: N\n    min: lots\n"
                           "    optional: maybe\n")  # fmt: skip
     assert problems(text) == [
         "f.yaml:11:10: error: question 'n': 'min' should be a number",
         "f.yaml:12:15: error: question 'n': 'optional' should be true or false",
+    ]
+
+
+def test_a_wrong_value_in_a_text_question_is_reported_at_the_value() -> None:
+    path = DATA / "broken" / "max_length_word.yaml"
+    found = [str(p).replace(str(path), "F") for p in check_file(path).problems]
+    assert found == [
+        "F:12:17: error: question 'why': 'max_length' should be a whole number",
+        "F:17:15: error: question 'more': 'optional' should be true or false",
     ]
 
 

@@ -176,6 +176,47 @@ def test_yaml_syntax_errors_are_positions_not_tracebacks() -> None:
     ]
 
 
+def broken(name: str) -> list[str]:
+    path = DATA / "broken" / f"{name}.yaml"
+    return [str(p).replace(str(path), "F") for p in check_file(path).problems]
+
+
+def test_a_translation_indented_too_far_is_called_an_indentation_problem() -> None:
+    assert broken("pl_indented") == [
+        "F:9:5: error: YAML syntax: mapping values are not allowed in this context (line 9 is "
+        "indented more than the line above it, so the indentation is probably wrong: line it "
+        "up with the 'en:' on line 8)"
+    ]
+    # At the same indentation, the ':' is inside a text, and quotes are the cure.
+    assert problems("id: x\ntitle: Note: this\n") == [
+        "f.yaml:2:12: error: YAML syntax: mapping values are not allowed in this context (a ':' "
+        "inside a text needs the text in quotes)"
+    ]
+
+
+def test_parser_jargon_about_lists_and_colons_comes_with_a_plain_hint() -> None:
+    assert broken("item_misaligned") == [
+        "F:15:8: error: YAML syntax: did not find expected '-' indicator (this '- ' is in "
+        "column 8, but the list it belongs to starts its items in column 7; start every '- ' of "
+        "a list in the same column)"
+    ]
+    assert broken("option_outside_list") == [
+        "F:15:7: error: YAML syntax: did not find expected '-' indicator (this line is inside a "
+        "list whose items start with '- ' in column 7, but it is not an item: indent it under "
+        "an item, or start it with '- ')"
+    ]
+    assert broken("missing_colon") == [
+        "F:3:1: error: YAML syntax: could not find expected ':' (line 3 ('title Missing colon') "
+        "has no ':'; write settings as 'key: value', and if the line continues the text above, "
+        "indent it further than that text's key)"
+    ]
+    assert problems("consent:\n    text: a\n  agree: b\n") == [
+        "f.yaml:3:3: error: YAML syntax: did not find expected key (this line starts in column "
+        "3, which lines up with no key above it; the indentation is probably wrong: keys of one "
+        "block start in the same column)"
+    ]
+
+
 def test_yes_no_and_numbers_like_ids_stay_text() -> None:
     text = MINIMAL.format(
         questions="""\

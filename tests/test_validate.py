@@ -212,8 +212,8 @@ def test_parser_jargon_about_lists_and_colons_comes_with_a_plain_hint() -> None:
     ]
     assert problems("consent:\n    text: a\n  agree: b\n") == [
         "f.yaml:3:3: error: YAML syntax: did not find expected key (this line starts in column "
-        "3, which lines up with no key above it; the indentation is probably wrong: keys of one "
-        "block start in the same column)"
+        "3 and the line above in column 5; keys of one block start in the same column, so one "
+        "of the two is probably indented wrongly)"
     ]
 
 

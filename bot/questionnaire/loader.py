@@ -328,6 +328,13 @@ def _indentation_hint(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[str,
                 "probably wrong: line it up with the '- ' items it belongs with",
                 start,
             )
+        if above is not None and _indent(above) != column:
+            return (
+                f"this line starts in column {column + 1} and the line above in column "
+                f"{_indent(above) + 1}; keys of one block start in the same column, so one of "
+                "the two is probably indented wrongly",
+                start,
+            )
         return (
             f"this line starts in column {column + 1}, which lines up with no key above it; "
             "the indentation is probably wrong: keys of one block start in the same column",

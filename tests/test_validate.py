@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 from conftest import DATA, FLOWS, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
+from bot.questionnaire import flow as lang
 from bot.questionnaire.check import check_file, check_text
 from bot.questionnaire.schema import flow_schema
 
@@ -232,6 +236,33 @@ def test_yes_no_and_numbers_like_ids_stay_text() -> None:
     assert checked.ok, checked.problems
     assert checked.flow is not None
     assert [o.id for o in checked.flow.questions[0].options] == ["20_24", "no"]  # type: ignore[union-attr]
+
+
+def test_the_docs_list_every_required_field() -> None:
+    """docs/flow-language.md says plainly what a file must have: every field the checker needs."""
+    docs = (ROOT / "docs" / "flow-language.md").read_text(encoding="utf-8")
+    section = docs.split("### What every file must have", 1)[1].split("\n#", 1)[0]
+    rows = {
+        row.split("|")[1].strip(): set(re.findall(r"`([a-z_]+)", row.split("|")[2]))
+        for row in section.splitlines()
+        if row.startswith("| ") and not row.startswith("| where")
+    }
+    assert rows["the questionnaire"] == required(lang.Flow)
+    assert rows["`consent`"] == required(lang.Consent)
+    assert rows["every option and point"] == required(lang.Option)
+    assert rows["every question"] == {"id", "type"}
+    questions = typing.get_args(typing.get_args(lang.Question)[0])
+    for model in questions:
+        needs = required(model) - {"id", "type"}
+        kind = typing.get_args(model.model_fields["type"].annotation)[0]
+        if kind in ("single", "multi"):
+            needs -= rows["`single` and `multi`"]
+        assert needs == ({"text"} if kind not in ("scale", "contact") else set()), kind
+    assert "`intro` is the first message" in section
+
+
+def required(model: type[BaseModel]) -> set[str]:
+    return {f.alias or name for name, f in model.model_fields.items() if f.is_required()}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

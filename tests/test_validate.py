@@ -280,6 +280,30 @@ def test_cli_exit_status_and_default_folder() -> None:
     assert "Traceback" not in bad.stdout + bad.stderr
 
 
+def test_an_empty_flows_folder_is_said_in_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "flows").mkdir()
+    config = tmp_path / "config.yaml"
+    config.write_text("flows: flows\n")
+    empty = run_cli("validate", "--config", str(config))
+    assert empty.returncode == 1
+    assert empty.stdout == ""
+    assert empty.stderr == (
+        "No questionnaire files (.yaml or .yml) were found: there are none in "
+        f"{tmp_path / 'flows'}; add a .yaml file there, or set 'flows:' in {config} (or pass "
+        "--config) to the folder that holds them.\n"
+    )
+    config.write_text("flows: missing\n")
+    missing = run_cli("validate", "--config", str(config))
+    assert missing.returncode == 1
+    assert f"the folder {tmp_path / 'missing'} does not exist; create it with a .yaml" in (
+        missing.stderr
+    )
+    named = run_cli("validate", str(tmp_path / "flows"))
+    assert named.returncode == 1
+    assert named.stderr.endswith("or name the folder or files that hold your questionnaires.\n")
+    assert "questionnaire(s) checked" not in empty.stderr + missing.stderr + named.stderr
+
+
 def test_schema_on_disk_matches_the_language(tmp_path: Path) -> None:
     on_disk = json.loads((ROOT / "docs" / "flow.schema.json").read_text())
     assert on_disk == flow_schema(), "run: python -m bot schema -o docs/flow.schema.json"

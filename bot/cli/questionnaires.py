@@ -23,12 +23,17 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
     """Check questionnaire files (default: the configured flows folder)."""
     started = time.perf_counter()
     if not paths:
-        checked = check_folder(config_from(config_path).flows_dir)
+        folders = [config_from(config_path).flows_dir]
+        checked = check_folder(folders[0])
     else:
         files: list[Path] = []
+        folders = [path for path in paths if path.is_dir()]
         for path in paths:
             files.extend(sorted(path.glob("*.y*ml")) if path.is_dir() else [path])
         checked = [check_file(f) for f in files]
+    if not checked:
+        click.echo(_nothing_found(folders, config_path, bool(paths)), err=True)
+        sys.exit(1)
     errors = warnings = 0
     for c in checked:
         for problem in c.problems:
@@ -41,7 +46,22 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
         f"({took:.0f} ms)",
         err=True,
     )
-    sys.exit(1 if errors or not checked else 0)
+    sys.exit(1 if errors else 0)
+
+
+def _nothing_found(folders: list[Path], config_path: Path, named: bool) -> str:
+    """One sentence: where no questionnaire was found, and what to do about it."""
+    where = " or ".join(str(f) for f in folders) or "the paths given"
+    if any(not f.exists() for f in folders):
+        found, add = f"the folder {where} does not exist", "create it with a .yaml file in it"
+    else:
+        found, add = f"there are none in {where}", "add a .yaml file there"
+    elsewhere = (
+        "or name the folder or files that hold your questionnaires"
+        if named
+        else f"or set 'flows:' in {config_path} (or pass --config) to the folder that holds them"
+    )
+    return f"No questionnaire files (.yaml or .yml) were found: {found}; {add}, {elsewhere}."
 
 
 @click.command()

@@ -86,7 +86,10 @@ def _real_path(loc: tuple[int | str, ...], data: Any) -> Path:
     """Drop the parts of a pydantic location (union tags) that are not in the YAML data."""
     path: list[str | int] = []
     node = data
-    for part in loc:
+    for n, part in enumerate(loc):
+        after_item = n > 0 and isinstance(loc[n - 1], int)
+        if after_item and isinstance(node, dict) and part == node.get("type"):
+            continue  # the question type pydantic names after a list item, not a key
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
         if in_dict or in_list:
@@ -126,8 +129,9 @@ PLAIN = {
 def _message(err: Any, path: Path, data: Any) -> str:
     kind = err["type"]
     field = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), "value")
-    field = "is" if field == "is_" else "not" if field == "not_" else field
     ctx = err.get("ctx") or {}
+    if kind != "extra_forbidden":  # an unknown key is named as written
+        field = "is" if field == "is_" else "not" if field == "not_" else field
     if kind == "extra_forbidden":
         if field in KNOWN_KEYS:
             return f"'{field}' does not belong here; check its indentation"

@@ -10,11 +10,22 @@ import hashlib
 import json
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 Text = str | dict[str, str]
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
 OptionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+def _one_as_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+#: One option id, or a list of them: `is: birth` means `is: [birth]`.
+OptionIds = Annotated[
+    list[OptionId],
+    BeforeValidator(_one_as_list, json_schema_input_type=OptionId | list[OptionId]),
+]
 
 #: Longest option id: it travels inside a Telegram button's 64-byte callback data.
 MAX_OPTION_ID_BYTES = 32
@@ -50,26 +61,14 @@ class Condition(Model):
     """When a question is shown. One of: a test on an earlier answer, or all/any/not of others."""
 
     question: Id | None = None
-    is_: list[OptionId] | None = Field(None, alias="is")
-    is_not: list[OptionId] | None = None
+    is_: OptionIds | None = Field(None, alias="is")
+    is_not: OptionIds | None = None
     at_least: float | None = None
     at_most: float | None = None
     answered: bool | None = None
     all: list[Condition] | None = None
     any: list[Condition] | None = None
     not_: Condition | None = Field(None, alias="not")
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _single_values_as_lists(cls, data: object) -> object:
-        if isinstance(data, dict):
-            data = dict(data)
-            for key in ("is", "is_not"):
-                if isinstance(data.get(key), str):
-                    data[key] = [data[key]]
-        return data
 
     @model_validator(mode="after")
     def _one_shape(self) -> Condition:

@@ -5,12 +5,12 @@ month they were queued: nothing that links them to a response."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+#: Queueing one contact: run inside the transaction that stores the step (storage/writer.py).
 OUTBOX_INSERT = "INSERT INTO outbox (id, erasure_tag, sealed, queued) VALUES (?, ?, ?, ?)"
 
 if TYPE_CHECKING:
@@ -42,12 +42,6 @@ def _day(now: float) -> str:
 class OutboxQueue:
     def __init__(self, store: Store) -> None:
         self._store = store
-
-    async def add(self, erasure_tag: str, sealed: bytes, month: str) -> None:
-        """Queue one contact. Runs inside the caller's transaction (the one storing the step)."""
-        await self._store.db.execute(
-            OUTBOX_INSERT, (secrets.token_hex(16), erasure_tag, sealed, month)
-        )
 
     async def remove_tagged(self, erasure_tag: str) -> int:
         """Delete a parent's undelivered contacts. Runs inside the caller's transaction."""

@@ -6,12 +6,14 @@ and clocks go to constructors; nothing is patched after it is built."""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator, Callable
+import signal
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
 from bot.delivery.email import Send, smtp_sender
@@ -24,11 +26,13 @@ from bot.service import Service, utc_now
 from bot.storage.store import Store
 from bot.storage.versions import FlowVersions
 
-if TYPE_CHECKING:  # the Telegram stack is imported only by the commands that use it
+if TYPE_CHECKING:  # each channel's stack is imported only by the commands that use it
     from bot.channels.telegram.adapter import TelegramBot
+    from bot.channels.web.server import WebChat
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 Clock = Callable[[], datetime]
+Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
@@ -121,3 +125,37 @@ def telegram_channel(app: App, token: str, key: bytes) -> TelegramBot:
         per_chat=(limits.per_chat_burst, limits.per_chat_burst),
     )
     return TelegramBot(app.service, sender, key)
+
+
+def web_channel(app: App, key: bytes) -> WebChat:
+    """The web chat over this app's service; parents are HMACs of their cookies under `key`."""
+    from bot.channels.web.server import WebChat
+
+    return WebChat(app.service, key)
+
+
+def web_job(chat: WebChat) -> Job:
+    from bot.channels.web.server import serve_web
+
+    return lambda stopping: serve_web(chat, stopping)
+
+
+async def run_until_signalled(jobs: Sequence[Job]) -> None:
+    """Run `jobs` together until SIGINT or SIGTERM (or until one of them ends)."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    tasks = [asyncio.create_task(job(stopping)) for job in jobs]
+    try:
+        await asyncio.wait(
+            [*tasks, asyncio.create_task(stopping.wait())], return_when=asyncio.FIRST_COMPLETED
+        )
+    finally:
+        stopping.set()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+            raise result

@@ -74,6 +74,34 @@ class TelegramConfig(Section):
     )
 
 
+class WebLimits(Section):
+    """Per-client limits, kept in memory only. A client is its session cookie; a visitor
+    without one is counted by address (many parents on one hospital Wi-Fi share an address)."""
+
+    answers_per_minute: float = Field(60, ge=0, description="Per session; 0 turns it off.")
+    burst: int = Field(20, ge=1, description="Requests a client may send at once.")
+    new_visitors_per_minute: float = Field(
+        120, ge=0, description="Sessions begun from one address; 0 turns it off."
+    )
+
+
+class WebConfig(Section):
+    """The web chat, for parents without Telegram. Served behind the team's HTTPS proxy."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    public_url: str | None = Field(
+        None, description="Where parents reach the chat, e.g. https://feedback.example.nhs.uk/"
+    )
+    base_path: str = Field("/", pattern=r"^/([A-Za-z0-9_.-]+/)*$")
+    secure_cookie: bool = Field(True, description="Only switch off to try it over plain http.")
+    trust_proxy: bool = Field(
+        False, description="Count clients by the proxy's X-Forwarded-For (behind a proxy only)."
+    )
+    limits: WebLimits = WebLimits()
+
+
 class StaffConfig(Section):
     """Engagement staff who may use /stats, /export and /reload in Telegram (not respondents)."""
 
@@ -97,6 +125,7 @@ class Config(Section):
     safeguarding: SafeguardingConfig = SafeguardingConfig()
     telegram: TelegramConfig = TelegramConfig()
     agency: AgencySettings = AgencySettings()
+    web: WebConfig = WebConfig()
     staff: StaffConfig = StaffConfig()
     report: ReportConfig = ReportConfig()
     base_dir: Path = Field(Path("."), exclude=True)

@@ -4,11 +4,13 @@ the result in one transaction, and only then hand the events back to be shown.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal
 
 from bot.config import Config
 from bot.conversation import events as ev
@@ -34,6 +36,29 @@ def utc_now() -> datetime:
 class _Turn:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     users: int = 0
+
+
+class Turns:
+    """One thing at a time per parent. A parent's lock goes once nobody holds or waits for it,
+    so a bot that runs for months keeps nothing per parent in memory."""
+
+    def __init__(self) -> None:
+        self._turns: dict[str, _Turn] = {}
+
+    @asynccontextmanager
+    async def of(self, respondent: str) -> AsyncIterator[None]:
+        turn = self._turns.setdefault(respondent, _Turn())
+        turn.users += 1
+        try:
+            async with turn.lock:
+                yield
+        finally:
+            turn.users -= 1
+            if turn.users == 0:
+                del self._turns[respondent]
+
+    def __len__(self) -> int:
+        return len(self._turns)
 
 
 @dataclass
@@ -68,21 +93,7 @@ class Service:
             signpost=config.safeguarding.message,
             expire_after_days=config.sessions.expire_after_days,
         )
-        self._turns: dict[str, _Turn] = {}
-
-    @asynccontextmanager
-    async def _turn(self, respondent: str) -> AsyncIterator[None]:
-        """One input at a time per parent; the lock goes once nobody holds or waits for it, so
-        a bot that runs for months keeps nothing per parent in memory."""
-        turn = self._turns.setdefault(respondent, _Turn())
-        turn.users += 1
-        try:
-            async with turn.lock:
-                yield
-        finally:
-            turn.users -= 1
-            if turn.users == 0:
-                del self._turns[respondent]
+        self._turns = Turns()
 
     def pick_flow(self, tag: str | None, flow_id: str | None = None) -> Flow:
         """The flow a new conversation starts on: by deep-link tag, by id, else the default."""
@@ -113,7 +124,7 @@ class Service:
         flow_id: str | None = None,
     ) -> Outcome:
         """Process one input from one parent: lock, load, step, save, then hand back to show."""
-        async with self._turn(respondent):
+        async with self._turns.of(respondent):
             if update_id is not None and await self.store.already_processed(update_id):
                 return Outcome([], duplicate=True)
             now = self.clock()
@@ -183,11 +194,35 @@ class Service:
                 return list(flow.languages)
         return list(self.pick_flow(None).languages)
 
+    async def status(self, respondent: str) -> Literal["new", "active", "finished"]:
+        """Whether this parent has no questionnaire, one under way, or a finished one."""
+        loaded = await self.store.load_session(respondent)
+        if loaded is None:
+            return "new"
+        return "finished" if loaded.session.finished else "active"
+
     async def language_of(self, respondent: str) -> str | None:
         """The language of this parent's questionnaire, if they have one."""
         loaded = await self.store.load_session(respondent)
         return loaded.session.language if loaded else None
 
     async def erase(self, respondent: str) -> Erased:
-        async with self._turn(respondent):
+        async with self._turns.of(respondent):
             return await self.store.retention.erase(respondent)
+
+
+async def housekeeping(service: Service, stopping: asyncio.Event, every: float = 6 * 3600) -> None:
+    """Unlink and delete old answers (privacy windows) at start and every few hours."""
+    while not stopping.is_set():
+        try:
+            done = await service.purge()
+            log.info(
+                "privacy housekeeping: %d made anonymous, %d deleted, %d sessions forgotten",
+                done.unlinked,
+                done.deleted,
+                done.sessions,
+            )
+        except Exception as exc:
+            log.error("privacy housekeeping failed: %s", type(exc).__name__)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), every)

@@ -201,7 +201,7 @@ async def test_many_parents_at_once_leave_nothing_behind_in_memory(
 
     same = [service.handle("twin", ev.Start()), service.handle("twin", ev.Reply("1"))]
     await asyncio.gather(*(parent(f"p{n}") for n in range(40)), *same)
-    assert service._turns == {}
+    assert len(service._turns) == 0
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("SELECT count(*) FROM answers").fetchone() == (80,)
         # the twin's two inputs arrived together and were applied in order: consent, then start

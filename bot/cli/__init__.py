@@ -16,6 +16,7 @@ MODULES = ("questionnaires", "running", "answers")
 WHERE = {
     "validate": "questionnaires", "schema": "questionnaires", "chat": "questionnaires",
     "links": "questionnaires", "test-flow": "questionnaires", "run": "running",
+    "web": "running",
     "outbox": "running", "purge": "running", "backup": "running",
     "export": "answers", "codebook": "answers", "report": "answers",
 }  # fmt: skip

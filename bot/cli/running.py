@@ -9,7 +9,17 @@ from pathlib import Path
 
 import click
 
-from bot.app import App, agency_sender, keys_from_env, telegram_channel, token_from_env
+from bot.app import (
+    App,
+    Job,
+    agency_sender,
+    keys_from_env,
+    run_until_signalled,
+    telegram_channel,
+    token_from_env,
+    web_channel,
+    web_job,
+)
 from bot.cli.common import config_from, config_option, require_questionnaires, with_app
 from bot.errors import BotError, MissingContactKey
 from bot.privacy import seal
@@ -21,7 +31,8 @@ from bot.storage.store import Store
 @click.option("--webhook", is_flag=True, help="Serve Telegram webhooks instead of long polling.")
 @config_option
 def run(webhook: bool, config_path: Path) -> None:
-    """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
+    """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN), and the web chat with it when
+    `web: enabled: true` is in the config."""
     import faulthandler
     import signal
 
@@ -42,8 +53,37 @@ def run(webhook: bool, config_path: Path) -> None:
     async def go(app: App) -> int:
         require_questionnaires(app, config_path)
         handler = telegram_channel(app, token, keys.pseudonym)
-        background = [app.outbox.run] if app.outbox else []
+        background: list[Job] = [app.outbox.run] if app.outbox else []
+        if config.web.enabled:
+            background.append(web_job(web_channel(app, keys.pseudonym)))
         await serve(config, handler, handler.sender.bot, webhook=webhook, background=background)
+        return 0
+
+    sys.exit(with_app(config, go, sealer=keys.sealer(), send=agency_sender(config)))
+
+
+@click.command()
+@click.option("--port", type=click.IntRange(1, 65535), help="Listen on this port (else web.port).")
+@config_option
+def web(port: int | None, config_path: Path) -> None:
+    """Serve the web chat only, for teams without a Telegram bot (behind your HTTPS proxy)."""
+    from bot.privacy import logs
+    from bot.service import housekeeping
+
+    config = config_from(config_path)
+    if port is not None:
+        config = config.model_copy(update={"web": config.web.model_copy(update={"port": port})})
+    try:
+        keys = keys_from_env()
+    except BotError as exc:
+        raise click.ClickException(str(exc)) from None
+    logs.configure()
+
+    async def go(app: App) -> int:
+        require_questionnaires(app, config_path)
+        chat = web_channel(app, keys.pseudonym)
+        jobs = [web_job(chat), lambda stopping: housekeeping(app.service, stopping)]
+        await run_until_signalled([*jobs, *([app.outbox.run] if app.outbox else [])])
         return 0
 
     sys.exit(with_app(config, go, sealer=keys.sealer(), send=agency_sender(config)))
@@ -112,4 +152,4 @@ def backup(out: Path, force: bool, config_path: Path) -> None:
     )
 
 
-COMMANDS = [run, outbox, purge, backup]
+COMMANDS = [run, web, outbox, purge, backup]

@@ -36,9 +36,10 @@ class Done:
 
 @dataclass(frozen=True)
 class Reply:
-    """Typed text."""
+    """Typed text. `seq`, where a channel knows it (a web form), names the question it answers."""
 
     text: str
+    seq: int | None = None
 
 
 @dataclass(frozen=True)

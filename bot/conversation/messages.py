@@ -100,6 +100,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your answers so far are saved. Run the chat again to carry on.",
         "pl": "Dotychczasowe odpowiedzi są zapisane. Uruchom czat ponownie, aby kontynuować.",
     },
+    "paused_web": {
+        "en": "Your answers so far are saved. Open this page again on this phone to carry on.",
+        "pl": "Dotychczasowe odpowiedzi są zapisane. Otwórz tę stronę ponownie na tym telefonie, "
+        "aby kontynuować.",
+    },
     "resumed": {
         "en": "Welcome back! Let's carry on where you left off.",
         "pl": "Witamy ponownie! Kontynuujmy od miejsca, w którym skończyliśmy.",

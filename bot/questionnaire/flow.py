@@ -15,6 +15,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 Text = str | dict[str, str]
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
 OptionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+#: A poster's tag, as Telegram deep links allow (and web links use the same).
+TAG_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 def _one_as_list(value: object) -> object:
@@ -230,9 +232,9 @@ class Flow(Model):
     consent: Consent
     closing: Text
     reask_limit: int = Field(2, ge=0, le=10, description="Invalid answers before moving on.")
-    source_tags: dict[
-        Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")], dict[Id, OptionId]
-    ] = Field(default_factory=dict, description="Deep-link tags that answer questions upfront.")
+    source_tags: dict[Annotated[str, Field(pattern=TAG_PATTERN)], dict[Id, OptionId]] = Field(
+        default_factory=dict, description="Deep-link tags that answer questions upfront."
+    )
     questions: list[Question] = Field(min_length=1)
 
     @property

@@ -20,11 +20,12 @@ from bot.config import Config
 from bot.conversation import events as ev
 from bot.conversation.messages import LANGUAGE_NAMES, erased, languages, say
 from bot.privacy.pseudonym import pseudonym
+from bot.questionnaire.flow import TAG_PATTERN
 from bot.service import Outcome, Service
 
 log = logging.getLogger(__name__)
 
-TAG = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+TAG = re.compile(TAG_PATTERN)
 COMMAND_NAMES = ("start", "help", "privacy", "language", "restart", "stop", "delete")
 
 

@@ -33,6 +33,7 @@ from bot.channels.telegram.pipeline import ALLOWED_UPDATES, Poller, parse_update
 from bot.channels.telegram.sender import retry_seconds
 from bot.config import Config
 from bot.errors import StartError
+from bot.service import housekeeping
 
 if TYPE_CHECKING:  # aiohttp is loaded only for webhooks: polling bots start lighter
     from aiohttp import web
@@ -238,26 +239,7 @@ async def serve(
 
 
 def housekeeping_for(handler: TelegramBot) -> Job:
-    return lambda stopping: housekeeping(handler, stopping)
-
-
-async def housekeeping(
-    handler: TelegramBot, stopping: asyncio.Event, every: float = 6 * 3600
-) -> None:
-    """Unlink and delete old answers (privacy windows) at start and every few hours."""
-    while not stopping.is_set():
-        try:
-            done = await handler.service.purge()
-            log.info(
-                "privacy housekeeping: %d made anonymous, %d deleted, %d sessions forgotten",
-                done.unlinked,
-                done.deleted,
-                done.sessions,
-            )
-        except Exception as exc:
-            log.error("privacy housekeeping failed: %s", type(exc).__name__)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stopping.wait(), every)
+    return lambda stopping: housekeeping(handler.service, stopping)
 
 
 async def _serve_webhook(

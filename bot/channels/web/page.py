@@ -1,0 +1,92 @@
+"""The web chat's pages as HTML, from a parent's view and the settings. No I/O beyond reading
+the templates once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import jinja2
+
+from bot.channels.web.view import View
+from bot.channels.web.words import RIGHT_TO_LEFT, word, words_in
+from bot.config import Config
+from bot.conversation.messages import LANGUAGE_NAMES, say
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("bot.channels.web", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class Pages:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.base = config.web.base_path
+
+    def _common(
+        self, language: str, heading: str, csrf: str | None, languages: Sequence[str]
+    ) -> dict[str, Any]:
+        return {
+            "lang": language,
+            "dir": "rtl" if language in RIGHT_TO_LEFT else "ltr",
+            "w": words_in(language),
+            "base": self.base,
+            "heading": heading,
+            "csrf": csrf,
+            "started": False,
+            "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
+        }
+
+    def welcome(
+        self,
+        language: str,
+        csrf: str,
+        languages: Sequence[str],
+        *,
+        tag: str | None = None,
+        flow: str | None = None,
+    ) -> str:
+        values = self._common(language, word("title", language), csrf, languages)
+        values |= {"welcome": self.config.welcome_in(language), "tag": tag, "flow": flow}
+        return _ENV.get_template("welcome.html.j2").render(values)
+
+    def chat(
+        self, view: View, csrf: str, languages: Sequence[str], notice: str | None = None
+    ) -> str:
+        language = view.language
+        prompt = view.prompt
+        heading = prompt.text if prompt else word("ended", language)
+        values = self._common(language, heading, csrf, languages)
+        values |= {
+            "started": True,
+            "view": view,
+            "notice": notice,
+            "tick": say("tick_then_done", language),
+            "done": say("done", language),
+            "progress": say("progress", language, percent=prompt.progress)
+            if prompt and prompt.progress
+            else "",
+            "nav": {key: say(key, language) for key in ("back", "skip", "prefer_not")}
+            | {"prefer": say("prefer_not", language)},
+        }
+        return _ENV.get_template("chat.html.j2").render(values)
+
+    def page(
+        self,
+        language: str,
+        heading: str,
+        text: str,
+        *,
+        csrf: str | None = None,
+        confirm: str | None = None,
+        keep: str | None = None,
+        back_text: str | None = None,
+    ) -> str:
+        """A page of text: privacy, errors, the delete confirmation and its result."""
+        values = self._common(language, heading, csrf, ())
+        values |= {"text": text, "confirm": confirm, "keep": keep, "back_text": back_text}
+        return _ENV.get_template("page.html.j2").render(values)

@@ -1,0 +1,398 @@
+"""The web chat, for parents without Telegram: the same questionnaires, engine and storage, in
+any phone's browser, behind the team's HTTPS proxy.
+
+Every answer is a plain HTML form posted to the server (post, redirect, get), so the chat works
+without JavaScript; `static/chat.js` posts the same forms in the background instead. Every form
+carries its question's sequence number, so a double submit or a back-button resubmission is
+recognised by the engine and stored once. Nothing here stores or logs an address, a user agent
+or a cookie value: a parent is the HMAC of their random cookie, as a Telegram parent is of their id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiohttp import web
+from multidict import MultiDict, MultiDictProxy
+
+from bot.channels.web.guard import COOKIE, HEADERS, Cookies, Limiter
+from bot.channels.web.page import Pages
+from bot.channels.web.view import View, Views, answer_words
+from bot.channels.web.words import word
+from bot.config import Config
+from bot.conversation import events as ev
+from bot.conversation.messages import erased, say
+from bot.privacy.pseudonym import pseudonym
+from bot.questionnaire.conditions import NO_ANSWER
+from bot.questionnaire.flow import TAG_PATTERN
+from bot.service import Service, Turns
+
+log = logging.getLogger(__name__)
+
+TAG = re.compile(TAG_PATTERN)
+LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+STATIC = Path(__file__).parent / "static"
+MAX_BODY = 256 * 1024  # 10,000 characters of any script, percent-encoded, fit well within this
+MAX_OPTIONS = 100
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class WebChat:
+    def __init__(self, service: Service, key: bytes) -> None:
+        self.service = service
+        self.key = key
+        self.cookies = Cookies(key)
+        self.pages = Pages(service.config)
+        self.views = Views()
+        self.turns = Turns()
+        limits = service.config.web.limits
+        self.sessions = Limiter(limits.answers_per_minute, limits.burst)
+        self.visitors = Limiter(limits.new_visitors_per_minute, limits.burst)
+
+    @property
+    def config(self) -> Config:
+        return self.service.config
+
+    def application(self) -> web.Application:
+        app = web.Application(middlewares=[self._guard], client_max_size=MAX_BODY)
+        base = self.config.web.base_path
+        app.router.add_get(base, self.home)
+        app.router.add_get(base + "s/{tag}", self.poster)
+        app.router.add_get(base + "s/{flow}/{tag}", self.poster)
+        app.router.add_post(base + "start", self.start)
+        app.router.add_post(base + "answer", self.answer)
+        app.router.add_post(base + "language", self.language)
+        app.router.add_get(base + "privacy", self.privacy)
+        app.router.add_get(base + "delete", self.delete_page)
+        app.router.add_post(base + "delete", self.delete)
+        app.router.add_static(base + "static", STATIC)
+        return app
+
+    # ── who is asking ──────────────────────────────────────────────────────────────────────
+    def _cookie(self, request: web.Request) -> str | None:
+        return self.cookies.valid(request.cookies.get(COOKIE))
+
+    def _who(self, cookie: str) -> str:
+        return pseudonym(self.key, "web", cookie)
+
+    def _address(self, request: web.Request) -> str:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if self.config.web.trust_proxy and forwarded:
+            return forwarded.split(",")[-1].strip()  # the address our own proxy saw
+        return request.remote or ""
+
+    def _give_cookie(self, response: web.StreamResponse, cookie: str) -> None:
+        settings = self.config
+        days = settings.sessions.expire_after_days + settings.privacy.unlink_after_days + 1
+        response.set_cookie(
+            COOKIE,
+            cookie,
+            max_age=days * 86400,
+            path=settings.web.base_path,
+            httponly=True,
+            secure=settings.web.secure_cookie,
+            samesite="Lax",  # sent when a poster's link is opened; never on another site's form
+        )
+
+    def _languages_for(self, tag: str | None = None, flow: str | None = None) -> tuple[str, ...]:
+        return tuple(self.service.pick_flow(tag, flow).languages)
+
+    def _guess_language(self, request: web.Request, languages: tuple[str, ...]) -> str:
+        asked = request.query.get("lang", "")
+        if asked in languages:
+            return asked
+        for part in request.headers.get("Accept-Language", "").split(",")[:10]:
+            code = part.split(";")[0].strip().split("-")[0].lower()
+            if code in languages:
+                return code
+        return languages[0] if languages else "en"
+
+    async def _view(self, who: str, language: str) -> View:
+        """This parent's page: from memory, or drawn again from the stored session."""
+        view = self.views.get(who)
+        if view is not None:
+            return view
+        view = View(language=await self.service.language_of(who) or language)
+        view.languages = tuple(await self.service.languages(who))
+        status = await self.service.status(who)
+        if status == "active":
+            outcome = await self.service.handle(who, ev.Repeat())
+            view.show(outcome.events, outcome.language)
+        elif status == "finished":
+            view.started = view.ended = True
+        return self.views.put(who, view)
+
+    # ── pages ──────────────────────────────────────────────────────────────────────────────
+    async def home(self, request: web.Request) -> web.StreamResponse:
+        cookie = self._cookie(request)
+        if cookie is None:
+            return self._welcome(request, None, None, self.cookies.new(), fresh=True)
+        who = self._who(cookie)
+        async with self.turns.of(who):
+            view = await self._view(who, self._guess_language(request, self._languages_for()))
+        if not view.started:
+            return self._welcome(request, None, None, cookie)
+        return self._html(self.pages.chat(view, self.cookies.csrf(cookie), view.languages))
+
+    async def poster(self, request: web.Request) -> web.StreamResponse:
+        """A poster's link: the welcome, then the right questionnaire with the unit answered."""
+        tag = request.match_info["tag"]
+        flow = request.match_info.get("flow")
+        known_flow = flow if flow in self.service.flows.current else None
+        cookie = self._cookie(request)
+        fresh = cookie is None
+        return self._welcome(
+            request,
+            tag if TAG.match(tag) else None,
+            known_flow,
+            cookie or self.cookies.new(),
+            fresh=fresh,
+        )
+
+    def _welcome(
+        self,
+        request: web.Request,
+        tag: str | None,
+        flow: str | None,
+        cookie: str,
+        *,
+        fresh: bool = False,
+    ) -> web.StreamResponse:
+        languages = self._languages_for(tag, flow)
+        language = self._guess_language(request, languages)
+        html = self.pages.welcome(
+            language, self.cookies.csrf(cookie), languages, tag=tag, flow=flow
+        )
+        response = self._html(html)
+        if fresh:
+            self._give_cookie(response, cookie)
+        return response
+
+    async def privacy(self, request: web.Request) -> web.StreamResponse:
+        language = await self._language_of(request)
+        text = f"{self.config.privacy.notice}\n\n{word('cookie', language)}"
+        return self._html(self.pages.page(language, word("privacy", language), text))
+
+    async def delete_page(self, request: web.Request) -> web.StreamResponse:
+        language = await self._language_of(request)
+        cookie = self._cookie(request)
+        if cookie is None:
+            text = say("nothing_to_delete", language)
+            return self._html(self.pages.page(language, word("delete", language), text))
+        return self._html(
+            self.pages.page(
+                language,
+                word("delete", language),
+                say("delete_confirm", language),
+                csrf=self.cookies.csrf(cookie),
+                confirm=say("delete_yes", language).removeprefix("🗑 "),
+                keep=say("delete_no", language),
+            )
+        )
+
+    async def _language_of(self, request: web.Request) -> str:
+        cookie = self._cookie(request)
+        known = await self.service.language_of(self._who(cookie)) if cookie else None
+        return known or self._guess_language(request, self._languages_for())
+
+    # ── forms ──────────────────────────────────────────────────────────────────────────────
+    async def start(self, request: web.Request) -> web.StreamResponse:
+        form = await _form(request)
+        cookie = self._cookie(request)
+        if cookie is None or not self.cookies.csrf_ok(cookie, _text(form, "csrf")):
+            return self._again(request)
+        tag = _text(form, "tag")
+        flow = _text(form, "flow")
+        languages = self._languages_for(tag, flow)
+        language = _text(form, "lang")
+        start = ev.Start(
+            tag if TAG.match(tag) else None, language if language in languages else None
+        )
+        who = self._who(cookie)
+        async with self.turns.of(who):
+            outcome = await self.service.handle(who, start, flow_id=flow or None)
+            view = View(language=outcome.language or language or "en")
+            view.languages = tuple(await self.service.languages(who))
+            view.show(outcome.events, outcome.language)
+            self.views.put(who, view)
+        return self._after(request, cookie, view)
+
+    async def answer(self, request: web.Request) -> web.StreamResponse:
+        form = await _form(request)
+        cookie = self._cookie(request)
+        if cookie is None:
+            return self._again(request)
+        who = self._who(cookie)
+        async with self.turns.of(who):
+            view = await self._view(who, "en")
+            if not self.cookies.csrf_ok(cookie, _text(form, "csrf")):
+                view.add("warn", word("expired", view.language))
+            elif view.prompt is not None:
+                event, said = _event(form, view.prompt)
+                outcome = await self.service.handle(who, event)
+                if isinstance(event, ev.Reply) and said != "✓":
+                    said = _recorded(outcome.events) or said
+                view.show(outcome.events, outcome.language, said)
+        return self._after(request, cookie, view)
+
+    async def language(self, request: web.Request) -> web.StreamResponse:
+        form = await _form(request)
+        cookie = self._cookie(request)
+        code = _text(form, "lang")
+        if cookie is None or not LANGUAGE.match(code):
+            return self._again(request)
+        who = self._who(cookie)
+        async with self.turns.of(who):
+            view = await self._view(who, code)
+            if not self.cookies.csrf_ok(cookie, _text(form, "csrf")):
+                view.add("warn", word("expired", view.language))
+            elif view.prompt is not None:
+                outcome = await self.service.handle(who, ev.SwitchLanguage(code))
+                view.show(outcome.events, outcome.language)
+            elif code in view.languages:
+                view.language = code
+        return self._after(request, cookie, view)
+
+    async def delete(self, request: web.Request) -> web.StreamResponse:
+        form = await _form(request)
+        cookie = self._cookie(request)
+        language = await self._language_of(request)
+        if cookie is None or not self.cookies.csrf_ok(cookie, _text(form, "csrf")):
+            return self._again(request)
+        who = self._who(cookie)
+        async with self.turns.of(who):
+            done = await self.service.erase(who)
+            self.views.forget(who)
+        text = erased(
+            language, responses=done.responses, answers=done.answers, contacts=done.contacts,
+            sessions=done.sessions, days=self.config.privacy.unlink_after_days,
+        )  # fmt: skip
+        heading = word("deleted_title", language)
+        back = word("start_again", language)
+        response = self._html(self.pages.page(language, heading, text, back_text=back))
+        response.del_cookie(COOKIE, path=self.config.web.base_path)
+        return response
+
+    # ── answers ────────────────────────────────────────────────────────────────────────────
+    def _after(self, request: web.Request, cookie: str, view: View) -> web.StreamResponse:
+        """The page itself for the page's own script; a redirect to it for a plain form."""
+        if request.headers.get("X-Chat") == "1":
+            return self._html(self.pages.chat(view, self.cookies.csrf(cookie), view.languages))
+        return _see(self.config.web.base_path + "#now")
+
+    def _again(self, request: web.Request) -> web.StreamResponse:
+        """No valid session: back to the first page, which gives one."""
+        return _see(self.config.web.base_path)
+
+    def _html(self, html: str, status: int = 200) -> web.Response:
+        return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+    # ── every request ──────────────────────────────────────────────────────────────────────
+    @web.middleware
+    async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        static = request.path.startswith(self.config.web.base_path + "static/")
+        response: web.StreamResponse
+        try:
+            waited = 0.0 if static else self._limit(request)
+            if waited:
+                response = self._error(request, 429, "too_fast", "too_fast_text")
+                response.headers["Retry-After"] = str(max(1, round(waited)))
+            else:
+                response = await handler(request)
+        except web.HTTPException as exc:
+            if exc.status == 413:
+                response = self._error(request, 413, "sorry", "too_big")
+            elif exc.status in (404, 405):
+                response = self._error(request, 404, "not_found", "not_found_text")
+            else:
+                response = self._error(request, exc.status, "sorry", "sorry_text")
+        except Exception as exc:  # never a stack trace, never the request, in a page or a log
+            log.error("web chat: a request failed: %s", type(exc).__name__)
+            response = self._error(request, 503, "sorry", "sorry_text")
+        response.headers.update(HEADERS)
+        if not static:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _limit(self, request: web.Request) -> float:
+        cookie = self._cookie(request)
+        if cookie is not None:  # answers are counted; looking at the page is not
+            return self.sessions.allow(self._who(cookie)) if request.method == "POST" else 0.0
+        return self.visitors.allow(self.cookies.client(self._address(request)))
+
+    def _error(self, request: web.Request, status: int, heading: str, text: str) -> web.Response:
+        language = self._guess_language(request, self._languages_for())
+        html = self.pages.page(language, word(heading, language), word(text, language))
+        return self._html(html, status)
+
+
+async def _form(request: web.Request) -> MultiDictProxy[str]:
+    """The posted fields that are text (a file or a body that is not a form counts as none)."""
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return MultiDictProxy(MultiDict())
+    try:
+        posted = await request.post()
+    except (ValueError, UnicodeDecodeError):
+        posted = MultiDictProxy(MultiDict())
+    return posted  # type: ignore[return-value]
+
+
+def _text(form: MultiDictProxy[str], name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _event(form: MultiDictProxy[str], prompt: ev.Prompt) -> tuple[ev.Input, str]:
+    """The form as the engine's input, and the answer in words for the parent's bubble. A form
+    without a readable sequence number counts as from an old page."""
+    seq_text = _text(form, "seq")
+    seq = int(seq_text) if seq_text.isdigit() and len(seq_text) < 10 else -1
+    chosen = _text(form, "choose")
+    if chosen:
+        return ev.Choose((chosen,), seq), answer_words(prompt, "choose", (chosen,), "")
+    action = _text(form, "action")
+    if action == "done":
+        ticked = [v for v in form.getall("option", []) if isinstance(v, str)]
+        options = tuple(dict.fromkeys(ticked))[:MAX_OPTIONS]
+        return ev.Choose(options, seq), answer_words(prompt, "choose", options, "")
+    simple: dict[str, ev.Input] = {
+        "back": ev.Back(seq),
+        "skip": ev.Skip(seq),
+        "prefer": ev.PreferNot(seq),
+    }
+    if action in simple:
+        return simple[action], answer_words(prompt, action, (), "")
+    if action == "text" or "text" in form:
+        text = _text(form, "text")
+        return ev.Reply(text, seq), answer_words(prompt, "text", (), text)
+    return ev.Repeat(), ""
+
+
+def _recorded(events: list[ev.Event]) -> str | None:
+    """A typed answer as it was kept (free text redacted), for the parent's own bubble."""
+    for event in events:
+        value = event.value if isinstance(event, ev.AnswerRecorded) else None
+        if isinstance(value, str | int | float) and value not in NO_ANSWER:
+            return str(value)
+    return None
+
+
+def _see(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+async def serve_web(chat: WebChat, stopping: asyncio.Event) -> None:
+    """Serve the web chat until `stopping` is set. No access log: it would hold addresses."""
+    settings = chat.config.web
+    runner = web.AppRunner(chat.application(), access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.listen, settings.port).start()
+        log.info("web chat listening on %s port %d", settings.listen, settings.port)
+        await stopping.wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,112 @@
+"""What a parent's chat page shows: the last few bubbles and the question waiting for an answer.
+
+Kept in memory only, for as long as the parent is likely to be looking (nothing here is written
+to disk). After a restart the page is drawn again from the stored session: the current question,
+without the older bubbles.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.conversation import events as ev
+from bot.conversation.messages import say
+
+BubbleKind = Literal["bot", "you", "warn"]
+KEEP_BUBBLES = 24
+ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
+
+
+@dataclass(frozen=True)
+class Bubble:
+    kind: BubbleKind
+    text: str
+
+
+@dataclass
+class View:
+    """One parent's page. `prompt` is None once the questionnaire has ended (or not begun)."""
+
+    language: str
+    languages: tuple[str, ...] = ()
+    bubbles: deque[Bubble] = field(default_factory=lambda: deque(maxlen=KEEP_BUBBLES))
+    prompt: ev.Prompt | None = None
+    ended: bool = False
+    started: bool = False
+
+    def add(self, kind: BubbleKind, text: str) -> None:
+        if text.strip():
+            self.bubbles.append(Bubble(kind, text.strip()))
+
+    def show(self, events: list[ev.Event], language: str | None, said: str | None = None) -> None:
+        """Apply what the engine said. `said` is the parent's own answer, in words, shown
+        unless the answer was refused or came from an old page."""
+        if language:
+            self.language = language
+        refused = any(isinstance(e, ev.Rejected | ev.Stale) for e in events)
+        if said and not refused:
+            self.add("you", said)
+        stale = any(isinstance(e, ev.Stale) for e in events)
+        paused = False
+        for event in events:
+            if isinstance(event, ev.ResponseStarted | ev.ResponseRestarted):
+                self.started, self.ended = True, False
+            if isinstance(event, ev.ResponsePaused):
+                paused = True
+                self.add("bot", say("paused_web", self.language))
+            elif isinstance(event, ev.Said) and not stale and not paused:
+                self.add("bot", event.text)  # (the chat-app wording after a pause is not ours)
+            elif isinstance(event, ev.Rejected):
+                self.add("warn", event.reason)
+            elif isinstance(event, ev.Asked | ev.Updated):
+                self.prompt = event.prompt
+                self.started = True
+            elif isinstance(event, ENDINGS):
+                self.prompt, self.ended = None, True
+
+
+class Views:
+    """Pages by pseudonym, the least recently seen forgotten first."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self._views: OrderedDict[str, View] = OrderedDict()
+
+    def get(self, who: str) -> View | None:
+        view = self._views.get(who)
+        if view is not None:
+            self._views.move_to_end(who)
+        return view
+
+    def put(self, who: str, view: View) -> View:
+        self._views[who] = view
+        self._views.move_to_end(who)
+        while len(self._views) > self.limit:
+            self._views.popitem(last=False)
+        return view
+
+    def forget(self, who: str) -> None:
+        self._views.pop(who, None)
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+
+def answer_words(prompt: ev.Prompt, action: str, options: tuple[str, ...], text: str) -> str:
+    """The parent's answer as their own bubble: the labels they chose, or the words they typed.
+    Contact details are never echoed back."""
+    language = prompt.language
+    if action == "back":
+        return say("back", language)
+    if action == "skip":
+        return say("skip", language)
+    if action == "prefer":
+        return say("prefer_not", language)
+    if action == "choose":
+        labels = {c.id: c.label for c in prompt.choices}
+        return ", ".join(labels[o] for o in options if o in labels)
+    if "." in prompt.key and prompt.key.rsplit(".", 1)[1] in ("name", "phone", "email"):
+        return "✓"
+    return text.strip()

@@ -1,0 +1,316 @@
+"""The web chat over real HTTP on loopback, as a browser without JavaScript uses it, on real
+SQLite files: the same engine and storage as Telegram, and a public endpoint's defences."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import NOW, SEALER, make_config, make_service
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from web_driver import Browser, Page, browser, count, database_bytes, serving, web_config
+
+from bot.channels.web.guard import CONTENT_SECURITY_POLICY, Cookies, Limiter
+from bot.service import Service
+from bot.storage.store import Store
+
+ANSWERS = "SELECT COUNT(*) FROM answers"
+
+
+@pytest.fixture
+async def service(tmp_path: Path) -> AsyncIterator[Service]:
+    config = web_config(make_config(tmp_path), answers_per_minute=0, new_visitors_per_minute=0)
+    store = await Store.open(config.database, SEALER)
+    try:
+        yield await make_service(store, config)
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+async def base(service: Service) -> AsyncIterator[str]:
+    async with serving(service) as (_, url):
+        yield url
+
+
+async def test_a_parent_completes_the_default_questionnaire_with_plain_forms(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        welcome = await parent.get("/")
+        assert "Nobody watches this chat" in welcome.text  # the "not monitored" notice first
+        page = await parent.start()
+        assert page.kind == "single" and "happy to start" in page.heading  # consent first
+        page, sent = await parent.finish(page)
+    assert page.heading == "Thank you"
+    assert sent > 10
+    store = service.store
+    assert await count(store, "SELECT COUNT(*) FROM responses WHERE status = 'complete'") == 1
+    assert await count(store, ANSWERS) >= sent - 5  # contact details are not answers
+
+
+async def test_the_parents_own_answers_show_as_their_bubbles_and_free_text_is_redacted(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        page = await parent.start()
+        while page.kind != "text" or "month" in page.heading.casefold():
+            page = await parent.answer(page, lambda p: "March 2026")
+        typed = "The midwife Sarah Jones on 07700 900123 was lovely"
+        page = await parent.post(
+            "/answer", {"seq": page.seq or "", "action": "text", "text": typed}
+        )
+    mine = [text for kind, text in page.bubbles if kind == "you"]
+    assert mine[0] == "Agree" or mine[0].startswith("Yes")
+    assert "07700" not in page.text and "07700" not in json.dumps(mine)
+    assert "was lovely" in mine[-1]
+    stored = database_bytes(service.config.database)
+    assert b"07700 900123" not in stored and b"was lovely" in stored
+
+
+async def test_a_double_submitted_or_resubmitted_form_is_stored_once(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        page = await parent.start()
+        page = await parent.answer(page)  # consent
+        question = page
+        before = await count(service.store, ANSWERS)
+        await asyncio.gather(parent.answer(question), parent.answer(question))
+        after_double = await count(service.store, ANSWERS)
+        page = await parent.answer(question)  # the back button, and the same form again
+    assert after_double == before + 1
+    assert await count(service.store, ANSWERS) == before + 1
+    assert page.status == 200 and page.seq != question.seq  # shown where they are now
+
+
+async def test_forged_sequence_numbers_options_and_tokens_change_nothing(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        page = await parent.start()
+        page = await parent.answer(page)
+        before = await count(service.store, ANSWERS)
+        forged = [
+            {"seq": "999999", "choose": "bridgnorth"},
+            {"seq": "-1", "choose": "bridgnorth"},
+            {"seq": "x" * 5000, "choose": "bridgnorth"},
+            {"seq": page.seq or "", "choose": "not-an-option"},
+            {"seq": page.seq or "", "choose": "bridgnorth", "csrf": "forged"},
+            {"seq": page.seq or "", "action": "nonsense"},
+        ]
+        pages = [await parent.post("/answer", data) for data in forged]
+    assert [p.status for p in pages] == [200] * len(forged)
+    assert all(p.heading == page.heading for p in pages)
+    assert await count(service.store, ANSWERS) == before
+    assert "out of date" in pages[4].text
+
+
+async def test_ten_thousand_characters_and_control_characters_get_a_polite_answer(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        page = await parent.start()
+        while page.kind != "text" or "month" in page.heading.casefold():
+            page = await parent.answer(page, lambda p: "March 2026")
+        seq = page.seq or ""
+        long = await parent.post("/answer", {"seq": seq, "action": "text", "text": "ą" * 10_000})
+        assert long.status == 200 and long.seq == seq
+        assert any(kind == "warn" for kind, _ in long.bubbles)
+        odd = await parent.post("/answer", {"seq": seq, "action": "text", "text": "ok\x00\x1b[31m"})
+    assert odd.status == 200 and odd.seq != seq
+    rows = await service.store.db.execute_fetchall("SELECT value FROM answers")
+    assert '"ok[31m"' in [row[0] for row in rows]  # control characters gone before storage
+
+
+async def test_a_made_up_cookie_is_no_cookie_and_a_post_without_one_goes_to_the_start(
+    base: str,
+) -> None:
+    async with browser(base) as parent:
+        parent.session.cookie_jar.update_cookies({"chat": "made-up.value"})
+        page = await parent.get("/")
+        assert "Start" in page.text and page.seq is None
+        parent.session.cookie_jar.clear()
+        page = await parent.post("/answer", {"seq": "1", "choose": "agree", "csrf": "x"})
+    assert page.status == 200 and "Start" in page.text
+
+
+async def test_every_page_has_strict_headers_and_the_cookie_is_locked_down(
+    tmp_path: Path,
+) -> None:
+    config = make_config(tmp_path)  # the shipped settings: Secure cookie
+    store = await Store.open(config.database, SEALER)
+    try:
+        service = await make_service(store, config)
+        async with serving(service) as (_, url), browser(url) as parent:
+            async with parent.session.get(url + "/") as response:
+                cookie = response.headers["Set-Cookie"]
+                headers = response.headers
+            async with parent.session.get(url + "/static/chat.js") as script:
+                assert script.status == 200
+                assert script.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    finally:
+        await store.close()
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    assert headers["X-Frame-Options"] == "DENY" and headers["Cache-Control"] == "no-store"
+    for part in ("HttpOnly", "Secure", "SameSite=Lax", "Path=/"):
+        assert part in cookie
+
+
+async def test_errors_are_polite_pages_never_a_500(base: str) -> None:
+    async with browser(base) as parent:
+        missing = await parent.get("/no/such/page")
+        wrong_method = await parent.get("/answer")
+        await parent.get("/")
+        huge = await parent.post("/answer", {"seq": "1", "text": "x" * 400_000})
+        not_a_form = await parent.session.post(base + "/answer", data=b"\xff\xfe", headers={
+            "Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        not_a_form_text = await not_a_form.text()
+    assert missing.status == 404 and "Page not found" in missing.text
+    assert wrong_method.status == 404
+    assert huge.status == 413 and "too long" in huge.text
+    assert not_a_form.status == 200 and "<html" in not_a_form_text
+
+
+async def test_a_client_flooding_answers_is_slowed_and_others_are_not(tmp_path: Path) -> None:
+    config = web_config(make_config(tmp_path), answers_per_minute=60, burst=5)
+    store = await Store.open(config.database, SEALER)
+    try:
+        service = await make_service(store, config)
+        async with serving(service) as (_, url), browser(url) as flood, browser(url) as other:
+            page = await flood.start()
+            floods = [await flood.post("/answer", {"seq": "0", "action": "x"}) for _ in range(20)]
+            quiet = await other.start()
+            answered = await other.answer(quiet)
+    finally:
+        await store.close()
+    statuses = [p.status for p in floods]
+    assert statuses.count(429) >= 14 and "wait" in floods[-1].text.casefold()
+    assert page.status == 200
+    assert quiet.status == 200 and answered.status == 200 and answered.seq != quiet.seq
+
+
+def test_limiter_refills_and_forgets_clients_it_no_longer_needs() -> None:
+    now = [0.0]
+    limiter = Limiter(60, 2, clock=lambda: now[0], limit=3)
+    assert [limiter.allow("a") for _ in range(3)][:2] == [0.0, 0.0]
+    assert limiter.allow("a") > 0
+    now[0] += 1.0
+    assert limiter.allow("a") == 0.0
+    now[0] += 10
+    for client in "bcde":
+        limiter.allow(client)
+    assert len(limiter) <= 3
+
+
+def test_cookies_are_signed_and_tokens_belong_to_one_cookie() -> None:
+    cookies = Cookies(b"k" * 32)
+    one, two = cookies.new(), cookies.new()
+    assert cookies.valid(one) == one and one != two
+    assert cookies.valid(one[:-1] + ("0" if one[-1] != "0" else "1")) is None
+    assert cookies.valid("x" * 500) is None and cookies.valid(None) is None
+    assert cookies.csrf_ok(one, cookies.csrf(one)) and not cookies.csrf_ok(two, cookies.csrf(one))
+
+
+async def test_poster_links_start_the_right_questionnaire_with_the_unit_answered(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        page = await parent.start("/s/mlu-ludlow")
+        page = await parent.answer(page)  # consent; the unit is not asked
+        assert "Which midwife-led unit" not in page.heading
+    async with browser(base) as other:
+        hub = await other.answer(await other.start("/s/community_hub/not-a-known-tag"))
+        bad = await other.get("/s/%3Cscript%3E")
+    rows = await service.store.db.execute_fetchall("SELECT flow_id, source FROM responses")
+    assert ("mlu_experience", "mlu-ludlow") in [tuple(r) for r in rows]
+    assert ("community_hub", None) in [tuple(r) for r in rows]
+    assert hub.status == 200 and bad.status == 200 and "<script>" not in bad.text
+
+
+async def test_deleting_removes_the_answers_and_the_cookie(service: Service, base: str) -> None:
+    async with browser(base) as parent:
+        page = await parent.start()
+        page = await parent.answer(await parent.answer(page))
+        confirm = await parent.get("/delete")
+        assert "Do you want to delete" in confirm.text
+        done = await parent.post("/delete", {"confirm": "yes"})
+        after = await parent.get("/")
+    assert "Deleted: 1 questionnaire(s)" in done.text
+    assert await count(service.store, "SELECT COUNT(*) FROM responses") == 0
+    assert "Start" in after.text and after.seq is None
+
+
+async def test_no_cookie_address_or_user_agent_reaches_the_database(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        page = await parent.start()
+        await parent.finish(page)
+        cookie = next(c.value for c in parent.session.cookie_jar if c.key == "chat")
+    stored = database_bytes(service.config.database)
+    for secret in (cookie, cookie.split(".")[0], "127.0.0.1", "aiohttp", "Python/3"):
+        assert secret.encode() not in stored
+
+
+async def test_coming_back_after_the_expiry_window_offers_to_carry_on(tmp_path: Path) -> None:
+    now = [NOW]
+    config = web_config(make_config(tmp_path))
+    store = await Store.open(config.database, SEALER)
+    try:
+        service = await make_service(store, config, clock=lambda: now[0])
+        async with serving(service) as (chat, url), browser(url) as parent:
+            page = await parent.answer(await parent.start())
+            chat.views.forget(next(iter(chat.views._views)))  # the server restarted meanwhile
+            now[0] += timedelta(days=30)
+            back = await parent.get("/")
+            resumed = await parent.post("/answer", {"seq": back.seq or "", "choose": "resume"})
+    finally:
+        await store.close()
+    assert "carry on" in back.text.casefold() and "Carry on" in back.text
+    assert resumed.heading == page.heading
+
+
+async def test_the_pages_script_gets_the_page_itself_instead_of_a_redirect(base: str) -> None:
+    async with browser(base) as parent:
+        await parent.get("/")
+        async with parent.session.post(
+            base + "/start",
+            data={"csrf": parent.csrf, "lang": "pl"},
+            headers={"X-Chat": "1"},
+            allow_redirects=False,
+        ) as response:
+            assert response.status == 200
+            text = await response.text()
+    assert 'id="chat"' in text and 'lang="pl"' in text
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    fields=st.lists(
+        st.tuples(
+            st.sampled_from(["seq", "choose", "action", "option", "text", "csrf", "lang", "x"]),
+            st.text(max_size=200),
+        ),
+        max_size=8,
+    ),
+    path=st.sampled_from(["/answer", "/start", "/language", "/delete"]),
+)
+async def test_any_form_gets_a_page_never_a_server_error(
+    base: str, fields: list[tuple[str, str]], path: str
+) -> None:
+    async with browser(base) as parent:
+        page: Page = await parent.start()
+        assert page.status == 200
+        result = await Browser.post(parent, path, fields)
+        again = await parent.get("/")
+    assert result.status in (200, 429) and "<html" in result.text
+    assert again.status == 200

@@ -1,0 +1,166 @@
+"""A plain browser without JavaScript, for the web chat's HTTP tests and its load bench: real
+HTTP on loopback, its own cookie jar, and answers chosen from the page's own forms."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from bot.channels.web.server import WebChat
+from bot.config import Config, WebConfig, WebLimits
+from bot.service import Service
+from bot.storage.store import Store
+
+KEY = b"web-test-key-0123456789abcdef0123"
+SEQ = re.compile(r'name="seq" value="(\d+)"')
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+CHOOSE = re.compile(r'name="choose" value="([^"]+)"')
+OPTION = re.compile(r'name="option" value="([^"]+)"')
+HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+BUBBLE = re.compile(r'<li class="bubble bubble-(\w+)">(.*?)</li>', re.S)
+TAGS = re.compile(r"<[^>]+>")
+
+
+def web_config(config: Config, **limits: float) -> Config:
+    """The web chat over plain http on loopback (so the cookie cannot be Secure)."""
+    return config.model_copy(
+        update={"web": WebConfig(secure_cookie=False, limits=WebLimits(**limits))}  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class Page:
+    status: int
+    text: str
+
+    @property
+    def seq(self) -> str | None:
+        found = SEQ.search(self.text)
+        return found.group(1) if found else None
+
+    @property
+    def csrf(self) -> str:
+        found = CSRF.search(self.text)
+        assert found, "no form on the page"
+        return found.group(1)
+
+    @property
+    def heading(self) -> str:
+        found = HEADING.search(self.text)
+        return html.unescape(TAGS.sub("", found.group(1))).strip() if found else ""
+
+    @property
+    def bubbles(self) -> list[tuple[str, str]]:
+        return [
+            (kind, html.unescape(TAGS.sub(" ", body)).split(": ", 1)[-1].strip())
+            for kind, body in BUBBLE.findall(self.text)
+        ]
+
+    @property
+    def kind(self) -> str:
+        if CHOOSE.search(self.text):
+            return "single"
+        if OPTION.search(self.text):
+            return "multi"
+        return "text" if 'name="text"' in self.text else "end"
+
+
+class Browser:
+    def __init__(self, session: aiohttp.ClientSession, base: str) -> None:
+        self.session = session
+        self.base = base
+        self.csrf = ""
+
+    async def get(self, path: str = "/", **headers: str) -> Page:
+        async with self.session.get(self.base + path, headers=headers) as response:
+            page = Page(response.status, await response.text())
+        if CSRF.search(page.text):
+            self.csrf = page.csrf
+        return page
+
+    async def post(self, path: str, data: dict[str, str] | list[tuple[str, str]], **h: str) -> Page:
+        fields = list(data.items()) if isinstance(data, dict) else list(data)
+        if not any(name == "csrf" for name, _ in fields):
+            fields.append(("csrf", self.csrf))
+        async with self.session.post(self.base + path, data=fields, headers=h) as response:
+            page = Page(response.status, await response.text())
+        if CSRF.search(page.text):
+            self.csrf = page.csrf
+        return page
+
+    async def start(self, path: str = "/", language: str = "en") -> Page:
+        welcome = await self.get(path)
+        fields = re.findall(r'type="hidden" name="(tag|flow)" value="([^"]*)"', welcome.text)
+        return await self.post("/start", [("lang", language), *fields])
+
+    async def answer(self, page: Page, typed: Callable[[Page], str] = lambda page: "") -> Page:
+        """Answer the page's question as a parent who takes the first option."""
+        seq = page.seq or ""
+        if page.kind == "single":
+            return await self.post("/answer", {"seq": seq, "choose": CHOOSE.findall(page.text)[0]})
+        if page.kind == "multi":
+            first = OPTION.findall(page.text)[0]
+            return await self.post("/answer", {"seq": seq, "action": "done", "option": first})
+        return await self.post("/answer", {"seq": seq, "action": "text", "text": typed(page)})
+
+    async def finish(self, page: Page, limit: int = 80) -> tuple[Page, int]:
+        """Answer until the questionnaire ends; returns the last page and the answers sent."""
+        sent = 0
+        while page.kind != "end":
+            assert sent < limit, f"never finished; stuck at {page.heading!r}"
+            before = page.seq
+            page = await self.answer(page, typed_answer)
+            if page.seq == before:  # refused: the question allows skipping, or says what it needs
+                page = await self.post("/answer", {"seq": before or "", "action": "skip"})
+            sent += 1
+            assert page.status == 200, page.heading
+        return page, sent
+
+
+def typed_answer(page: Page) -> str:
+    """Words that fit the question's kind: a month, a number, or a few words of feedback."""
+    question = page.heading.casefold()
+    if "month" in question or "miesiąc" in question:
+        return "March 2026"
+    if "how many" in question or "ile" in question.split():
+        return "2"
+    return "It was fine, thank you"
+
+
+@asynccontextmanager
+async def serving(service: Service) -> AsyncIterator[tuple[WebChat, str]]:
+    """The web chat on a free loopback port; yields it and its base URL."""
+    chat = WebChat(service, KEY)
+    runner = web.AppRunner(chat.application(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield chat, f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
+async def browser(base: str) -> AsyncIterator[Browser]:
+    timeout = aiohttp.ClientTimeout(total=20)
+    jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1, as a browser keeps them
+    async with aiohttp.ClientSession(cookie_jar=jar, timeout=timeout) as session:
+        yield Browser(session, base)
+
+
+async def count(store: Store, sql: str) -> int:
+    rows = await store.db.execute_fetchall(sql)
+    return int(next(iter(rows))[0])
+
+
+def database_bytes(path: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))

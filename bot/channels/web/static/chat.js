@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   if (!window.fetch || !window.FormData || !window.DOMParser) return;
+  document.documentElement.classList.add("js");
 
   function body(form, submitter) {
     var data;
@@ -48,7 +49,8 @@
     event.preventDefault();
     if (form.classList.contains("is-busy")) return; // one answer at a time
     form.classList.add("is-busy");
-    fetch(form.action, {
+    // (form.action would be the button named "action", not the address)
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: body(form, event.submitter),
       headers: { "X-Chat": "1" },

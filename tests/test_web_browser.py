@@ -1,0 +1,239 @@
+"""The web chat in a real browser: Debian's chromium at a phone's size (390×844), driven by
+selenium, completing every example questionnaire with JavaScript on and one with it off, and
+axe-core finding no accessibility violation on the welcome, consent, question, privacy and end
+pages. `UPDATE_SCREENSHOTS=1` keeps phone-size screenshots in docs/."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import FLOWS, ROOT, SEALER, make_config, make_service
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service as DriverService
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+from web_driver import serving, typed_for, web_config
+
+from bot.storage.store import Store
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+DOCS = ROOT / "docs"
+WAIT = 10  # seconds for any one page to change
+
+pytestmark = pytest.mark.timeout(240)
+
+
+class Server:
+    """The web chat on its own thread and event loop, so the browser's blocking calls never
+    hold the server up."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.url = ""
+        self.answers = -1
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
+
+    async def _main(self) -> None:
+        config = web_config(make_config(self.folder), answers_per_minute=0)
+        store = await Store.open(config.database, SEALER)
+        try:
+            service = await make_service(store, config)
+            async with serving(service) as (_, url):
+                self.url, self._loop, self._stop = url, asyncio.get_running_loop(), asyncio.Event()
+                self._ready.set()
+                await self._stop.wait()
+            rows = await store.db.execute_fetchall(
+                "SELECT COUNT(*) FROM responses WHERE status = 'complete'"
+            )
+            self.answers = int(next(iter(rows))[0])
+        finally:
+            self._ready.set()
+            await store.close()
+
+    def __enter__(self) -> Server:
+        self._thread.start()
+        assert self._ready.wait(WAIT) and self.url, "the web chat did not start"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread.is_alive() and self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(WAIT)
+
+
+def phone(folder: Path, javascript: bool = True) -> WebDriver:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", f"--user-data-dir={folder}",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    options.add_experimental_option(  # a phone's screen: 390×844 CSS pixels, touch
+        "mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}}
+    )
+    if not javascript:
+        options.add_experimental_option(
+            "prefs", {"profile.managed_default_content_settings.javascript": 2}
+        )
+    driver = webdriver.Chrome(options=options, service=DriverService(CHROMEDRIVER))
+    driver.set_page_load_timeout(WAIT)
+    driver.set_script_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with Server(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    driver = phone(tmp_path / "profile")
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def seq(driver: WebDriver) -> str | None:
+    """The sequence number of the question on screen (read again if the page changed)."""
+    for _ in range(5):
+        try:
+            found = driver.find_elements(By.CSS_SELECTOR, "#now input[name=seq]")
+            return found[0].get_attribute("value") if found else None
+        except StaleElementReferenceException:
+            continue
+    raise AssertionError("the page kept changing")
+
+
+def heading(driver: WebDriver) -> str:
+    return driver.find_element(By.CSS_SELECTOR, "#now h1").text
+
+
+def answer(driver: WebDriver) -> None:
+    """Answer the question on screen as a parent who takes the first option, then wait for the
+    next one (or skip a question whose answer was refused)."""
+    before = seq(driver)
+    choose = driver.find_elements(By.CSS_SELECTOR, "#now button[name=choose]")
+    if choose:
+        choose[0].click()
+    elif driver.find_elements(By.CSS_SELECTOR, "#now input[type=checkbox]"):
+        driver.find_element(By.CSS_SELECTOR, "#now .check-label").click()
+        driver.find_element(By.CSS_SELECTOR, "#now button[value=done]").click()
+    else:
+        driver.find_element(By.ID, "answer").send_keys(typed_for(heading(driver)))
+        driver.find_element(By.CSS_SELECTOR, "#now button[value=text]").click()
+    WebDriverWait(driver, WAIT).until(
+        lambda d: seq(d) != before or d.find_elements(By.CSS_SELECTOR, "#chat .bubble-warn")
+    )
+    if seq(driver) == before:
+        refused = driver.find_element(By.ID, "chat").text
+        skip = driver.find_elements(By.CSS_SELECTOR, "#now button[value=skip]")
+        assert skip, f"an answer was refused and there is no Skip: {refused}"
+        skip[0].click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) != before)
+
+
+def complete(driver: WebDriver, limit: int = 80) -> int:
+    for count in range(limit):
+        if seq(driver) is None:
+            return count
+        answer(driver)
+    raise AssertionError(f"never finished; stuck at {heading(driver)!r}")
+
+
+def violations(driver: WebDriver) -> list[object]:
+    """axe-core's violations on the page as it is now (all rules, best practice included)."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    found: list[object] = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+        "v => [v.id, v.impact, v.nodes.map(n => n.target.join(' ')).slice(0, 3)])));"
+    )
+    return found
+
+
+def keep_screenshot(driver: WebDriver, name: str) -> None:
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        driver.save_screenshot(str(DOCS / f"web-{name}.png"))
+
+
+@pytest.mark.parametrize("flow", sorted(p.stem for p in FLOWS.glob("*.yaml")))
+def test_every_example_questionnaire_completes_in_a_phone_browser_without_reloading(
+    server: Server, browser: WebDriver, flow: str
+) -> None:
+    browser.get(f"{server.url}/s/{flow}")
+    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
+    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    assert browser.find_elements(By.CSS_SELECTOR, "html.js")  # the page's own script runs
+    browser.execute_script("window.sameDocument = true;")  # gone if the page ever reloads
+    answered = complete(browser)
+    assert heading(browser) == "Thank you"
+    assert answered > 3
+    assert browser.execute_script("return window.sameDocument === true;")
+    assert browser.execute_script("return document.activeElement.tagName;") == "H1"
+    server.__exit__()
+    assert server.answers == 1
+
+
+def test_the_pages_have_no_accessibility_violations(server: Server, browser: WebDriver) -> None:
+    browser.get(server.url + "/")
+    assert violations(browser) == []
+    keep_screenshot(browser, "welcome")
+    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
+    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    assert "happy to start" in heading(browser)
+    assert violations(browser) == [], "consent"
+    seen = set()
+    while seq(browser) is not None:
+        kind = (
+            "single" if browser.find_elements(By.CSS_SELECTOR, "#now button[name=choose]")
+            else "multi" if browser.find_elements(By.CSS_SELECTOR, "#now input[type=checkbox]")
+            else "text"
+        )  # fmt: skip
+        if kind not in seen:
+            seen.add(kind)
+            assert violations(browser) == [], heading(browser)
+            keep_screenshot(browser, f"question-{kind}")
+        answer(browser)
+    assert seen == {"single", "multi", "text"}
+    assert violations(browser) == [], "end"
+    keep_screenshot(browser, "end")
+    browser.get(server.url + "/privacy")
+    assert violations(browser) == [], "privacy"
+    browser.get(server.url + "/delete")
+    assert violations(browser) == [], "delete"
+    browser.execute_script("document.querySelector('main').append(document.createElement('input'))")
+    assert [v[0] for v in violations(browser)] == ["label"]  # the check does find what is wrong
+
+
+def test_a_questionnaire_completes_with_javascript_off(server: Server, tmp_path: Path) -> None:
+    driver = phone(tmp_path / "no-js", javascript=False)
+    try:
+        driver.get(f"{server.url}/s/mlu-ludlow")
+        assert driver.find_elements(By.CSS_SELECTOR, "html.js") == []  # chat.js did not run
+        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        first = driver.current_url
+        answered = complete(driver)
+        assert heading(driver) == "Thank you" and answered > 3
+        assert driver.current_url.endswith("/#now") and first.endswith("/#now")
+    finally:
+        driver.quit()
+    server.__exit__()
+    assert server.answers == 1

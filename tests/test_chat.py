@@ -90,8 +90,29 @@ def test_links_prints_every_tag_and_writes_qr_codes(tmp_path: Path) -> None:
         result.stdout
     )
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert "mlu-ludlow.png" in pngs and "default.png" in pngs and len(pngs) == 9
-    assert (tmp_path / "mlu-ludlow.png").read_bytes().startswith(b"\x89PNG")
+    assert "telegram-mlu-ludlow.png" in pngs and "telegram-default.png" in pngs
+    assert len(pngs) == 9
+    assert (tmp_path / "telegram-mlu-ludlow.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_links_for_the_web_chat_when_its_public_address_is_set(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"flows: {FLOWS}\nweb:\n  public_url: https://feedback.example.nhs.uk/survey\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "links", "--config", str(config), "--qr", str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "mlu-ludlow      https://feedback.example.nhs.uk/survey/s/mlu-ludlow\n" in result.stdout
+    assert "t.me" not in result.stdout
+    assert len(list(tmp_path.glob("web-*.png"))) == 9
+    neither = subprocess.run(
+        [sys.executable, "-m", "bot", "links", "--config", str(CONFIG)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert neither.returncode == 1 and "--bot YourBotUsername" in neither.stderr
 
 
 async def test_delete_in_the_terminal_erases_this_parents_answers(tmp_path: Path) -> None:

@@ -210,32 +210,48 @@ def test_flow(
 
 
 @click.command()
-@click.option("--bot", "bot_username", required=True, help="Your bot's username, e.g. MyUnitBot.")
+@click.option("--bot", "bot_username", help="Your Telegram bot's username, e.g. MyUnitBot.")
 @click.option(
-    "--qr", "qr_dir", type=click.Path(path_type=Path), help="Write a QR code PNG per tag."
+    "--qr", "qr_dir", type=click.Path(path_type=Path), help="Write a QR code PNG per link."
 )
 @config_option
-def links(bot_username: str, qr_dir: Path | None, config_path: Path) -> None:
-    """Print the t.me link for each questionnaire and poster tag (and QR codes with --qr)."""
+def links(bot_username: str | None, qr_dir: Path | None, config_path: Path) -> None:
+    """Print the link for each questionnaire and poster tag: Telegram's with --bot, the web
+    chat's when web.public_url is set (and QR codes with --qr)."""
     import segno
 
     config = config_from(config_path)
+    web_url = config.web.public_url
+    if not bot_username and not web_url:
+        raise click.ClickException(
+            f"say which links: --bot YourBotUsername for Telegram, or set web.public_url in "
+            f"{config_path} for the web chat"
+        )
     flows = [c.flow for c in check_folder(config.flows_dir) if c.flow is not None]
-    name = bot_username.removeprefix("@")
-    rows = [("(default questionnaire)", f"https://t.me/{name}")]
+    starts = [("(default questionnaire)", "", "default")]
     for flow in flows:
-        rows.append((f"{flow.id}", f"https://t.me/{name}?start={flow.id}"))
+        starts.append((flow.id, flow.id, flow.id))
+        starts += [(f"{flow.id}: {tag}", tag, tag) for tag in flow.source_tags]
+    rows = []  # (label, url, file name)
+    if bot_username:
+        name = bot_username.removeprefix("@")
         rows += [
-            (f"{flow.id}: {tag}", f"https://t.me/{name}?start={tag}") for tag in flow.source_tags
+            (label, f"https://t.me/{name}" + (f"?start={tag}" if tag else ""), f"telegram-{file}")
+            for label, tag, file in starts
         ]
-    width = max(len(label) for label, _ in rows)
-    for label, url in rows:
+    if web_url:
+        root = web_url if web_url.endswith("/") else web_url + "/"
+        rows += [
+            (label, root + (f"s/{tag}" if tag else ""), f"web-{file}")
+            for label, tag, file in starts
+        ]
+    width = max(len(label) for label, _, _ in rows)
+    for label, url, _ in rows:
         click.echo(f"{label.ljust(width)}  {url}")
     if qr_dir is not None:
         qr_dir.mkdir(parents=True, exist_ok=True)
-        for _, url in rows:
-            tag = url.partition("?start=")[2] or "default"
-            segno.make(url, error="m").save(str(qr_dir / f"{tag}.png"), scale=10, border=4)
+        for _, url, file in rows:
+            segno.make(url, error="m").save(str(qr_dir / f"{file}.png"), scale=10, border=4)
         click.echo(f"wrote {len(rows)} QR code(s) to {qr_dir}", err=True)
 
 

@@ -1,0 +1,269 @@
+"""The web chat under load: many browsers without JavaScript completing the default questionnaire
+at once over real HTTP on loopback, next to the floor measured in the same run: a bare aiohttp
+handler serving one fixed page of the same size to the same browsers, request for request.
+
+``python -m bench.web_bench [--browsers 200] [--runs 3]``
+
+- **Ours**: ``WebChat`` on a real aiohttp server (no access log) over a real SQLite store
+  (``synchronous=FULL``, every answer durable before its page is shown). Each browser has its own
+  session and cookie jar: GET ``/``, POST ``/start``, then one POST ``/answer`` per question, each
+  followed by the 303 redirect to ``/`` (post, redirect, get), taking the first option or typing a
+  few words. All browsers come from one loopback address, so the per-address limit on new
+  visitors (and the per-session limit on answers) is switched off for the bench.
+- **Floor**: a bare aiohttp app: GET returns a fixed HTML page the size of our mean page, POST
+  reads the form and redirects to it. Each browser replays exactly its own requests from ours.
+
+A page's latency is one GET, or one POST with its redirected GET (an "answer page"), timed with
+``time.perf_counter`` in the browser. Browsers and server share one process and one event loop,
+for ours and the floor alike. Both listen with a backlog of 1024, not aiohttp's 128, so that
+200 browsers connecting at once are not timed waiting for the kernel's 1 s SYN retry. Each
+figure is min/median/max over the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import NOW, SEALER, make_config, make_service  # noqa: E402
+
+from bot.channels.web.server import WebChat  # noqa: E402
+from bot.config import WebConfig, WebLimits  # noqa: E402
+from bot.storage.store import Store  # noqa: E402
+
+KEY = b"web-bench-key-0123456789abcdef012"
+SEQ = re.compile(r'name="seq" value="(\d+)"')
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+CHOOSE = re.compile(r'name="choose" value="([^"]+)"')
+OPTION = re.compile(r'name="option" value="([^"]+)"')
+HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
+ENDED = re.compile(r'<h1 id="end-heading"[^>]*>\s*Thank you', re.S)
+MAX_PAGES = 200
+BACKLOG = 1024  # aiohttp's 128 overflows when 200 browsers connect at once: 1 s SYN retries
+Step = tuple[str, list[tuple[str, str]] | None]  # (path, None for a GET or the posted fields)
+
+
+@dataclass
+class Browser:
+    session: aiohttp.ClientSession
+    base: str
+    csrf: str = ""
+    steps: list[Step] = field(default_factory=list)
+    took: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+
+    async def page(self, path: str, fields: list[tuple[str, str]] | None = None) -> str:
+        """One page: a GET, or a POST and the GET it is redirected to; timed as one."""
+        self.steps.append((path, fields))
+        started = time.perf_counter()
+        if fields is None:
+            request = self.session.get(self.base + path)
+        else:
+            request = self.session.post(self.base + path, data=[*fields, ("csrf", self.csrf)])
+        async with request as response:
+            text = await response.text()
+        self.took.append(time.perf_counter() - started)
+        self.sizes.append(len(text.encode()))
+        if response.status != 200:  # a 429, 503 or 404 page would be timed as a page: stop
+            raise AssertionError(f"{path}: HTTP {response.status}")
+        found = CSRF.search(text)
+        self.csrf = found.group(1) if found else self.csrf
+        return text
+
+
+def answers_for(text: str, seq: str) -> list[list[tuple[str, str]]]:
+    """What a parent who takes the first option (or types a few words) sends, then what they
+    try if that is refused."""
+    skip = [("seq", seq), ("action", "skip")]
+    if chosen := CHOOSE.findall(text):
+        return [[("seq", seq), ("choose", chosen[0])], skip]
+    if ticked := OPTION.findall(text):
+        return [[("seq", seq), ("action", "done"), ("option", ticked[0])], skip]
+    if 'id="answer-hint"' in text or "March 2025" in text:  # month and year
+        typed = ["March 2025", "03/2025", "3"]
+    elif 'inputmode="decimal"' in text:
+        typed = ["3"]
+    elif "phone number" in (
+        asked := (HEADING.findall(text) or [""])[0].casefold()
+    ):  # after agreeing to be contacted
+        typed = ["07700 900123"]
+    elif "email" in asked:
+        typed = ["parent@example.com"]
+    else:
+        typed = ["It was fine, thank you"]
+    return [[("seq", seq), ("action", "text"), ("text", t)] for t in typed] + [skip]
+
+
+async def complete(browser: Browser) -> None:
+    """The questionnaire from the welcome page to its end, as a plain form browser does."""
+    await browser.page("/")
+    text = await browser.page("/start", [("lang", "en")])
+    while (found := SEQ.search(text)) is not None and len(browser.steps) < MAX_PAGES:
+        seq = found.group(1)
+        for fields in answers_for(text, seq):
+            text = await browser.page("/answer", fields)
+            if (after := SEQ.search(text)) is None or after.group(1) != seq:
+                break
+        else:
+            raise AssertionError(f"stuck at question {seq}")
+    if not ENDED.search(text):
+        raise AssertionError("never reached the end page")
+
+
+async def replay(browser: Browser, steps: list[Step]) -> None:
+    for path, fields in steps:
+        await browser.page(path, fields)
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0, backlog=BACKLOG).start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+
+async def browse(
+    base: str, count: int, work: Callable[[Browser, int], Awaitable[None]]
+) -> tuple[list[Browser], float]:
+    """`count` browsers with their own cookies doing `work` at once, and the seconds it took."""
+    timeout = aiohttp.ClientTimeout(total=120)
+    sessions = [
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout)
+        for _ in range(count)
+    ]
+    browsers = [Browser(session, base) for session in sessions]
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(work(b, n) for n, b in enumerate(browsers)))
+        return browsers, time.perf_counter() - started
+    finally:
+        await asyncio.gather(*(session.close() for session in sessions))
+
+
+@dataclass
+class Run:
+    answers_per_s: float
+    pages_per_s: tuple[float, float]  # ours, floor
+    ours: list[float]  # page latencies, seconds
+    floor: list[float]
+    pages: int
+    page_bytes: int
+
+
+def floor_app(size: int) -> web.Application:
+    """GET: one fixed page of `size` bytes with a form like ours; POST: read the form, redirect."""
+    head = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Chat</title></head>'
+    form = '<body><form method="post"><input type="hidden" name="csrf" value="x"></form><p>'
+    tail = "</p></body></html>"
+    fixed = head + form + "a" * max(0, size - len(head) - len(form) - len(tail)) + tail
+
+    async def show(request: web.Request) -> web.Response:
+        return web.Response(text=fixed, content_type="text/html", charset="utf-8")
+
+    async def take(request: web.Request) -> web.Response:
+        await request.post()
+        return web.Response(status=303, headers={"Location": "/#now"})
+
+    app = web.Application()
+    app.router.add_get("/", show)
+    app.router.add_post("/{form}", take)
+    return app
+
+
+async def one_run(folder: Path, browsers: int) -> Run:
+    limits = WebLimits(new_visitors_per_minute=0, answers_per_minute=0)  # one address for all
+    web_config = WebConfig(secure_cookie=False, limits=limits)  # plain http on loopback
+    config = make_config(folder).model_copy(update={"web": web_config})
+    store = await Store.open(config.database, SEALER)
+    try:
+        service = await make_service(store, config, clock=lambda: NOW)
+        runner, base = await serve(WebChat(service, KEY).application())
+        try:
+            ours, took = await browse(base, browsers, lambda b, _: complete(b))
+        finally:
+            await runner.cleanup()
+        sql = "SELECT (SELECT COUNT(*) FROM answers), COUNT(*) FROM responses WHERE status = ?"
+        ((answers, done),) = await store.db.execute_fetchall(sql, ("complete",))
+    finally:
+        await store.close()
+    if done != browsers:
+        raise AssertionError(f"{done} complete responses stored for {browsers} browsers")
+
+    page_bytes = round(statistics.mean(size for b in ours for size in b.sizes))
+    runner, base = await serve(floor_app(page_bytes))
+    try:
+        floors, floor_took = await browse(base, browsers, lambda b, n: replay(b, ours[n].steps))
+    finally:
+        await runner.cleanup()
+    pages = sum(len(b.took) for b in ours)
+    return Run(
+        answers_per_s=answers / took,
+        pages_per_s=(pages / took, pages / floor_took),
+        ours=[t for b in ours for t in b.took],
+        floor=[t for b in floors for t in b.took],
+        pages=pages,
+        page_bytes=page_bytes,
+    )
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return 1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]  # ms
+
+
+def spread(values: list[float], digits: int = 0) -> str:
+    picked = (min(values), statistics.median(values), max(values))
+    return " / ".join(f"{v:.{digits}f}" for v in picked)
+
+
+async def run(browsers: int, runs: int) -> None:
+    results: list[Run] = []
+    for number in range(1, runs + 1):
+        with tempfile.TemporaryDirectory() as tmp:
+            results.append(r := await one_run(Path(tmp), browsers))
+        ms = [(percentile(r.ours, p), percentile(r.floor, p)) for p in (50, 95, 99)]
+        latency = "; ".join(f"{a:.1f} vs {b:.1f} ({a / b:.1f}×)" for a, b in ms)
+        print(f"run {number}: {r.answers_per_s:.0f} answers/s; p50/p95/p99 ms: {latency}")
+    print(f"nothing lost: every run stored {browsers} complete responses, one per browser")
+
+    print(f"\n### The web chat: {browsers} browsers at once, no JavaScript ({runs} runs)\n")
+    print("| figure | min / median / max |\n|---|---|")
+    print(f"| answers durably stored per second | {spread([r.answers_per_s for r in results])} |")
+    print(f"| pages per browser | {spread([r.pages / browsers for r in results])} |")
+    sizes = spread([r.page_bytes for r in results])
+    print(f"| mean page bytes (the floor's fixed page) | {sizes} |")
+    print("\n| per page | ours | bare aiohttp floor | ours ÷ floor |\n|---|---|---|---|")
+    for p in (50, 95, 99):
+        ours = [percentile(r.ours, p) for r in results]
+        floor = [percentile(r.floor, p) for r in results]
+        ratio = spread([a / b for a, b in zip(ours, floor, strict=True)], 1)
+        print(f"| p{p} latency, ms | {spread(ours, 1)} | {spread(floor, 1)} | {ratio} |")
+    rates = [r.pages_per_s for r in results]
+    ours, floor, ratios = ([a for a, _ in rates], [b for _, b in rates], [a / b for a, b in rates])
+    print(f"| pages per second | {spread(ours)} | {spread(floor)} | {spread(ratios, 2)} |")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--browsers", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    asyncio.run(run(args.browsers, args.runs))
+
+
+if __name__ == "__main__":
+    main()

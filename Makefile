@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CONFIG ?= config.yaml
 
-.PHONY: chat test run lint bench resilience validate coverage clean
+.PHONY: chat test run web lint browser bench resilience validate coverage clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ chat: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(PY) -m bot run --config $(CONFIG)
 
+# The web chat only, on http://localhost:8080/ (keys from the environment: see docs/web.md).
+web: $(VENV)/.installed
+	$(PY) -m bot web --config $(CONFIG)
+
 validate: $(VENV)/.installed
 	$(PY) -m bot validate --config $(CONFIG)
 
@@ -33,7 +37,11 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
-test: $(VENV)/.installed-test lint
+# Debian's chromium and chromedriver, for the web chat's browser tests (installed if missing).
+browser:
+	.ci/browser
+
+test: $(VENV)/.installed-test lint browser
 	$(PY) -m pytest -q
 
 # Branch coverage of bot/, subprocesses included (the bot run as a real process).

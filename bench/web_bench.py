@@ -2,7 +2,13 @@
 at once over real HTTP on loopback, next to the floor measured in the same run: a bare aiohttp
 handler serving one fixed page of the same size to the same browsers, request for request.
 
-``python -m bench.web_bench [--browsers 200] [--runs 3]``
+``python -m bench.web_bench [--browsers 200] [--runs 3] [--think 1.0]``
+
+Two loads, each with ours and the floor side by side: **parents reading** (each browser waits
+0.5 to 1.5 × `--think` seconds between pages, as a parent reads the next question, and they
+arrive over the first 1 to 3 × `--think` seconds; the load a poster campaign brings) and
+**flat out** (every browser sends its next request the moment a page
+arrives: the server's capacity, where latency is mostly queueing).
 
 - **Ours**: ``WebChat`` on a real aiohttp server (no access log) over a real SQLite store
   (``synchronous=FULL``, every answer durable before its page is shown). Each browser has its own
@@ -14,23 +20,28 @@ handler serving one fixed page of the same size to the same browsers, request fo
   reads the form and redirects to it. Each browser replays exactly its own requests from ours.
 
 A page's latency is one GET, or one POST with its redirected GET (an "answer page"), timed with
-``time.perf_counter`` in the browser. Browsers and server share one process and one event loop,
-for ours and the floor alike. Both listen with a backlog of 1024, not aiohttp's 128, so that
-200 browsers connecting at once are not timed waiting for the kernel's 1 s SYN retry. Each
-figure is min/median/max over the runs.
+``time.perf_counter`` in the browser. Each server runs in its own process (as in production),
+the browsers in this one; the server's own CPU time per page is reported. Both listen with a
+backlog of 1024 (as the web chat does), so that 200 browsers connecting at once are not timed
+waiting for the kernel's 1 s SYN retry. Each figure is min/median/max over the runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
+import random
 import re
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import aiohttp
@@ -65,9 +76,14 @@ class Browser:
     steps: list[Step] = field(default_factory=list)
     took: list[float] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
+    think: float = 0.0
+    rng: random.Random = field(default_factory=random.Random)
 
     async def page(self, path: str, fields: list[tuple[str, str]] | None = None) -> str:
-        """One page: a GET, or a POST and the GET it is redirected to; timed as one."""
+        """One page: a GET, or a POST and the GET it is redirected to; timed as one (after
+        the parent has read the page before)."""
+        if self.think:  # the first page after a ramp-up: parents do not all scan at one instant
+            await asyncio.sleep(self.think * self.rng.uniform(0.5, 1.5) * (1 if self.steps else 2))
         self.steps.append((path, fields))
         started = time.perf_counter()
         if fields is None:
@@ -129,15 +145,66 @@ async def replay(browser: Browser, steps: list[Step]) -> None:
         await browser.page(path, fields)
 
 
-async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0, backlog=BACKLOG).start()
-    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+def server_main(kind: str, folder: str, page_bytes: int, conn: Connection) -> None:
+    """A server process: ours over a fresh database in `folder`, or the floor. Sends its port,
+    serves until told to stop, then sends the CPU seconds it used."""
+
+    async def go() -> None:
+        store = None
+        if kind == "ours":
+            limits = WebLimits(new_visitors_per_minute=0, answers_per_minute=0)  # one address
+            config = make_config(Path(folder)).model_copy(
+                update={"web": WebConfig(secure_cookie=False, limits=limits)}  # plain http
+            )
+            store = await Store.open(config.database, SEALER)
+            service = await make_service(store, config, clock=lambda: NOW)
+            app = WebChat(service, KEY).application()
+        else:
+            app = floor_app(page_bytes)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0, backlog=BACKLOG).start()
+        conn.send(runner.addresses[0][1])
+        started = time.process_time()
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+        cpu = time.process_time() - started
+        await runner.cleanup()
+        if store is not None:
+            await store.close()
+        conn.send(cpu)
+
+    asyncio.run(go())
+
+
+@asynccontextmanager
+async def server(kind: str, folder: Path, page_bytes: int = 0) -> AsyncIterator[Served]:
+    ours, theirs = multiprocessing.get_context("spawn").Pipe()
+    child = multiprocessing.get_context("spawn").Process(
+        target=server_main, args=(kind, str(folder), page_bytes, theirs), daemon=True
+    )
+    child.start()
+    loop = asyncio.get_running_loop()
+    try:
+        if not await loop.run_in_executor(None, ours.poll, 60):
+            raise AssertionError(f"the {kind} server did not start")
+        served = Served(f"http://127.0.0.1:{ours.recv()}")
+        yield served
+        ours.send("stop")
+        served.cpu = await loop.run_in_executor(None, ours.recv)
+    finally:
+        child.join(30)
+        if child.is_alive():
+            child.kill()
+
+
+@dataclass
+class Served:
+    base: str
+    cpu: float = 0.0
 
 
 async def browse(
-    base: str, count: int, work: Callable[[Browser, int], Awaitable[None]]
+    base: str, count: int, work: Callable[[Browser, int], Awaitable[None]], think: float
 ) -> tuple[list[Browser], float]:
     """`count` browsers with their own cookies doing `work` at once, and the seconds it took."""
     timeout = aiohttp.ClientTimeout(total=120)
@@ -145,7 +212,10 @@ async def browse(
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout)
         for _ in range(count)
     ]
-    browsers = [Browser(session, base) for session in sessions]
+    browsers = [
+        Browser(session, base, think=think, rng=random.Random(n))
+        for n, session in enumerate(sessions)
+    ]
     try:
         started = time.perf_counter()
         await asyncio.gather(*(work(b, n) for n, b in enumerate(browsers)))
@@ -162,6 +232,7 @@ class Run:
     floor: list[float]
     pages: int
     page_bytes: int
+    cpu_ms: tuple[float, float]  # server CPU per page: ours, floor
 
 
 def floor_app(size: int) -> web.Application:
@@ -184,31 +255,19 @@ def floor_app(size: int) -> web.Application:
     return app
 
 
-async def one_run(folder: Path, browsers: int) -> Run:
-    limits = WebLimits(new_visitors_per_minute=0, answers_per_minute=0)  # one address for all
-    web_config = WebConfig(secure_cookie=False, limits=limits)  # plain http on loopback
-    config = make_config(folder).model_copy(update={"web": web_config})
-    store = await Store.open(config.database, SEALER)
-    try:
-        service = await make_service(store, config, clock=lambda: NOW)
-        runner, base = await serve(WebChat(service, KEY).application())
-        try:
-            ours, took = await browse(base, browsers, lambda b, _: complete(b))
-        finally:
-            await runner.cleanup()
+async def one_run(folder: Path, browsers: int, think: float) -> Run:
+    async with server("ours", folder) as served:
+        ours, took = await browse(served.base, browsers, lambda b, _: complete(b), think)
+    with sqlite3.connect(folder / "feedback.sqlite3") as db:
         sql = "SELECT (SELECT COUNT(*) FROM answers), COUNT(*) FROM responses WHERE status = ?"
-        ((answers, done),) = await store.db.execute_fetchall(sql, ("complete",))
-    finally:
-        await store.close()
+        answers, done = db.execute(sql, ("complete",)).fetchone()
     if done != browsers:
         raise AssertionError(f"{done} complete responses stored for {browsers} browsers")
-
     page_bytes = round(statistics.mean(size for b in ours for size in b.sizes))
-    runner, base = await serve(floor_app(page_bytes))
-    try:
-        floors, floor_took = await browse(base, browsers, lambda b, n: replay(b, ours[n].steps))
-    finally:
-        await runner.cleanup()
+    async with server("floor", folder, page_bytes) as floor_served:
+        floors, floor_took = await browse(
+            floor_served.base, browsers, lambda b, n: replay(b, ours[n].steps), think
+        )
     pages = sum(len(b.took) for b in ours)
     return Run(
         answers_per_s=answers / took,
@@ -217,6 +276,7 @@ async def one_run(folder: Path, browsers: int) -> Run:
         floor=[t for b in floors for t in b.took],
         pages=pages,
         page_bytes=page_bytes,
+        cpu_ms=(1000 * served.cpu / pages, 1000 * floor_served.cpu / pages),
     )
 
 
@@ -230,17 +290,25 @@ def spread(values: list[float], digits: int = 0) -> str:
     return " / ".join(f"{v:.{digits}f}" for v in picked)
 
 
-async def run(browsers: int, runs: int) -> None:
-    results: list[Run] = []
-    for number in range(1, runs + 1):
-        with tempfile.TemporaryDirectory() as tmp:
-            results.append(r := await one_run(Path(tmp), browsers))
-        ms = [(percentile(r.ours, p), percentile(r.floor, p)) for p in (50, 95, 99)]
-        latency = "; ".join(f"{a:.1f} vs {b:.1f} ({a / b:.1f}×)" for a, b in ms)
-        print(f"run {number}: {r.answers_per_s:.0f} answers/s; p50/p95/p99 ms: {latency}")
-    print(f"nothing lost: every run stored {browsers} complete responses, one per browser")
+async def run(browsers: int, runs: int, think: float) -> None:
+    for label, pause in ((f"parents reading (~{think:g} s a page)", think), ("flat out", 0.0)):
+        results: list[Run] = []
+        for number in range(1, runs + 1):
+            with tempfile.TemporaryDirectory() as tmp:
+                results.append(r := await one_run(Path(tmp), browsers, pause))
+            ms = [(percentile(r.ours, p), percentile(r.floor, p)) for p in (50, 95, 99)]
+            latency = "; ".join(f"{a:.1f} vs {b:.1f} ({a / b:.1f}×)" for a, b in ms)
+            print(
+                f"{label}, run {number}: {r.answers_per_s:.0f} answers/s; p50/p95/p99 ms: {latency}"
+            )
+        print(f"nothing lost: every run stored {browsers} complete responses, one per browser")
+        table(
+            f"{browsers} browsers at once, {label}, no JavaScript ({runs} runs)", results, browsers
+        )
 
-    print(f"\n### The web chat: {browsers} browsers at once, no JavaScript ({runs} runs)\n")
+
+def table(title: str, results: list[Run], browsers: int) -> None:
+    print(f"\n### The web chat: {title}\n")
     print("| figure | min / median / max |\n|---|---|")
     print(f"| answers durably stored per second | {spread([r.answers_per_s for r in results])} |")
     print(f"| pages per browser | {spread([r.pages / browsers for r in results])} |")
@@ -255,14 +323,20 @@ async def run(browsers: int, runs: int) -> None:
     rates = [r.pages_per_s for r in results]
     ours, floor, ratios = ([a for a, _ in rates], [b for _, b in rates], [a / b for a, b in rates])
     print(f"| pages per second | {spread(ours)} | {spread(floor)} | {spread(ratios, 2)} |")
+    cpu = [r.cpu_ms for r in results]
+    ours, floor, ratios = ([a for a, _ in cpu], [b for _, b in cpu], [a / b for a, b in cpu])
+    print(
+        f"| server CPU ms per page | {spread(ours, 2)} | {spread(floor, 2)} | {spread(ratios, 1)} |"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--browsers", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between pages")
     args = parser.parse_args(argv)
-    asyncio.run(run(args.browsers, args.runs))
+    asyncio.run(run(args.browsers, args.runs, args.think))
 
 
 if __name__ == "__main__":

@@ -82,10 +82,12 @@ def phone(folder: Path, javascript: bool = True) -> WebDriver:
         "--disable-dev-shm-usage", f"--user-data-dir={folder}",
     ):  # fmt: skip
         options.add_argument(flag)
-    options.add_experimental_option(  # a phone's screen: 390×844 CSS pixels, touch
-        "mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}}
-    )
-    if not javascript:
+    if javascript:
+        options.add_experimental_option(  # a phone's screen: 390×844 CSS pixels
+            "mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}}
+        )
+    else:  # (chromedriver's clicks hang under phone emulation with scripts off: a window)
+        options.add_argument("--window-size=390,844")
         options.add_experimental_option(
             "prefs", {"profile.managed_default_content_settings.javascript": 2}
         )

@@ -19,7 +19,9 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # the package's own templates: read once, never checked again
 )
+_TEMPLATES = {name: _ENV.get_template(f"{name}.html.j2") for name in ("welcome", "chat", "page")}
 
 
 class Pages:
@@ -52,7 +54,7 @@ class Pages:
     ) -> str:
         values = self._common(language, word("title", language), csrf, languages)
         values |= {"welcome": self.config.welcome_in(language), "tag": tag, "flow": flow}
-        return _ENV.get_template("welcome.html.j2").render(values)
+        return _TEMPLATES["welcome"].render(values)
 
     def chat(
         self, view: View, csrf: str, languages: Sequence[str], notice: str | None = None
@@ -73,7 +75,7 @@ class Pages:
             "nav": {key: say(key, language) for key in ("back", "skip", "prefer_not")}
             | {"prefer": say("prefer_not", language)},
         }
-        return _ENV.get_template("chat.html.j2").render(values)
+        return _TEMPLATES["chat"].render(values)
 
     def page(
         self,
@@ -89,4 +91,4 @@ class Pages:
         """A page of text: privacy, errors, the delete confirmation and its result."""
         values = self._common(language, heading, csrf, ())
         values |= {"text": text, "confirm": confirm, "keep": keep, "back_text": back_text}
-        return _ENV.get_template("page.html.j2").render(values)
+        return _TEMPLATES["page"].render(values)

@@ -391,7 +391,8 @@ async def serve_web(chat: WebChat, stopping: asyncio.Event) -> None:
     runner = web.AppRunner(chat.application(), access_log=None, handle_signals=False)
     await runner.setup()
     try:
-        await web.TCPSite(runner, settings.listen, settings.port).start()
+        # A deep backlog: a poster campaign's first minute must not meet the kernel's SYN retry.
+        await web.TCPSite(runner, settings.listen, settings.port, backlog=1024).start()
         log.info("web chat listening on %s port %d", settings.listen, settings.port)
         await stopping.wait()
     finally:

@@ -15,14 +15,14 @@ from bot.conversation import events as ev
 from bot.conversation.messages import say
 
 BubbleKind = Literal["bot", "you", "warn"]
-KEEP_BUBBLES = 24
+KEEP_BUBBLES = 12
 ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
 
 
 @dataclass(frozen=True)
 class Bubble:
     kind: BubbleKind
-    text: str
+    paragraphs: tuple[str, ...]
 
 
 @dataclass
@@ -37,8 +37,9 @@ class View:
     started: bool = False
 
     def add(self, kind: BubbleKind, text: str) -> None:
-        if text.strip():
-            self.bubbles.append(Bubble(kind, text.strip()))
+        parts = tuple(p.strip() for p in text.split("\n\n") if p.strip())
+        if parts:
+            self.bubbles.append(Bubble(kind, parts))
 
     def show(self, events: list[ev.Event], language: str | None, said: str | None = None) -> None:
         """Apply what the engine said. `said` is the parent's own answer, in words, shown

@@ -1,10 +1,19 @@
 """Every benchmark: ``python -m bench`` (``make bench``). Results: docs/benchmarks.md."""
 
-from bench import core_bench, export_bench, redact_bench, storage_bench, telegram_bench, yaml_bench
+from bench import (
+    core_bench,
+    export_bench,
+    redact_bench,
+    storage_bench,
+    telegram_bench,
+    web_bench,
+    yaml_bench,
+)
 
 core_bench.main()
 yaml_bench.main()
 redact_bench.main()
 storage_bench.main([])
 telegram_bench.main([])
+web_bench.main([])
 export_bench.main([])

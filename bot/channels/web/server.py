@@ -17,17 +17,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
-from multidict import MultiDict, MultiDictProxy
 
+from bot.channels.web.forms import form_event, read_form, recorded, text_of
 from bot.channels.web.guard import COOKIE, HEADERS, Cookies, Limiter
 from bot.channels.web.page import Pages
-from bot.channels.web.view import View, Views, answer_words
+from bot.channels.web.view import View, Views
 from bot.channels.web.words import word
 from bot.config import Config
 from bot.conversation import events as ev
 from bot.conversation.messages import erased, say
 from bot.privacy.pseudonym import pseudonym
-from bot.questionnaire.conditions import NO_ANSWER
 from bot.questionnaire.flow import TAG_PATTERN
 from bot.service import Service, Turns
 
@@ -37,7 +36,6 @@ TAG = re.compile(TAG_PATTERN)
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 256 * 1024  # 10,000 characters of any script, percent-encoded, fit well within this
-MAX_OPTIONS = 100
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -201,14 +199,14 @@ class WebChat:
 
     # ── forms ──────────────────────────────────────────────────────────────────────────────
     async def start(self, request: web.Request) -> web.StreamResponse:
-        form = await _form(request)
+        form = await read_form(request)
         cookie = self._cookie(request)
-        if cookie is None or not self.cookies.csrf_ok(cookie, _text(form, "csrf")):
+        if cookie is None or not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
             return self._again(request)
-        tag = _text(form, "tag")
-        flow = _text(form, "flow")
+        tag = text_of(form, "tag")
+        flow = text_of(form, "flow")
         languages = self._languages_for(tag, flow)
-        language = _text(form, "lang")
+        language = text_of(form, "lang")
         start = ev.Start(
             tag if TAG.match(tag) else None, language if language in languages else None
         )
@@ -222,33 +220,33 @@ class WebChat:
         return self._after(request, cookie, view)
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
-        form = await _form(request)
+        form = await read_form(request)
         cookie = self._cookie(request)
         if cookie is None:
             return self._again(request)
         who = self._who(cookie)
         async with self.turns.of(who):
             view = await self._view(who, "en")
-            if not self.cookies.csrf_ok(cookie, _text(form, "csrf")):
+            if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
                 view.add("warn", word("expired", view.language))
             elif view.prompt is not None:
-                event, said = _event(form, view.prompt)
+                event, said = form_event(form, view.prompt)
                 outcome = await self.service.handle(who, event)
                 if isinstance(event, ev.Reply) and said != "✓":
-                    said = _recorded(outcome.events) or said
+                    said = recorded(outcome.events) or said
                 view.show(outcome.events, outcome.language, said)
         return self._after(request, cookie, view)
 
     async def language(self, request: web.Request) -> web.StreamResponse:
-        form = await _form(request)
+        form = await read_form(request)
         cookie = self._cookie(request)
-        code = _text(form, "lang")
+        code = text_of(form, "lang")
         if cookie is None or not LANGUAGE.match(code):
             return self._again(request)
         who = self._who(cookie)
         async with self.turns.of(who):
             view = await self._view(who, code)
-            if not self.cookies.csrf_ok(cookie, _text(form, "csrf")):
+            if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
                 view.add("warn", word("expired", view.language))
             elif view.prompt is not None:
                 outcome = await self.service.handle(who, ev.SwitchLanguage(code))
@@ -258,10 +256,10 @@ class WebChat:
         return self._after(request, cookie, view)
 
     async def delete(self, request: web.Request) -> web.StreamResponse:
-        form = await _form(request)
+        form = await read_form(request)
         cookie = self._cookie(request)
         language = await self._language_of(request)
-        if cookie is None or not self.cookies.csrf_ok(cookie, _text(form, "csrf")):
+        if cookie is None or not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
             return self._again(request)
         who = self._who(cookie)
         async with self.turns.of(who):
@@ -328,57 +326,6 @@ class WebChat:
         language = self._guess_language(request, self._languages_for())
         html = self.pages.page(language, word(heading, language), word(text, language))
         return self._html(html, status)
-
-
-async def _form(request: web.Request) -> MultiDictProxy[str]:
-    """The posted fields that are text (a file or a body that is not a form counts as none)."""
-    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return MultiDictProxy(MultiDict())
-    try:
-        posted = await request.post()
-    except (ValueError, UnicodeDecodeError):
-        posted = MultiDictProxy(MultiDict())
-    return posted  # type: ignore[return-value]
-
-
-def _text(form: MultiDictProxy[str], name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
-def _event(form: MultiDictProxy[str], prompt: ev.Prompt) -> tuple[ev.Input, str]:
-    """The form as the engine's input, and the answer in words for the parent's bubble. A form
-    without a readable sequence number counts as from an old page."""
-    seq_text = _text(form, "seq")
-    seq = int(seq_text) if seq_text.isdigit() and len(seq_text) < 10 else -1
-    chosen = _text(form, "choose")
-    if chosen:
-        return ev.Choose((chosen,), seq), answer_words(prompt, "choose", (chosen,), "")
-    action = _text(form, "action")
-    if action == "done":
-        ticked = [v for v in form.getall("option", []) if isinstance(v, str)]
-        options = tuple(dict.fromkeys(ticked))[:MAX_OPTIONS]
-        return ev.Choose(options, seq), answer_words(prompt, "choose", options, "")
-    simple: dict[str, ev.Input] = {
-        "back": ev.Back(seq),
-        "skip": ev.Skip(seq),
-        "prefer": ev.PreferNot(seq),
-    }
-    if action in simple:
-        return simple[action], answer_words(prompt, action, (), "")
-    if action == "text" or "text" in form:
-        text = _text(form, "text")
-        return ev.Reply(text, seq), answer_words(prompt, "text", (), text)
-    return ev.Repeat(), ""
-
-
-def _recorded(events: list[ev.Event]) -> str | None:
-    """A typed answer as it was kept (free text redacted), for the parent's own bubble."""
-    for event in events:
-        value = event.value if isinstance(event, ev.AnswerRecorded) else None
-        if isinstance(value, str | int | float) and value not in NO_ANSWER:
-            return str(value)
-    return None
 
 
 def _see(location: str) -> web.Response:

@@ -314,3 +314,32 @@ async def test_any_form_gets_a_page_never_a_server_error(
         again = await parent.get("/")
     assert result.status in (200, 429) and "<html" in result.text
     assert again.status == 200
+
+
+async def test_signposting_and_the_contact_consent_behave_as_in_telegram(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        page = await parent.start()
+        while page.kind != "text" or "month" in page.heading.casefold():
+            page = await parent.answer(page, lambda p: "March 2026")
+        typed = "I was bleeding and nobody came"
+        page = await parent.post(
+            "/answer", {"seq": page.seq or "", "action": "text", "text": typed}
+        )
+        signposted = [text for kind, text in page.bubbles if kind == "bot"]
+        page, _ = await parent.finish(page)  # agrees to be contacted: name, phone, email, time
+    assert any("call 999" in text for text in signposted), page.bubbles
+    assert await count(service.store, "SELECT COUNT(*) FROM outbox") == 1
+    stored = database_bytes(service.config.database)
+    assert b"07700 900123" not in stored and b"parent@example.org" not in stored  # sealed
+
+
+async def test_a_poster_for_another_questionnaire_carries_on_the_one_under_way(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        page = await parent.answer(await parent.start())  # on the MLU questionnaire
+        elsewhere = await parent.start("/s/community_hub")
+    assert elsewhere.status == 200 and elsewhere.heading == page.heading
+    assert any("Welcome back" in text for _, text in elsewhere.bubbles)

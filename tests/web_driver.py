@@ -26,6 +26,7 @@ OPTION = re.compile(r'name="option" value="([^"]+)"')
 HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 BUBBLE = re.compile(r'<li class="bubble bubble-(\w+)">(.*?)</li>', re.S)
 TAGS = re.compile(r"<[^>]+>")
+HIDDEN = re.compile(r'<span class="visually-hidden">.*?</span>')
 
 
 def web_config(config: Config, **limits: float) -> Config:
@@ -59,7 +60,7 @@ class Page:
     @property
     def bubbles(self) -> list[tuple[str, str]]:
         return [
-            (kind, html.unescape(TAGS.sub(" ", body)).split(": ", 1)[-1].strip())
+            (kind, " ".join(html.unescape(TAGS.sub(" ", HIDDEN.sub("", body))).split()))
             for kind, body in BUBBLE.findall(self.text)
         ]
 

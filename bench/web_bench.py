@@ -51,17 +51,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import NOW, SEALER, make_config, make_service  # noqa: E402
+from web_driver import CHOOSE, CSRF, HEADING, OPTION, SEQ  # noqa: E402
 
 from bot.channels.web.server import WebChat  # noqa: E402
 from bot.config import WebConfig, WebLimits  # noqa: E402
 from bot.storage.store import Store  # noqa: E402
 
 KEY = b"web-bench-key-0123456789abcdef012"
-SEQ = re.compile(r'name="seq" value="(\d+)"')
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-CHOOSE = re.compile(r'name="choose" value="([^"]+)"')
-OPTION = re.compile(r'name="option" value="([^"]+)"')
-HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 ENDED = re.compile(r'<h1 id="end-heading"[^>]*>\s*Thank you', re.S)
 MAX_PAGES = 200
 BACKLOG = 1024  # aiohttp's 128 overflows when 200 browsers connect at once: 1 s SYN retries

@@ -58,13 +58,9 @@ async def test_the_parents_own_answers_show_as_their_bubbles_and_free_text_is_re
     service: Service, base: str
 ) -> None:
     async with browser(base) as parent:
-        page = await parent.start()
-        while page.kind != "text" or "month" in page.heading.casefold():
-            page = await parent.answer(page, lambda p: "March 2026")
+        page = await parent.to_typed_question(await parent.start())
         typed = "The midwife Sarah Jones on 07700 900123 was lovely"
-        page = await parent.post(
-            "/answer", {"seq": page.seq or "", "action": "text", "text": typed}
-        )
+        page = await parent.say(page, typed)
     mine = [text for kind, text in page.bubbles if kind == "you"]
     assert "Bridgnorth" in mine  # the unit they tapped, in words
     assert "07700" not in page.text and "07700" not in json.dumps(mine)
@@ -115,9 +111,7 @@ async def test_ten_thousand_characters_and_control_characters_get_a_polite_answe
     service: Service, base: str
 ) -> None:
     async with browser(base) as parent:
-        page = await parent.start()
-        while page.kind != "text" or "month" in page.heading.casefold():
-            page = await parent.answer(page, lambda p: "March 2026")
+        page = await parent.to_typed_question(await parent.start())
         seq = page.seq or ""
         long = await parent.post("/answer", {"seq": seq, "action": "text", "text": "ą" * 10_000})
         assert long.status == 200 and long.seq == seq
@@ -320,13 +314,9 @@ async def test_signposting_and_the_contact_consent_behave_as_in_telegram(
     service: Service, base: str
 ) -> None:
     async with browser(base) as parent:
-        page = await parent.start()
-        while page.kind != "text" or "month" in page.heading.casefold():
-            page = await parent.answer(page, lambda p: "March 2026")
+        page = await parent.to_typed_question(await parent.start())
         typed = "I was bleeding and nobody came"
-        page = await parent.post(
-            "/answer", {"seq": page.seq or "", "action": "text", "text": typed}
-        )
+        page = await parent.say(page, typed)
         signposted = [text for kind, text in page.bubbles if kind == "bot"]
         page, _ = await parent.finish(page)  # agrees to be contacted: name, phone, email, time
     assert any("call 999" in text for text in signposted), page.bubbles

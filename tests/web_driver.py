@@ -111,6 +111,15 @@ class Browser:
             return await self.post("/answer", {"seq": seq, "action": "done", "option": first})
         return await self.post("/answer", {"seq": seq, "action": "text", "text": typed(page)})
 
+    async def to_typed_question(self, page: Page) -> Page:
+        """Answer until a question asks for words (not a month)."""
+        while page.kind != "text" or "month" in page.heading.casefold():
+            page = await self.answer(page, lambda p: "March 2026")
+        return page
+
+    async def say(self, page: Page, typed: str) -> Page:
+        return await self.post("/answer", {"seq": page.seq or "", "action": "text", "text": typed})
+
     async def finish(self, page: Page, limit: int = 80) -> tuple[Page, int]:
         """Answer until the questionnaire ends; returns the last page and the answers sent."""
         sent = 0

@@ -7,7 +7,6 @@ numbers and parses only the lists of a multiple-choice answer."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,62 +139,3 @@ def counts(conn: sqlite3.Connection, which: Filter) -> list[FlowCounts]:
         params,
     )
     return [FlowCounts(flow, started, complete or 0) for flow, started, complete in rows]
-
-
-def _csv(expr: str) -> str:
-    """SQL for one CSV field as the csv module writes it (QUOTE_MINIMAL); NULL as empty."""
-    text = f"coalesce({expr}, '')"
-    return (
-        f"CASE WHEN {text} GLOB '*[\",\r\n]*' "
-        f"THEN '\"' || replace({text}, '\"', '\"\"') || '\"' ELSE {text} END"
-    )
-
-
-#: An answer's value for the long form: ticks as space-separated codes, "not answered" as the
-#: export's own code, a text made inert for spreadsheets (a leading quote before = + - @ tab CR).
-_VALUE = (
-    "CASE json_type(a.value) WHEN 'array' THEN "
-    "(SELECT group_concat(j.value, ' ') FROM json_each(a.value) j) ELSE a.value ->> '$' END"
-)
-_INERT = (
-    "CASE WHEN v = ?1 THEN ?2 WHEN typeof(v) = 'text' AND substr(v, 1, 1) IN "
-    "('=', '+', '-', '@', char(9), char(13)) THEN '''' || v ELSE v END"
-)
-
-
-def long_csv(
-    conn: sqlite3.Connection,
-    which: Filter,
-    labels: dict[str, str],
-    flows: list[str],
-    database: str | None,
-    missing: tuple[str, str],
-) -> tuple[int, Iterator[str]]:
-    """The long form's CSV, made by SQLite: the number of responses, and the text of each
-    response's answer lines (CRLF after each). Each response gets a random id for this export;
-    `labels` gives each version's label by hash, `flows` the questionnaires to include;
-    `missing` maps "not answered" to its code."""
-    where, params = which.where()
-    conn.execute("CREATE TEMP TABLE export_labels (hash TEXT PRIMARY KEY, label TEXT)")
-    conn.executemany("INSERT INTO temp.export_labels VALUES (?, ?)", labels.items())
-    meta = ["lower(hex(randomblob(8)))", "r.flow_id", "l.label", "r.flow_hash", "r.status"]
-    meta += ["r.language", "r.source", "r.started", "r.finished"]
-    prefix = " || ',' || ".join(_csv(m) for m in meta) + " || ','"
-    if database is not None:  # a file's name, as an SQL string
-        prefix = _csv("'" + database.replace("'", "''") + "'") + " || ',' || " + prefix
-    conn.execute(
-        f"CREATE TEMP TABLE export_prefix AS SELECT r.id AS id, {prefix} AS prefix "
-        "FROM responses r LEFT JOIN temp.export_labels l ON l.hash = r.flow_hash "
-        f"WHERE {where} AND r.flow_id IN (SELECT value FROM json_each(?)) ORDER BY r.id",
-        [*params, json.dumps(flows)],
-    )
-    (count,) = conn.execute("SELECT count(*) FROM temp.export_prefix").fetchone()
-    lines = conn.execute(
-        "SELECT group_concat(line, char(13, 10)) || char(13, 10) FROM ("
-        f"  SELECT p.id AS id, p.prefix || {_csv('q')} || ',' || {_csv(_INERT)} AS line"
-        f"  FROM temp.export_prefix p JOIN (SELECT a.response_id AS rid, a.question_id AS q,"
-        f"  {_VALUE} AS v FROM answers a) ON rid = p.id ORDER BY p.id, q"
-        ") GROUP BY id ORDER BY id",
-        missing,
-    )
-    return count, (text for (text,) in lines)

@@ -6,14 +6,13 @@ import csv
 import io
 import json
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
 import pytest
 from analysis_data import build
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.analysis.writers import neutralise
@@ -246,75 +245,3 @@ def test_long_form_fast_path_writes_what_the_csv_module_would(
     writer = csv.writer(slow, lineterminator="\r\n")
     writer.writerows([(*meta, q, neutralise(v)) for q, v in pairs])
     assert fast.getvalue() == "\ufeff" + slow.getvalue()
-
-
-class GeneralSink:
-    """The CSV sink seen only through the Sink protocol, so export takes its general path."""
-
-    spreadsheet = True
-
-    def __init__(self, out: io.StringIO) -> None:
-        from bot.analysis.writers import CsvSink
-
-        self.inner = CsvSink(out)
-
-    def table(self, name: str, header: Sequence[str]) -> None:
-        self.inner.table(name, header)
-
-    def rows(self, name: str, rows: Sequence[Sequence[object]]) -> None:
-        self.inner.rows(name, rows)  # type: ignore[arg-type]
-
-    def answers(
-        self, name: str, meta: Sequence[object], pairs: Sequence[tuple[str, object]]
-    ) -> None:
-        self.inner.answers(name, meta, pairs)  # type: ignore[arg-type]
-
-    def close(self) -> None:
-        pass
-
-
-VALUES = st.one_of(
-    st.text(max_size=30),
-    st.sampled_from(
-        ["=SUM(A1)", "-3", "+44", "@x", "\tx", 'a "b", c', "two\r\nlines", "_not_answered"]
-    ),
-    st.integers(min_value=-(10**9), max_value=10**9),
-    st.decimals(min_value=-1000, max_value=1000, places=2).map(float),
-    st.lists(st.sampled_from(["a", "b-c", "d_e"]), min_size=1, max_size=3),
-)
-
-
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(values=st.lists(VALUES, min_size=1, max_size=6), several=st.booleans())
-def test_the_long_csv_made_by_sqlite_is_what_the_csv_module_writes(
-    db: Path, tmp_path: Path, values: list[object], several: bool
-) -> None:
-    from bot.analysis.export import Request, export
-    from bot.analysis.writers import CsvSink
-
-    copy = tmp_path / "copy.sqlite3"
-    copy.unlink(missing_ok=True)
-    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-        keys = target.execute(
-            "SELECT response_id, question_id FROM answers LIMIT ?", (len(values),)
-        )
-        for (rid, qid), value in zip(list(keys), values, strict=False):
-            target.execute(
-                "UPDATE answers SET value = ? WHERE response_id = ? AND question_id = ?",
-                (json.dumps(value), rid, qid),
-            )
-    databases = [copy, copy] if several else [copy]
-    fast, general = io.StringIO(), io.StringIO()
-    request = Request(databases, long=True)
-    assert export(request, CsvSink(fast)) == export(request, GeneralSink(general))
-    assert len(fast.getvalue()) == len(general.getvalue())  # the random ids have one length
-
-    def without_ids(text: str) -> list[list[str]]:
-        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-        column = rows[0].index("response")
-        return [row[:column] + row[column + 1 :] for row in rows]
-
-    assert without_ids(fast.getvalue()) == without_ids(general.getvalue())

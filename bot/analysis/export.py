@@ -15,19 +15,11 @@ from pathlib import Path
 
 from bot.analysis.columns import META, NO_VALID_ANSWER, Cell, Labels, Plan, plan
 from bot.analysis.columns import cells as cells_of
-from bot.analysis.writers import CsvSink, ExportError, Sink, neutralise
+from bot.analysis.writers import ExportError, Sink, neutralise
 from bot.questionnaire.check import check_text
 from bot.questionnaire.conditions import NOT_ANSWERED, Value
 from bot.questionnaire.flow import Flow
-from bot.storage.reading import (
-    AnswerRow,
-    Filter,
-    ResponseRow,
-    long_csv,
-    reading,
-    responses,
-    versions,
-)
+from bot.storage.reading import AnswerRow, Filter, ResponseRow, reading, responses, versions
 
 LONG = ("question", "value")
 #: Sheet names the codebook takes in an XLSX export; a questionnaire with one of these ids gets
@@ -99,8 +91,6 @@ def export(request: Request, sink: Sink) -> int:
     else:
         for fid, p in all_plans.items():
             sink.table(table_name(fid), meta_header + p.columns())
-    if request.long and not request.labels and isinstance(sink, CsvSink):
-        return _long_csv(request, all_plans, sink, several)
     labelled = {fid: Labels(p, request.language) for fid, p in all_plans.items()}
     safe = neutralise if sink.spreadsheet else _same
     written = 0
@@ -124,23 +114,6 @@ def export(request: Request, sink: Sink) -> int:
                 cells = _wide_cells(p, labels if request.labels else None, head, _answers(p, rows))
                 sink.rows(table_name(p.flow_id), [meta + [safe(c) for c in cells]])
             written += 1
-    return written
-
-
-def _long_csv(request: Request, all_plans: dict[str, Plan], sink: CsvSink, several: bool) -> int:
-    """The long form in codes, as CSV: SQLite writes the lines (the same bytes as the csv
-    module would), Python only copies them to the file."""
-    labels = {digest: label for p in all_plans.values() for digest, label in p.labels.items()}
-    written = 0
-    for path in request.databases:
-        with reading(path) as conn:
-            count, chunks = long_csv(
-                conn, request.which, labels, list(all_plans), path.stem if several else None,
-                (NOT_ANSWERED, NO_VALID_ANSWER),
-            )  # fmt: skip
-            for chunk in chunks:
-                sink.write(chunk)
-            written += count
     return written
 
 

@@ -76,10 +76,6 @@ class CsvSink:
             "".join(f"{prefix},{_csv_field(q)},{_csv_field(neutralise(v))}\r\n" for q, v in pairs)
         )
 
-    def write(self, text: str) -> None:
-        """Lines already in this file's form (the long form, made by SQLite)."""
-        self.out.write(text)
-
     def close(self) -> None:
         _finish(self.out)
 

@@ -333,3 +333,15 @@ async def test_a_poster_for_another_questionnaire_carries_on_the_one_under_way(
         elsewhere = await parent.start("/s/community_hub")
     assert elsewhere.status == 200 and elsewhere.heading == page.heading
     assert any("Welcome back" in text for _, text in elsewhere.bubbles)
+
+
+async def test_the_language_switch_and_the_privacy_notice(base: str) -> None:
+    async with browser(base) as parent:
+        english = await parent.answer(await parent.start())
+        polish = await parent.post("/language", {"lang": "pl"})
+        privacy = await parent.get("/privacy")
+        forged = await parent.post("/language", {"lang": "<script>"})
+    assert 'lang="en"' in english.text and 'lang="pl"' in polish.text
+    assert polish.seq == english.seq and polish.heading != english.heading  # the same question
+    assert "Article 6(1)(e)" in privacy.text and "ciasteczko" in privacy.text  # in Polish now
+    assert forged.status == 200 and "<script>" not in forged.text

@@ -13,22 +13,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_validate import MINIMAL
 
 from bot.questionnaire.check import Checked, check_file, check_text
 from bot.questionnaire.loader import MAX_BYTES, MAX_DEPTH
 
-VALID = """\
-id: tiny
-title: Tiny
-intro: Hello
-consent:
-  text: Shall we start?
-closing: Thanks
-questions:
-  - id: q
-    type: text
-    text: Q
-"""
+VALID = MINIMAL.format(questions="  - id: q\n    type: text\n    text: Q")
 
 
 def laughs(levels: int = 9, width: int = 9) -> str:

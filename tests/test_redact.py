@@ -275,3 +275,16 @@ def test_never_raises_and_never_adds_text(text: str) -> None:
         assert found >= 0, (piece, text, out)
         pos = found + len(piece)
     assert redact(out) == out  # nothing left that the redactor would still take for PII
+
+
+def test_the_tries_hold_exactly_the_listed_names() -> None:
+    """The tries the bot maps from disk are the text lists (regenerate with
+    `python -m bot.privacy.name_lists --tries` after editing them)."""
+    from bot.privacy.name_lists import listed_names, word_lists
+
+    first, last = listed_names()
+    lists = word_lists()
+    assert set(lists.any_first.trie.keys()) == first
+    assert set(lists.last.trie.keys()) == last
+    assert "jane" in lists.first and "kowalska" in lists.last
+    assert "hope" in lists.any_first and "hope" not in lists.first  # a stop-word, not a name

@@ -1,8 +1,10 @@
 """The word lists behind bot/privacy/redact.py, read once per process and shared by every Redactor.
 
 First and last names come from every person locale that Faker ships (MIT), extracted into
-``faker_names.txt`` (``write_names``) so that start-up reads one text file instead of importing
-86 locale modules, plus ``redact_names.txt``. ``redact_words.txt`` holds stop-words (never a
+``faker_names.txt`` (``write_names``), plus ``redact_names.txt``. The bot looks them up in two
+compact tries built from those files (``first_names.marisa``, ``last_names.marisa``, made by
+``write_tries``), mapped from disk rather than read into memory: 44,000 names as Python strings
+and sets would cost a running bot about 10 MB. ``redact_words.txt`` holds stop-words (never a
 name on their own) and ``equality_words.txt`` the ethnic groups, religions, languages and
 nationalities that an equality-monitoring answer needs, which are stop-words too.
 """
@@ -16,6 +18,9 @@ import re
 import sys
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
+
+import marisa_trie
 
 __all__ = [
     "WordLists",
@@ -24,6 +29,7 @@ __all__ = [
     "stored_names",
     "word_lists",
     "write_names",
+    "write_tries",
 ]
 
 _KEEP_SHORT = frozenset({"jo", "ed"})
@@ -32,12 +38,29 @@ _LATIN = re.compile(r"(?=.*[^\W\d_])[\x00-\x7f\u00c0-\u024f]+", re.DOTALL)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
+TRIES = ("first_names.marisa", "last_names.marisa")
+
+
+class Names:
+    """Names in a trie mapped from disk, less any stop-words: `"jane" in names`."""
+
+    def __init__(self, trie: marisa_trie.Trie, minus: frozenset[str] = frozenset()) -> None:
+        self.trie = trie
+        self.minus = minus
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word not in self.minus and word in self.trie
+
+    def __len__(self) -> int:
+        return len(self.trie) - sum(w in self.trie for w in self.minus)
+
+
 @dataclass(frozen=True)
 class WordLists:
     stop: frozenset[str]  # never a name on its own (equality words included)
-    any_first: frozenset[str]  # first names, stop-words included
-    first: frozenset[str]  # first names that are not stop-words
-    last: frozenset[str]  # last names that are not stop-words
+    any_first: Names  # first names, stop-words included
+    first: Names  # first names that are not stop-words
+    last: Names  # last names that are not stop-words
 
 
 def _text(name: str) -> str:
@@ -112,23 +135,41 @@ def _feminine(surnames: set[str]) -> set[str]:
     return {n[:-1] + "a" for n in surnames if n.endswith(("ski", "cki"))}
 
 
+def listed_names() -> tuple[set[str], set[str]]:
+    """Every first name and every last name the tries hold, from the text files."""
+    first, last = stored_names()
+    return first | _words("redact_names.txt"), last | _feminine(last)
+
+
+def write_tries(folder: Path) -> None:
+    """first_names.marisa and last_names.marisa from the text lists."""
+    for name, names in zip(TRIES, listed_names(), strict=True):
+        marisa_trie.Trie(sorted(names)).save(str(folder / name))
+
+
+def _trie(name: str) -> marisa_trie.Trie:
+    trie = marisa_trie.Trie()
+    with resources.as_file(resources.files("bot.privacy").joinpath(name)) as path:
+        trie.mmap(str(path))
+    return trie
+
+
 @functools.cache
 def word_lists() -> WordLists:
     """Read once per process; every Redactor shares them."""
     stop = _words("redact_words.txt")
     for categories in equality_categories().values():
         stop.update(w.lower() for c in categories for w in _TOKEN.findall(c))
-    first, last = stored_names()
+    frozen = frozenset(stop)
+    first, last = (_trie(name) for name in TRIES)
     if len(first) < 1000:
-        raise RuntimeError("the first names in faker_names.txt were not found")
-    any_first = frozenset(first | _words("redact_names.txt"))
-    return WordLists(
-        stop=frozenset(stop),
-        any_first=any_first,
-        first=any_first - stop,
-        last=frozenset((last | _feminine(last)) - stop),
-    )
+        raise RuntimeError("the first names in first_names.marisa were not found")
+    return WordLists(stop=frozen, any_first=Names(first), first=Names(first, frozen),
+                     last=Names(last, frozen))  # fmt: skip
 
 
-if __name__ == "__main__":
-    sys.stdout.write(write_names())
+if __name__ == "__main__":  # regenerate after upgrading Faker (see faker_names.txt)
+    if sys.argv[1:] == ["--tries"]:
+        write_tries(Path(__file__).parent)
+    else:
+        sys.stdout.write(write_names())

@@ -170,7 +170,9 @@ class Redactor:
         if lower in self._first or lower in self._staff:
             return True
         parts = lower.split("-")  # "amelia-rose", "grace-may" but not "well-being"
-        return len(parts) > 1 and (parts[0] in self._first or set(parts) <= self._any_first)
+        return len(parts) > 1 and (
+            parts[0] in self._first or all(p in self._any_first for p in parts)
+        )
 
     def _looks_like_name(self, word: str, title_case: bool) -> bool:
         core = _POSSESSIVE.sub("", word)  # "Kwame", not "KWAME" nor "The" in Title Case Text

@@ -61,6 +61,19 @@ class Turns:
         return len(self._turns)
 
 
+Status = Literal["new", "active", "finished"]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A parent with no questionnaire, one under way or a finished one; its language (none if
+    new) and the languages it offers."""
+
+    status: Status
+    language: str | None
+    languages: tuple[str, ...]
+
+
 @dataclass
 class Outcome:
     events: list[ev.Event]
@@ -187,19 +200,17 @@ class Service:
 
     async def languages(self, respondent: str) -> list[str]:
         """The languages of the questionnaire this parent is on (or would start)."""
-        loaded = await self.store.load_session(respondent)
-        if loaded is not None:
-            flow = await self.flows.version(loaded.session.flow_hash)
-            if flow is not None:
-                return list(flow.languages)
-        return list(self.pick_flow(None).languages)
+        return list((await self.standing(respondent)).languages)
 
-    async def status(self, respondent: str) -> Literal["new", "active", "finished"]:
-        """Whether this parent has no questionnaire, one under way, or a finished one."""
+    async def standing(self, respondent: str) -> Standing:
+        """Where this parent is, from one read of their session."""
         loaded = await self.store.load_session(respondent)
         if loaded is None:
-            return "new"
-        return "finished" if loaded.session.finished else "active"
+            return Standing("new", None, tuple(self.pick_flow(None).languages))
+        session = loaded.session
+        flow = await self.flows.version(session.flow_hash) or self.pick_flow(None)
+        status: Status = "finished" if session.finished else "active"
+        return Standing(status, session.language, tuple(flow.languages))
 
     async def language_of(self, respondent: str) -> str | None:
         """The language of this parent's questionnaire, if they have one."""

@@ -319,6 +319,8 @@ async def test_signposting_and_the_contact_consent_behave_as_in_telegram(
         page = await parent.say(page, typed)
         signposted = [text for kind, text in page.bubbles if kind == "bot"]
         page, _ = await parent.finish(page)  # agrees to be contacted: name, phone, email, time
+        assert "07700 900123" not in page.text and "parent@example.org" not in page.text
+        assert ("you", "✓") in page.bubbles  # contact details are acknowledged, never echoed
     assert any("call 999" in text for text in signposted), page.bubbles
     assert await count(service.store, "SELECT COUNT(*) FROM outbox") == 1
     stored = database_bytes(service.config.database)

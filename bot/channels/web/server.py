@@ -18,10 +18,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.channels.web.forms import form_event, read_form, recorded, text_of
+from bot.channels.web.forms import form_event, read_form, text_of
 from bot.channels.web.guard import COOKIE, HEADERS, Cookies, Limiter
 from bot.channels.web.page import Pages
-from bot.channels.web.view import View, Views
+from bot.channels.web.view import View, Views, answer_words
 from bot.channels.web.words import word
 from bot.config import Config
 from bot.conversation import events as ev
@@ -114,13 +114,12 @@ class WebChat:
         view = self.views.get(who)
         if view is not None:
             return view
-        view = View(language=await self.service.language_of(who) or language)
-        view.languages = tuple(await self.service.languages(who))
-        status = await self.service.status(who)
-        if status == "active":
+        standing = await self.service.standing(who)
+        view = View(language=standing.language or language, languages=standing.languages)
+        if standing.status == "active":
             outcome = await self.service.handle(who, ev.Repeat())
             view.show(outcome.events, outcome.language)
-        elif status == "finished":
+        elif standing.status == "finished":
             view.started = view.ended = True
         return self.views.put(who, view)
 
@@ -230,11 +229,10 @@ class WebChat:
             if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
                 view.add("warn", word("expired", view.language))
             elif view.prompt is not None:
-                event, said = form_event(form, view.prompt)
+                asked = view.prompt
+                event = form_event(form)
                 outcome = await self.service.handle(who, event)
-                if isinstance(event, ev.Reply) and said != "✓":
-                    said = recorded(outcome.events) or said
-                view.show(outcome.events, outcome.language, said)
+                view.show(outcome.events, outcome.language, answer_words(asked, event, outcome))
         return self._after(request, cookie, view)
 
     async def language(self, request: web.Request) -> web.StreamResponse:

@@ -13,6 +13,8 @@ from typing import Literal
 
 from bot.conversation import events as ev
 from bot.conversation.messages import say
+from bot.questionnaire.conditions import NO_ANSWER
+from bot.service import Outcome
 
 BubbleKind = Literal["bot", "you", "warn"]
 KEEP_BUBBLES = 12
@@ -95,19 +97,22 @@ class Views:
         return len(self._views)
 
 
-def answer_words(prompt: ev.Prompt, action: str, options: tuple[str, ...], text: str) -> str:
-    """The parent's answer as their own bubble: the labels they chose, or the words they typed.
-    Contact details are never echoed back."""
+def answer_words(prompt: ev.Prompt, event: ev.Input, outcome: Outcome) -> str:
+    """The parent's answer to `prompt` as their own bubble: the labels they chose, or what they
+    typed as it was kept (free text redacted). Contact details are never echoed back."""
     language = prompt.language
-    if action == "back":
-        return say("back", language)
-    if action == "skip":
-        return say("skip", language)
-    if action == "prefer":
-        return say("prefer_not", language)
-    if action == "choose":
+    if isinstance(event, ev.Back | ev.Skip | ev.PreferNot):
+        key = {ev.Back: "back", ev.Skip: "skip", ev.PreferNot: "prefer_not"}[type(event)]
+        return say(key, language)
+    if isinstance(event, ev.Choose):
         labels = {c.id: c.label for c in prompt.choices}
-        return ", ".join(labels[o] for o in options if o in labels)
-    if "." in prompt.key and prompt.key.rsplit(".", 1)[1] in ("name", "phone", "email"):
+        return ", ".join(labels[o] for o in event.options if o in labels)
+    if not isinstance(event, ev.Reply):
+        return ""
+    if prompt.key.rpartition(".")[2] in ("name", "phone", "email"):
         return "✓"
-    return text.strip()
+    for shown in outcome.events:
+        kept = shown.value if isinstance(shown, ev.AnswerRecorded) else None
+        if isinstance(kept, str | int | float) and kept not in NO_ANSWER:
+            return str(kept)
+    return event.text.strip()

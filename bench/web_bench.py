@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import NOW, SEALER, make_config, make_service  # noqa: E402
-from web_driver import CHOOSE, CSRF, HEADING, OPTION, SEQ  # noqa: E402
+from web_driver import CHOOSE, CSRF, OPTION, SEQ, Page, typed_for  # noqa: E402
 
 from bot.channels.web.server import WebChat  # noqa: E402
 from bot.config import WebConfig, WebLimits  # noqa: E402
@@ -105,18 +105,7 @@ def answers_for(text: str, seq: str) -> list[list[tuple[str, str]]]:
         return [[("seq", seq), ("choose", chosen[0])], skip]
     if ticked := OPTION.findall(text):
         return [[("seq", seq), ("action", "done"), ("option", ticked[0])], skip]
-    if 'id="answer-hint"' in text or "March 2025" in text:  # month and year
-        typed = ["March 2025", "03/2025", "3"]
-    elif 'inputmode="decimal"' in text:
-        typed = ["3"]
-    elif "phone number" in (
-        asked := (HEADING.findall(text) or [""])[0].casefold()
-    ):  # after agreeing to be contacted
-        typed = ["07700 900123"]
-    elif "email" in asked:
-        typed = ["parent@example.com"]
-    else:
-        typed = ["It was fine, thank you"]
+    typed = [typed_for(Page(200, text).heading)]  # what the tests' parents type
     return [[("seq", seq), ("action", "text"), ("text", t)] for t in typed] + [skip]
 
 

@@ -245,3 +245,36 @@ def test_long_form_fast_path_writes_what_the_csv_module_would(
     writer = csv.writer(slow, lineterminator="\r\n")
     writer.writerows([(*meta, q, neutralise(v)) for q, v in pairs])
     assert fast.getvalue() == "\ufeff" + slow.getvalue()
+
+
+def test_a_skipped_multiple_choice_is_skipped_in_every_column(tmp_path: Path) -> None:
+    import asyncio
+
+    parents = [{"unit": ("ludlow",), "stages": "skip", "fft": ("good",), "visits": "1",
+                "comments": "skip"}]  # fmt: skip
+    db = asyncio.run(build(tmp_path, parents))
+    out = tmp_path / "answers.csv"
+    run("export", "--db", str(db), "--out", str(out))
+    (row,) = read_csv(out)
+    stages = [c for c in row if c.startswith("stages")]
+    assert stages == ["stages", "stages/antenatal", "stages/birth", "stages/other", "stages.other"]
+    assert {row[c] for c in stages} == {"_skipped"}
+    assert row["birth_place"] == "_not_asked"  # its show_if reads the skipped ticks as no ticks
+    long = list(csv.DictReader(io.StringIO(run("export", "--db", str(db), "--long", "--out", "-")
+                                           .removeprefix("\ufeff"))))  # fmt: skip
+    assert [r["value"] for r in long if r["question"] == "stages"] == ["_skipped"]
+
+
+def test_typed_other_text_is_neutralised_too(tmp_path: Path) -> None:
+    import asyncio
+
+    parents = [{"unit": ("ludlow",), "stages": ("other",), "stages.other": "+ a home visit",
+                "fft": ("good",), "visits": "1", "comments": "skip"}]  # fmt: skip
+    db = asyncio.run(build(tmp_path, parents))
+    out = tmp_path / "answers.csv"
+    run("export", "--db", str(db), "--out", str(out))
+    (row,) = read_csv(out)
+    assert row["stages.other"] == "'+ a home visit"
+    run("export", "--db", str(db), "--labels", "--out", str(out))
+    (row,) = read_csv(out)
+    assert (row["stages.other"], row["stages"]) == ("'+ a home visit", "Something else")

@@ -131,3 +131,13 @@ def test_no_hidden_cell_is_alone_in_its_row_or_column(table: list[list[int]]) ->
     for row, hide in zip(table, hidden, strict=True):
         for n, h in zip(row, hide, strict=True):
             assert h or not Rule().hidden(n)
+
+
+def test_a_skipped_multiple_choice_counts_as_skipped_not_answered(tmp_path: Path) -> None:
+    skipper = {**PARENT, "stages": "skip"}
+    db = asyncio.run(build(tmp_path, [PARENT] * 10 + [skipper] * 10))
+    context = build_report([db], Filter(), "source", Rule())
+    stages = next(q for q in context["sections"][0]["questions"] if q["id"] == "stages")
+    assert stages["answered"] == "10"
+    assert dict(stages["missing"]) == {"(skipped)": "10"}
+    assert dict((label, n) for label, n, _ in stages["rows"])["Before birth"] == "10"

@@ -7,11 +7,15 @@ responses that had it. The values that stand for "no answer" are distinct and do
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
+from typing import Any
 
 from bot.questionnaire.conditions import NOT_ANSWERED, PREFER_NOT, SKIPPED, Value, holds
 from bot.questionnaire.flow import (
+    CHOICE_TYPES,
     Flow,
     InfoStep,
     MultiQuestion,
@@ -63,6 +67,8 @@ class Item:
     question: Question  # its newest wording
     versions: list[str] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
+    #: In some version a parent typed the answer (not a choice): its cell may hold any text.
+    typed: bool = False
 
     # Read for every cell of an export, so worked out once (after `plan` has built the item).
     @cached_property
@@ -97,9 +103,24 @@ class Plan:
     flows: dict[str, Flow]  # content hash → that version
     labels: dict[str, str]  # content hash → the version label staff gave it
     _asked: dict[str, dict[str, Question]] = field(default_factory=dict)
+    _layouts: dict[str, Layout] = field(default_factory=dict)
 
     def columns(self) -> list[str]:
         return [c for item in self.items for c in item.columns()]
+
+    def typed_columns(self) -> list[int]:
+        """Which columns may hold text a parent typed (answers to typed questions, "other"):
+        the only cells, with the metadata, that a spreadsheet could take for a formula. Every
+        other cell holds an option code or a marker (`[a-z0-9_]`, by the checker's rules)."""
+        found: list[int] = []
+        at = 0
+        for item in self.items:
+            if item.typed:
+                found.append(at)
+            if item.has_other:
+                found.append(at + item.width - 1)
+            at += item.width
+        return found
 
     def asked_in(self, digest: str) -> dict[str, Question]:
         """The questions of one version by id (worked out once per version)."""
@@ -108,7 +129,13 @@ class Plan:
             self._asked[digest] = {q.id: q for q in flow.questions} if flow else {}
         return self._asked[digest]
 
-    @property
+    def layout(self, digest: str) -> Layout:
+        """How one version's answers become cells (worked out once per version)."""
+        if digest not in self._layouts:
+            self._layouts[digest] = Layout(self.items, self.asked_in(digest))
+        return self._layouts[digest]
+
+    @cached_property
     def multi(self) -> frozenset[str]:
         return frozenset(item.id for item in self.items if item.multi)
 
@@ -134,6 +161,7 @@ def plan(flow_id: str, versions: list[tuple[str, str, Flow]]) -> Plan:
                 item.versions.insert(0, label)
             known = {o.id for o in item.options}
             item.options += [o for o in options_of(question) if o.id not in known]
+            item.typed = item.typed or not isinstance(question, CHOICE_TYPES)
     return Plan(
         flow_id,
         list(items.values()),
@@ -148,32 +176,87 @@ def _missing(question: Question, answers: dict[str, Value], complete: bool) -> s
     return NOT_ASKED if complete else NOT_REACHED
 
 
+def _plain(item: Item, question: Question) -> bool:
+    """A question whose answer needs no more than a look-up: one column, asked of everyone."""
+    return item.width == 1 and question.show_if is None
+
+
+class Layout:
+    """One version's cells as runs of plain questions, each read from the answers in one
+    `itemgetter` call, between the questions that need more (ticks, "other", show_if).
+
+    A run reads a copy of the answers in which every question of the run that is not answered
+    holds the response's marker (not asked or not reached) and questions absent from the
+    version read "" → None: an export calls this for every response."""
+
+    def __init__(self, items: list[Item], asked: dict[str, Question]) -> None:
+        self.parts: list[Getter | tuple[Item, Question]] = []
+        self.unanswered: dict[bool, dict[str, Cell]] = {}
+        run: list[str] = []
+        for item in items:
+            question = asked.get(item.id)
+            if question is None:
+                run += [""] * item.width
+            elif _plain(item, question):
+                run.append(item.id)
+            else:
+                if run:
+                    self.parts.append(_getter(run))
+                    run = []
+                self.parts.append((item, question))
+        if run:
+            self.parts.append(_getter(run))
+        plain = [item.id for item in items if item.id in asked and _plain(item, asked[item.id])]
+        for complete in (True, False):
+            marker: Cell = NOT_ASKED if complete else NOT_REACHED
+            unanswered: dict[str, Cell] = dict.fromkeys(plain, marker)
+            unanswered[""] = None
+            self.unanswered[complete] = unanswered
+
+
+#: Cells of a run of plain questions from the answers (filled in as `Layout` describes).
+Getter = Callable[[dict[str, Any]], tuple[Cell, ...]]
+
+
+def _getter(keys: list[str]) -> Getter:
+    get = itemgetter(*keys)
+    if len(keys) == 1:
+        return lambda answers: (get(answers),)
+    return get
+
+
 def cells(plan: Plan, digest: str, answers: dict[str, Value], complete: bool) -> list[Cell]:
     """One response's cells in the order of `plan.columns()`, as codes."""
+    layout = plan.layout(digest)
+    filled = layout.unanswered[complete] | answers
     out: list[Cell] = []
-    asked = plan.asked_in(digest)
-    for item in plan.items:
-        question = asked.get(item.id)
-        width = item.width
-        if question is None:
-            out += [None] * width
-            continue
-        value = answers.get(item.id)
-        if value is None:
-            marker: str = _missing(question, answers, complete)
-            out += [marker] * width
-            continue
-        if isinstance(value, str) and value.startswith("_"):
-            out += [exported(value)] * width
-            continue
-        if item.multi:
-            chosen = value if isinstance(value, list) else [str(value)]
-            out.append(" ".join(chosen))
-            out += [int(o.id in chosen) for o in item.options]
+    for part in layout.parts:
+        if isinstance(part, tuple):
+            out += _item_cells(part[0], part[1], answers, complete)
         else:
-            out.append(as_cell(value))
-        if item.has_other:
-            out.append(as_cell(answers.get(f"{item.id}.other")))
+            out += part(filled)
+    if NOT_ANSWERED in out:
+        return [exported(c) for c in out]
+    return out
+
+
+def _item_cells(
+    item: Item, question: Question, answers: dict[str, Value], complete: bool
+) -> list[Cell]:
+    value = answers.get(item.id)
+    if value is None:
+        return [_missing(question, answers, complete)] * item.width
+    if isinstance(value, str) and value.startswith("_"):
+        return [exported(value)] * item.width
+    out: list[Cell] = []
+    if item.multi:
+        chosen = value if isinstance(value, list) else [str(value)]
+        out.append(" ".join(chosen))
+        out += [int(o.id in chosen) for o in item.options]
+    else:
+        out.append(as_cell(value))
+    if item.has_other:
+        out.append(as_cell(answers.get(f"{item.id}.other")))
     return out
 
 

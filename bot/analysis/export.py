@@ -9,17 +9,17 @@ to the file one response at a time."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.analysis.columns import META, NO_VALID_ANSWER, Cell, Labels, Plan, plan
+from bot.analysis.columns import META, NO_VALID_ANSWER, Cell, Labels, Plan, as_cell, plan
 from bot.analysis.columns import cells as cells_of
 from bot.analysis.writers import ExportError, Sink, neutralise
 from bot.questionnaire.check import check_text
 from bot.questionnaire.conditions import NOT_ANSWERED, Value
 from bot.questionnaire.flow import Flow
-from bot.storage.reading import AnswerRow, Filter, ResponseRow, reading, responses, versions
+from bot.storage.reading import Answers, Filter, ResponseRow, reading, responses, versions
 
 LONG = ("question", "value")
 #: Sheet names the codebook takes in an XLSX export; a questionnaire with one of these ids gets
@@ -57,15 +57,20 @@ def plans(databases: list[Path], flow_id: str | None = None) -> dict[str, Plan]:
     return {fid: plan(fid, vs) for fid, vs in sorted(by_flow.items())}
 
 
-def _responses(path: Path, which: Filter) -> Iterator[tuple[ResponseRow, list[AnswerRow]]]:
+def _responses(path: Path, which: Filter) -> Iterator[tuple[ResponseRow, Answers]]:
     with reading(path) as conn:
         yield from responses(conn, which)
 
 
-def _answers(p: Plan, rows: list[AnswerRow]) -> dict[str, Value]:
+def _answers(p: Plan, stored: Answers) -> dict[str, Value]:
     """A response's answers as the questionnaire's conditions see them (ticks as lists)."""
-    multi = p.multi
-    return {qid: value.split(" ") if qid in multi else value for qid, value in rows}
+    answers: dict[str, Value] = stored
+    for qid in p.multi.intersection(stored):
+        value = stored[qid]
+        if not isinstance(value, list) and not str(value).startswith("_"):
+            answers = answers if answers is not stored else stored.copy()
+            answers[qid] = [str(value)]  # stored when the question was a single choice
+    return answers
 
 
 def _meta(head: ResponseRow, p: Plan, response: str, database: str | None) -> list[Cell]:
@@ -92,7 +97,8 @@ def export(request: Request, sink: Sink) -> int:
         for fid, p in all_plans.items():
             sink.table(table_name(fid), meta_header + p.columns())
     labelled = {fid: Labels(p, request.language) for fid, p in all_plans.items()}
-    safe = neutralise if sink.spreadsheet else _same
+    width = len(meta_header)
+    unsafe = {fid: _unsafe(p, width, request.labels) for fid, p in all_plans.items()}
     written = 0
     for path in request.databases:
         database = path.stem if several else None
@@ -104,15 +110,15 @@ def export(request: Request, sink: Sink) -> int:
             meta = _meta(head, p, secrets.token_hex(8), database)
             labels = labelled[p.flow_id]
             if request.long:
-                if request.labels:
-                    rows = [(qid, labels.of(qid, value)) for qid, value in rows]
-                sink.answers("answers", meta, [
-                    (qid, value if value != NOT_ANSWERED else NO_VALID_ANSWER)
-                    for qid, value in rows
-                ])  # fmt: skip
+                sink.answers("answers", meta, _long(rows, labels if request.labels else None))
             else:
-                cells = _wide_cells(p, labels if request.labels else None, head, _answers(p, rows))
-                sink.rows(table_name(p.flow_id), [meta + [safe(c) for c in cells]])
+                row = meta + _wide_cells(
+                    p, labels if request.labels else None, head, _answers(p, rows)
+                )
+                if sink.spreadsheet:
+                    for at in unsafe[p.flow_id]:
+                        row[at] = neutralise(row[at])
+                sink.rows(table_name(p.flow_id), [row])
             written += 1
     return written
 
@@ -129,5 +135,21 @@ def _wide_cells(
     ]
 
 
-def _same(cell: Cell) -> Cell:
-    return cell
+def _long(answers: Answers, labels: Labels | None) -> Iterable[tuple[str, Cell]]:
+    """A response's (question, cell) pairs for the long form."""
+    if labels is not None:
+        return [(qid, labels.of(qid, as_cell(v))) for qid, v in answers.items()]
+    values = answers.values()
+    if NOT_ANSWERED in values or list in map(type, values):
+        return [
+            (q, NO_VALID_ANSWER if v == NOT_ANSWERED else as_cell(v)) for q, v in answers.items()
+        ]
+    return answers.items()  # codes and texts as they are: the commonest case, left untouched
+
+
+def _unsafe(p: Plan, meta: int, labels: bool) -> list[int]:
+    """The cells of a wide row a spreadsheet could read as a formula: the metadata, and text a
+    parent typed (or, with --labels, every label staff wrote)."""
+    if labels:
+        return list(range(meta + len(p.columns())))
+    return list(range(meta)) + [meta + at for at in p.typed_columns()]

@@ -62,13 +62,11 @@ class View:
 
 def _tally(databases: list[Path], which: Filter, p: Plan, by: str) -> Tally:
     tally = Tally(p, by)
-    multi = p.multi
     for path in databases:
         with reading(path) as conn:
             for head, rows in responses(conn, Filter(p.flow_id, which.complete_only,
                                                      which.since, which.until)):  # fmt: skip
-                answers = {q: v.split(" ") if q in multi else v for q, v in rows}
-                tally.add(head[3], head[5], head[6], answers)
+                tally.add(head[3], head[5], head[6], rows)
     return tally
 
 

@@ -7,7 +7,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -39,7 +40,7 @@ class Sink(Protocol):
 
     def table(self, name: str, header: Sequence[str]) -> None: ...
     def rows(self, name: str, rows: Sequence[Sequence[Cell]]) -> None: ...
-    def answers(self, name: str, meta: Sequence[Cell], pairs: Sequence[tuple[str, Cell]]) -> None:
+    def answers(self, name: str, meta: Sequence[Cell], pairs: Iterable[tuple[str, Cell]]) -> None:
         """Long form: one row per (question, value), each after the same metadata."""
 
     def close(self) -> None: ...
@@ -68,16 +69,20 @@ class CsvSink:
     def rows(self, name: str, rows: Sequence[Sequence[Cell]]) -> None:
         self.writer.writerows(rows)
 
-    def answers(self, name: str, meta: Sequence[Cell], pairs: Sequence[tuple[str, Cell]]) -> None:
+    def answers(self, name: str, meta: Sequence[Cell], pairs: Iterable[tuple[str, Cell]]) -> None:
         """The same bytes as `rows`, with the metadata quoted once per response rather than
         once per answer: the long form of a million answers is mostly repeated metadata."""
         prefix = ",".join(map(_csv_field, meta))
-        self.out.write(
-            "".join(f"{prefix},{_csv_field(q)},{_csv_field(neutralise(v))}\r\n" for q, v in pairs)
-        )
+        self.out.write("".join(f"{prefix},{_csv_name(q)},{_csv_safe(v)}\r\n" for q, v in pairs))
 
     def close(self) -> None:
         _finish(self.out)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _csv_safe(cell: Cell) -> str:
+    """A neutralised field, remembered: in the long form the same codes come a million times."""
+    return _csv_field(neutralise(cell))
 
 
 def _csv_field(cell: Cell) -> str:
@@ -88,6 +93,9 @@ def _csv_field(cell: Cell) -> str:
     if _NEEDS_QUOTES(text):
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+_csv_name = lru_cache(maxsize=4096, typed=True)(_csv_field)
 
 
 class JsonLinesSink:
@@ -108,7 +116,7 @@ class JsonLinesSink:
             self.out.write(json.dumps(dict(zip(header, cells, strict=True)), ensure_ascii=False))
             self.out.write("\n")
 
-    def answers(self, name: str, meta: Sequence[Cell], pairs: Sequence[tuple[str, Cell]]) -> None:
+    def answers(self, name: str, meta: Sequence[Cell], pairs: Iterable[tuple[str, Cell]]) -> None:
         self.rows(name, [(*meta, q, v) for q, v in pairs])
 
     def close(self) -> None:
@@ -156,7 +164,7 @@ class XlsxSink:
                     sheet.write_number(row, col, cell)
             next_row[0] = row + 1
 
-    def answers(self, name: str, meta: Sequence[Cell], pairs: Sequence[tuple[str, Cell]]) -> None:
+    def answers(self, name: str, meta: Sequence[Cell], pairs: Iterable[tuple[str, Cell]]) -> None:
         self.rows(name, [(*meta, q, v) for q, v in pairs])
 
     def close(self) -> None:

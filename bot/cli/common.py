@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +43,7 @@ def with_app(
     send: Send | None = None,
 ) -> int:
     """Open the app, run `body`, close it. Returns the exit status; Ctrl-C keeps what was saved."""
+    import asyncio
 
     from bot.app import opened
 

@@ -97,8 +97,7 @@ def export(request: Request, sink: Sink) -> int:
         for fid, p in all_plans.items():
             sink.table(table_name(fid), meta_header + p.columns())
     labelled = {fid: Labels(p, request.language) for fid, p in all_plans.items()}
-    width = len(meta_header)
-    unsafe = {fid: _unsafe(p, width, request.labels) for fid, p in all_plans.items()}
+    unsafe = {fid: _unsafe(p, meta_header, request.labels) for fid, p in all_plans.items()}
     written = 0
     for path in request.databases:
         database = path.stem if several else None
@@ -147,9 +146,10 @@ def _long(answers: Answers, labels: Labels | None) -> Iterable[tuple[str, Cell]]
     return answers.items()  # codes and texts as they are: the commonest case, left untouched
 
 
-def _unsafe(p: Plan, meta: int, labels: bool) -> list[int]:
-    """The cells of a wide row a spreadsheet could read as a formula: the metadata, and text a
-    parent typed (or, with --labels, every label staff wrote)."""
+def _unsafe(p: Plan, meta: list[str], labels: bool) -> list[int]:
+    """The cells of a wide row a spreadsheet could read as a formula: text a parent typed (with
+    --labels, every label staff wrote) and the metadata that is not a code or a month."""
     if labels:
-        return list(range(meta + len(p.columns())))
-    return list(range(meta)) + [meta + at for at in p.typed_columns()]
+        return list(range(len(meta) + len(p.columns())))
+    free = [meta.index(name) for name in ("database", "version", "source") if name in meta]
+    return free + [len(meta) + at for at in p.typed_columns()]

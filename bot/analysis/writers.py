@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import starmap
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -71,18 +72,21 @@ class CsvSink:
 
     def answers(self, name: str, meta: Sequence[Cell], pairs: Iterable[tuple[str, Cell]]) -> None:
         """The same bytes as `rows`, with the metadata quoted once per response rather than
-        once per answer: the long form of a million answers is mostly repeated metadata."""
+        once per answer: the long form of a million answers is mostly repeated metadata, and
+        the rest mostly the same few (question, code) pairs, each quoted once."""
         prefix = ",".join(map(_csv_field, meta))
-        self.out.write("".join(f"{prefix},{_csv_name(q)},{_csv_safe(v)}\r\n" for q, v in pairs))
+        tails = prefix.join(starmap(_csv_tail, pairs))
+        if tails:
+            self.out.write(prefix + tails)
 
     def close(self) -> None:
         _finish(self.out)
 
 
 @lru_cache(maxsize=4096, typed=True)
-def _csv_safe(cell: Cell) -> str:
-    """A neutralised field, remembered: in the long form the same codes come a million times."""
-    return _csv_field(neutralise(cell))
+def _csv_tail(question: str, value: Cell) -> str:
+    """The end of a long-form line after the metadata, remembered for the codes that repeat."""
+    return f",{_csv_field(question)},{_csv_field(neutralise(value))}\r\n"
 
 
 def _csv_field(cell: Cell) -> str:
@@ -93,9 +97,6 @@ def _csv_field(cell: Cell) -> str:
     if _NEEDS_QUOTES(text):
         return '"' + text.replace('"', '""') + '"'
     return text
-
-
-_csv_name = lru_cache(maxsize=4096, typed=True)(_csv_field)
 
 
 class JsonLinesSink:

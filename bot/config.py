@@ -72,6 +72,14 @@ class TelegramConfig(Section):
         description="Edit each answered question to show the answer and take its buttons away "
         "(a clean transcript; one more Bot API call per answer).",
     )
+    connections: int = Field(
+        8,
+        ge=1,
+        le=256,
+        description="HTTP connections kept open to Telegram for sending. 8 carry Telegram's "
+        "whole budget (30 messages a second, plus button answers) at a 100-200 ms round trip; "
+        "more only cost CPU, as every request checks each open connection.",
+    )
 
 
 class WebLimits(Section):

@@ -76,7 +76,12 @@ def make_bot(token: str, config: Config) -> Bot:
     return Bot(
         token,
         base_url=config.telegram.api_base_url,
-        request=HTTPXRequest(connection_pool_size=64, read_timeout=15),
+        # A call waits up to pool_timeout for one of the connections; each call in flight is
+        # bounded by its own timeouts, so the wait is too (python-telegram-bot's default, 1 s,
+        # would fail calls that merely queue behind a busy moment).
+        request=HTTPXRequest(
+            connection_pool_size=config.telegram.connections, read_timeout=15, pool_timeout=30
+        ),
         get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=timeout + 15),
     )
 

@@ -20,13 +20,27 @@ def is_prompt(message: SentMessage) -> bool:
     return bool(message.buttons) or "✍️" in message.text
 
 
-async def simulate_parent(tg: FakeTelegram, user_id: int, closing: str, timeout: float) -> int:
-    """Answer until the closing message arrives. Returns the number of actions taken."""
+async def simulate_parent(
+    tg: FakeTelegram,
+    user_id: int,
+    closing: str,
+    timeout: float,
+    *,
+    nudge_after: float | None = None,
+    nudges: list[int] | None = None,
+) -> int:
+    """Answer until the closing message arrives. Returns the number of actions taken.
+
+    With `nudge_after`, the parent behaves as a real one does when no reply comes: after that
+    many seconds of silence they tap the last question again (or send /start if there is none)
+    and the bot shows them where they are. Each nudge is appended to `nudges` (the user id)."""
     tg.send_text(user_id, "/start", language_code="en")
     acted: set[tuple[int, int]] = set()
     actions = 0
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    seen: tuple[int, int] | None = None
+    quiet_since = loop.time()
     while True:
         messages = tg.chat(user_id)
         if any(m.text.startswith(closing) for m in messages):
@@ -38,6 +52,18 @@ async def simulate_parent(tg: FakeTelegram, user_id: int, closing: str, timeout:
                 acted.add(version)
                 actions += 1
                 _act(tg, user_id, latest)
+        now = (len(messages), len(latest.history) if latest else 0)
+        if now != seen:
+            seen, quiet_since = now, loop.time()
+        elif nudge_after is not None and loop.time() - quiet_since > nudge_after:
+            prompts = [m for m in messages if is_prompt(m)]
+            if prompts:
+                _act(tg, user_id, prompts[-1])
+            else:
+                tg.send_text(user_id, "/start", language_code="en")
+            if nudges is not None:
+                nudges.append(user_id)
+            quiet_since = loop.time()
         if loop.time() > deadline:
             recent = [(m.message_id, len(m.history), m.text[:50], m.buttons[:2])
                       for m in messages[-4:]]  # fmt: skip

@@ -279,3 +279,24 @@ def test_typed_other_text_is_neutralised_too(tmp_path: Path) -> None:
     run("export", "--db", str(db), "--labels", "--out", str(out))
     (row,) = read_csv(out)
     assert (row["stages.other"], row["stages"]) == ("'+ a home visit", "Something else")
+
+
+def test_a_question_that_changed_from_ticks_to_one_choice_keeps_both_kinds_of_answer() -> None:
+    from test_validate import MINIMAL
+
+    from bot.analysis.columns import cells, plan
+    from bot.questionnaire.check import check_text
+    from bot.questionnaire.flow import Flow
+
+    def version(kind: str, label: str) -> tuple[str, str, Flow]:
+        questions = (f"  - {{id: care, type: {kind}, text: Which?, "
+                     "options: [{id: home, label: Home}, {id: unit, label: Unit}]}")  # fmt: skip
+        flow = check_text(MINIMAL.format(questions=questions), f"{label}.yaml").flow
+        assert flow is not None
+        return label, label, flow
+
+    p = plan("tiny", [version("multi", "v1"), version("single", "v2")])
+    assert p.columns() == ["care"]  # the newest wording: one column
+    assert cells(p, "v1", {"care": ["home", "unit"]}, complete=True) == ["home unit"]
+    assert cells(p, "v2", {"care": "unit"}, complete=True) == ["unit"]
+    assert cells(p, "v2", {}, complete=False) == ["_not_reached"]

@@ -104,7 +104,7 @@ def survey(plans: dict[str, Plan]) -> Sheet:
     def rows() -> Iterator[list[str]]:
         for p in plans.values():
             default = p.newest().default_language
-            multi = frozenset(i.id for i in p.items if i.multi)
+            multi = p.multi
             for item in p.items:
                 q = item.question
                 labels = [text_in(q.text, lang, default) for lang in langs]

@@ -177,8 +177,9 @@ def _missing(question: Question, answers: dict[str, Value], complete: bool) -> s
 
 
 def _plain(item: Item, question: Question) -> bool:
-    """A question whose answer needs no more than a look-up: one column, asked of everyone."""
-    return item.width == 1 and question.show_if is None
+    """A question whose answer needs no more than a look-up: one column, asked of everyone, and
+    not ticks in this version (a question that became a single choice later keeps its lists)."""
+    return item.width == 1 and question.show_if is None and not isinstance(question, MultiQuestion)
 
 
 class Layout:

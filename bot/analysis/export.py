@@ -62,17 +62,6 @@ def _responses(path: Path, which: Filter) -> Iterator[tuple[ResponseRow, Answers
         yield from responses(conn, which)
 
 
-def _answers(p: Plan, stored: Answers) -> dict[str, Value]:
-    """A response's answers as the questionnaire's conditions see them (ticks as lists)."""
-    answers: dict[str, Value] = stored
-    for qid in p.multi.intersection(stored):
-        value = stored[qid]
-        if not isinstance(value, list) and not str(value).startswith("_"):
-            answers = answers if answers is not stored else stored.copy()
-            answers[qid] = [str(value)]  # stored when the question was a single choice
-    return answers
-
-
 def _meta(head: ResponseRow, p: Plan, response: str, database: str | None) -> list[Cell]:
     _, flow_id, digest, status, language, source, started, finished = head[:8]
     meta: list[Cell] = [response, flow_id, p.labels.get(digest, ""), digest, status, language]
@@ -111,9 +100,7 @@ def export(request: Request, sink: Sink) -> int:
             if request.long:
                 sink.answers("answers", meta, _long(rows, labels if request.labels else None))
             else:
-                row = meta + _wide_cells(
-                    p, labels if request.labels else None, head, _answers(p, rows)
-                )
+                row = meta + _wide_cells(p, labels if request.labels else None, head, rows)
                 if sink.spreadsheet:
                     for at in unsafe[p.flow_id]:
                         row[at] = neutralise(row[at])

@@ -454,3 +454,24 @@ def test_every_message_the_bot_says_is_in_every_language_it_ships() -> None:
     for key, variants in MESSAGES.items():
         assert set(variants) == set(languages()), key
         assert all(text.strip() for text in variants.values()), key
+
+
+def test_repeat_on_a_finished_questionnaire_says_its_last_words_again(every_type: Flow) -> None:
+    # What a redelivered last answer (its reply lost to a crash) or a sticker after the end shows.
+    talk = Talk(every_type)
+    talk.start_and_agree()
+    finish_until(talk, "talk")
+    talk.reply("No")
+    assert talk.said() == ["Thank you!"]
+    talk.send(ev.Repeat())
+    assert talk.said() == ["Thank you!"]
+    assert talk.s.stage == "complete"
+    declined = Talk(every_type)
+    declined.send(ev.Start())
+    declined.send(ev.Choose(("decline",), seq=declined.s.seq))
+    last = declined.said()
+    assert last and declined.s.stage == "declined"
+    declined.send(ev.Repeat())
+    assert declined.said() == last
+    declined.send(ev.Returned())
+    assert declined.events == []

@@ -4,7 +4,8 @@ It knows nothing of Telegram, the web, SQLite or the clock. Adapters turn what a
 an Input, the service calls `step`, stores the result, and only then shows the events.
 
 How an input is handled, in order (each rule is data or one small function):
-1. no session yet, or a finished one: Start (or Restart) begins a new response;
+1. no session yet, or a finished one: Start (or Restart) begins a new response; Repeat on a finished
+   one says its last words again (the closing, or the declined message), in case they were lost;
 2. words that suggest danger in typed text: the signpost is said at once, whatever the stage;
 3. back after a long gap (`Rules.expire_after_days`): offer to carry on or start again;
 4. inputs that mean the same in every stage (`COMMON`: Start, Stop, Repeat, …);
@@ -77,7 +78,9 @@ def _step(
         if isinstance(event, Start | Restart):
             start = event if isinstance(event, Start) else Start(session.source)
             return _begin(flow, start, now, rules)
-        if isinstance(event, Repeat | Returned):
+        if isinstance(event, Repeat):
+            return session, [Said(_last_words(flow, session))]
+        if isinstance(event, Returned):
             return session, []
         return session, [Said(say("finished", session.language))]
     turn = Turn(flow, session, STAGES, rules)
@@ -89,6 +92,12 @@ def _step(
         return turn.session, turn.events
     handle(turn, event, now)
     return turn.session, turn.events
+
+
+def _last_words(flow: lang.Flow, session: Session) -> str:
+    """What a finished questionnaire said last: its closing, or its declined message."""
+    text = flow.closing if session.stage == "complete" else flow.consent.declined
+    return lang.text_in(text, session.language, flow.default_language)
 
 
 def _away_too_long(session: Session, now: datetime, rules: Rules) -> bool:

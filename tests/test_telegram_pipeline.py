@@ -15,6 +15,11 @@ from bot.conversation.messages import say
 LIMITS = {"overall_per_second": 30, "per_chat": (3, 0.1)}
 
 
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        return db.execute(sql).fetchall()
+
+
 def sends_to(h: Harness, chat_id: int, since: int = 0) -> list[int]:
     """Positions in the call log of the messages sent to one chat."""
     return [
@@ -154,6 +159,47 @@ async def test_a_reply_stuck_for_one_parent_does_not_stop_updates_beyond_one_bat
             h.tg.release.set()
         await h.settle()
         assert len(h.tg.chat(441)) > before
+
+
+async def test_a_reply_owed_when_the_offset_moved_on_is_shown_after_a_crash(
+    tmp_path: Path,
+) -> None:
+    """The offset moves past a stored update whose reply hangs (a batch of others behind it).
+    Its reply is written down first, the chat sealed; after a kill the parent is shown where
+    they are, and the row is gone."""
+    async with running_bot(tmp_path) as h:
+        stuck = Parent(h, 441)
+        await stuck.start()
+        h.tg.held.add(441)
+        h.tg.send_text(441, "maybe")
+        try:
+            await h.tg.wait_for(lambda: h.tg.pending_updates() == 1, 10, "stuck update fetched")
+            others = range(1000, 1130)
+            for user in others:
+                h.tg.send_text(user, "/help")
+            help_text = say("help", "en")[:30]
+            await h.tg.wait_for(
+                lambda: all(
+                    any(m.text.startswith(help_text) for m in h.tg.chat(u)) for u in others
+                ),
+                10,
+                "everyone else answered while one reply hangs",
+            )
+            await h.settle()  # Telegram has forgotten the stuck update
+            owed = rows(h.config.database, "SELECT update_id, sealed FROM owed_replies")
+            assert len(owed) == 1
+            assert b"441" not in owed[0][1]
+            shown = len(h.tg.chat(441))
+            await h.crash()
+            h.tg.held.discard(441)  # the old request never completes: it died with the process
+            await h.start()
+            await h.tg.wait_for(lambda: len(h.tg.chat(441)) > shown, 10, "the owed reply shown")
+            assert stuck.question().buttons  # where they are: the question they are on
+            await h.tg.wait_for(
+                lambda: rows(h.config.database, "SELECT * FROM owed_replies") == [], 10, "row gone"
+            )
+        finally:
+            h.tg.release.set()
 
 
 async def test_without_tidying_a_tap_costs_two_calls_and_old_buttons_stay_safe(

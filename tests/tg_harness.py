@@ -55,6 +55,18 @@ class Harness:
         if self.bot:
             await self.bot.shutdown()
 
+    async def crash(self) -> None:
+        """As kill -9 would leave it: every task stops where it is, nothing is drained or
+        confirmed; only what was committed to the database stays."""
+        assert self.task is not None and self.poller is not None
+        tasks = [self.task, *self.poller._workers.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.task = None
+        if self.bot:
+            await self.bot.shutdown()
+
     async def restart(self) -> None:
         """A clean restart of the bot process (same database, same Telegram)."""
         await self.stop()

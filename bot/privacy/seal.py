@@ -6,6 +6,7 @@ token cannot be matched by time to the answers it came with.
 
 from __future__ import annotations
 
+import base64
 import calendar
 import hashlib
 import hmac
@@ -69,3 +70,10 @@ def development_key(path: Path) -> tuple[bytes, bool]:
         return key_from_env(), False
     except MissingContactKey:
         return local_key(path, Fernet.generate_key)
+
+
+def owed_reply_key(pseudonym_key: bytes) -> bytes:
+    """The Fernet key that seals the chat of a reply still owed (bot/storage/owed.py), derived
+    from the pseudonym key: whoever holds that key can already tell parents apart."""
+    digest = hmac.new(pseudonym_key, b"owed-replies", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest)

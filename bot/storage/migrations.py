@@ -65,6 +65,14 @@ MIGRATIONS: list[str] = [
         failed_attempts INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 4: replies owed to parents whose stored update Telegram was told to forget before the reply
+    #    went out (more than a batch in flight); a row lives until that reply is sent
+    """
+    CREATE TABLE owed_replies (
+        update_id INTEGER PRIMARY KEY,
+        sealed BLOB NOT NULL                -- Fernet token of the chat to answer, under a key
+    );                                      -- derived from the pseudonym key
+    """,
 ]
 
 

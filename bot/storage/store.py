@@ -23,6 +23,7 @@ from bot.privacy.seal import Sealer
 from bot.questionnaire.flow import Flow
 from bot.storage.migrations import migrate
 from bot.storage.outbox import OutboxQueue
+from bot.storage.owed import OwedReplies
 from bot.storage.retention import Retention
 from bot.storage.writer import GroupCommit, write_step
 
@@ -50,6 +51,7 @@ class Store:
         self.outbox = OutboxQueue(self)
         self.writer = GroupCommit(self)
         self.retention = Retention(self)
+        self.owed = OwedReplies(self)
 
     @classmethod
     async def open_readonly(cls, path: Path | str, sealer: Sealer | None = None) -> Store:

@@ -13,6 +13,7 @@ from functools import partial
 
 from telegram import BotCommand, CallbackQuery, Message, Update
 
+from bot.channels.telegram.owed import Owed, OwedLedger
 from bot.channels.telegram.render import answered, escape, parse_callback, render_prompt, split_text
 from bot.channels.telegram.sender import Sender
 from bot.channels.telegram.staff import StaffCommands
@@ -60,6 +61,7 @@ class TelegramBot:
         # Told each update id once its answer is durably stored (the poller may then let
         # Telegram forget it, if it must, before the reply is sent).
         self.on_stored: Callable[[int], None] = lambda update_id: None
+        self.owed = OwedLedger(service.store, key)
 
     @property
     def config(self) -> Config:
@@ -94,6 +96,11 @@ class TelegramBot:
             language = await self.language_of(who, update)
             await self.sender.send(chat.id, escape(say("edited", language)))
             await self._handle(update, who, chat.id, ev.Repeat())
+
+    async def repay(self, owed: Owed) -> None:
+        """Show a parent where they are: the reply to their stored update may have been lost."""
+        who = pseudonym(self.key, "telegram", owed.user_id)
+        await self.show(who, owed.chat_id, (await self.service.handle(who, ev.Repeat())).events)
 
     async def _store(self, update: Update, who: str, event: ev.Input) -> Outcome:
         """Store first. An update already stored before a restart is not applied again; the

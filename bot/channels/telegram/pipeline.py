@@ -6,9 +6,10 @@ send as offset the lowest update not yet finished (stored and answered), so a cr
 leaves every unfinished update with Telegram, which delivers it again; the service recognises one
 already stored by its id and shows the parent where they are. Telegram returns at most 100 updates
 from the offset, so when a slow reply (one parent's chat paced, or retrying after a 429) holds the
-offset 100 updates back, the offset moves up to the lowest update not yet *stored* instead: stored
-is durable, and only that parent's reply to it would be lost to a crash in that window (their next
-message shows them where they are). See docs/telegram.md.
+offset 100 updates back, the offset moves up to the lowest update not yet *stored* instead. Before
+it does, the replies still owed for the stored updates it passes are written down (their chats
+sealed, bot/channels/telegram/owed.py), and a restarted bot shows those parents where they are: no
+reply is lost to a crash. See docs/telegram.md.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from telegram import Bot, Update
 from telegram.error import Conflict, NetworkError, RetryAfter
 
 from bot.channels.telegram.adapter import TelegramBot, telegram_language
+from bot.channels.telegram.owed import Owed
 from bot.channels.telegram.sender import retry_seconds
 from bot.conversation.messages import say
 
@@ -75,7 +77,10 @@ class Poller:
         self._next: int | None = None  # one past the highest update id fetched
         self._unfinished: set[int] = set()
         self._stored: set[int] = set()  # unfinished, but their answers are durably stored
-        self._queues: dict[int, deque[Update]] = {}
+        self._updates: dict[int, Update] = {}  # the unfinished updates by id
+        self._owed: set[int] = set()  # unfinished, confirmed to Telegram, their reply written down
+        self._paid: set[int] = set()  # owed replies sent, their rows still to delete
+        self._queues: dict[int, deque[Update | Owed]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._progress = asyncio.Event()
         handler.on_stored = self._stored.add
@@ -90,8 +95,39 @@ class Poller:
             mark = min(self._unfinished - self._stored, default=self._next)
         return mark
 
+    async def _advance(self) -> int | None:
+        """The watermark, once every stored update it passes has its reply written down as
+        owed; if that cannot be written, the lowest unfinished update (Telegram keeps them)."""
+        mark = self.watermark()
+        if self._paid:
+            paid, self._paid = self._paid, set()
+            with contextlib.suppress(Exception):  # left for the next restart to show again
+                await self.handler.owed.settle(paid)
+        passed = [i for i in self._stored if mark is not None and i < mark and i in self._updates]
+        passed = [i for i in passed if i not in self._owed]
+        if not passed:
+            return mark
+        try:
+            await self.handler.owed.owe(self._updates[i] for i in passed)
+        except Exception as exc:
+            log.error("could not write down owed replies (%s)", type(exc).__name__)
+            return min(self._unfinished)
+        for i in passed:  # one may have finished while its reply was written down
+            (self._owed if i in self._unfinished else self._paid).add(i)
+        return mark
+
+    async def _repay(self) -> None:
+        """After a crash: each parent owed a reply is shown where they are, in their own queue
+        ahead of anything Telegram delivers now."""
+        for owed in await self.handler.owed.load():
+            self._enqueue(owed.user_id, owed)
+
     async def run(self, stopping: asyncio.Event) -> None:
         backoff = 1.0
+        try:
+            await self._repay()
+        except Exception as exc:
+            log.error("could not read the owed replies (%s)", type(exc).__name__)
         while not stopping.is_set():
             poll = asyncio.ensure_future(self._fetch())
             stop = asyncio.ensure_future(stopping.wait())
@@ -125,7 +161,7 @@ class Poller:
     async def _fetch(self) -> list[Any]:
         """The raw batch. Parsed one update at a time by us: python-telegram-bot's own
         get_updates fails the whole batch on one update it cannot read, and logs it whole."""
-        offset = self.watermark()
+        offset = await self._advance()
         self.offset = offset
         # Long poll only when nothing is in flight: otherwise Telegram would answer at once
         # with the updates we are still handling.
@@ -159,27 +195,36 @@ class Poller:
                 )
                 continue
             self._unfinished.add(update_id)
+            self._updates[update_id] = update
             self.dispatch(update)
         return fresh
 
     def dispatch(self, update: Update) -> None:
         """Into its parent's queue; that parent's task handles it after the ones before it."""
         user = update.effective_user
-        key = user.id if user else -update.update_id
+        self._enqueue(user.id if user else -update.update_id, update)
+
+    def _enqueue(self, key: int, item: Update | Owed) -> None:
         queue = self._queues.setdefault(key, deque())
-        queue.append(update)
+        queue.append(item)
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._work(key, queue))
 
-    async def _work(self, key: int, queue: deque[Update]) -> None:
+    async def _work(self, key: int, queue: deque[Update | Owed]) -> None:
         try:
             while queue:
-                update = queue[0]
+                item = queue[0]
                 try:
-                    await process_safely(self.handler, update)
+                    if isinstance(item, Owed):
+                        await repay_safely(self.handler, item)
+                    else:
+                        await process_safely(self.handler, item)
                 finally:
                     queue.popleft()
-                    self._finished(update.update_id)
+                    if isinstance(item, Owed):
+                        self._paid.add(item.update_id)
+                    else:
+                        self._finished(item.update_id)
         finally:
             del self._workers[key]
             del self._queues[key]
@@ -187,6 +232,10 @@ class Poller:
     def _finished(self, update_id: int) -> None:
         self._unfinished.discard(update_id)
         self._stored.discard(update_id)
+        self._updates.pop(update_id, None)
+        if update_id in self._owed:
+            self._owed.discard(update_id)
+            self._paid.add(update_id)
         self._progress.set()
 
     async def _wait_for_progress(self, stopping: asyncio.Event) -> None:
@@ -204,7 +253,7 @@ class Poller:
 
     async def _confirm(self) -> None:
         """Tell Telegram what was finished, so a restart does not see it again."""
-        mark = self.watermark()
+        mark = await self._advance()
         if mark is None or mark == self.offset:
             return
         with contextlib.suppress(NetworkError):
@@ -212,18 +261,30 @@ class Poller:
         self.offset = mark
 
 
+async def repay_safely(handler: TelegramBot, owed: Owed) -> None:
+    """Show a parent owed a reply where they are; an error is logged by type and place only."""
+    try:
+        await handler.repay(owed)
+    except Exception as exc:
+        _log_error(exc)
+
+
+def _log_error(exc: Exception) -> None:
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    log.error(
+        "could not handle an update: %s at %s:%s",
+        type(exc).__name__,
+        os.path.basename(frame.filename),
+        frame.lineno,
+    )
+
+
 async def process_safely(handler: TelegramBot, update: Update) -> None:
     """Never let one bad update stop the bot. Logs the error's type and place, never its text."""
     try:
         await handler.process(update)
     except Exception as exc:
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        log.error(
-            "could not handle an update: %s at %s:%s",
-            type(exc).__name__,
-            os.path.basename(frame.filename),
-            frame.lineno,
-        )
+        _log_error(exc)
         chat = update.effective_chat
         if chat is not None and chat.type == "private":
             await handler.sender.send(chat.id, say("sorry", telegram_language(update) or "en"))

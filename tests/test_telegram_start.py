@@ -47,9 +47,9 @@ async def test_reach_retries_with_growing_capped_waits_one_line_each(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     failures: list[Exception] = [
-        NetworkError("httpx.ConnectError: All connection attempts failed"),
+        NetworkError("aiohttp.ClientConnectorError: Cannot connect to host 127.0.0.1:9"),
         TimedOut(),
-        NetworkError("httpx.ConnectError: [Errno 111] Connection refused"),
+        NetworkError("aiohttp.ClientConnectorError: [Errno 111] Connection refused"),
         NetworkError("Bad Gateway"),
     ]
     tries: list[float] = []
@@ -70,7 +70,7 @@ async def test_reach_retries_with_growing_capped_waits_one_line_each(
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 4
     assert lines[0] == (
-        "waiting for Telegram's Bot API at 127.0.0.1:9 to check the bot token (ConnectError); "
+        "waiting for Telegram's Bot API at 127.0.0.1:9 to check the bot token (cannot connect); "
         "trying again in 0 s"
     )
     assert "(timed out)" in lines[1] and "(server error)" in lines[3]
@@ -80,7 +80,7 @@ async def test_reach_stops_at_once_when_asked_while_waiting() -> None:
     stopping = asyncio.Event()
 
     async def unreachable() -> None:
-        raise NetworkError("httpx.ConnectError: All connection attempts failed")
+        raise NetworkError("aiohttp.ClientConnectorError: Cannot connect to host 127.0.0.1:9")
 
     waiting = asyncio.create_task(
         reach(unreachable, stopping, "check the bot token", "x", Backoff(first=30, cap=60))
@@ -117,7 +117,7 @@ async def test_the_bot_waits_for_telegram_then_starts(tmp_path: Path) -> None:
     waiting = [line for line in output.splitlines() if "waiting for Telegram" in line]
     assert waiting and all(
         line.endswith(f"waiting for Telegram's Bot API at 127.0.0.1:{port} to check the bot "
-                      f"token (ConnectError); trying again in {n} s")
+                      f"token (cannot connect); trying again in {n} s")
         for line, n in zip(waiting, (1, 2, 4, 8, 16), strict=False)
     )  # fmt: skip
 

@@ -16,6 +16,7 @@ from telegram import Bot
 
 from bot.channels.telegram.adapter import TelegramBot
 from bot.channels.telegram.pipeline import Poller
+from bot.channels.telegram.polling import make_bot
 from bot.channels.telegram.sender import Sender
 from bot.config import Config
 from bot.storage.store import Store
@@ -38,7 +39,7 @@ class Harness:
 
     async def start(self) -> None:
         service = await make_service(self.store, self.config, clock=lambda: self.clock[0])
-        self.bot = Bot(self.tg.token, base_url=self.tg.base_url)
+        self.bot = make_bot(self.tg.token, self.config, self.tg.base_url)
         await self.bot.initialize()
         limits = {"overall_per_second": 0, "per_chat": (0, 0)} | self.limits
         sender = Sender(self.bot, first_backoff=0.05, **limits)

@@ -26,16 +26,16 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.request import HTTPXRequest
 
 from bot.channels.telegram.adapter import TelegramBot
 from bot.channels.telegram.pipeline import ALLOWED_UPDATES, Poller, parse_update, process_safely
 from bot.channels.telegram.sender import retry_seconds
+from bot.channels.telegram.transport import AiohttpRequest
 from bot.config import Config
 from bot.errors import StartError
 from bot.service import housekeeping
 
-if TYPE_CHECKING:  # aiohttp is loaded only for webhooks: polling bots start lighter
+if TYPE_CHECKING:  # aiohttp's server is loaded only for webhooks
     from aiohttp import web
 
 __all__ = ["Backoff", "Poller", "make_bot", "reach", "serve", "webhook_app", "webhook_target"]
@@ -71,18 +71,17 @@ def webhook_app(bot: Bot, handler: TelegramBot, path: str, secret: str) -> web.A
     return app
 
 
-def make_bot(token: str, config: Config) -> Bot:
+def make_bot(token: str, config: Config, base_url: str | None = None) -> Bot:
+    """A Bot whose calls go over aiohttp (bot/channels/telegram/transport.py)."""
     timeout = config.telegram.poll_timeout
     return Bot(
         token,
-        base_url=config.telegram.api_base_url,
+        base_url=base_url or config.telegram.api_base_url,
         # A call waits up to pool_timeout for one of the connections; each call in flight is
         # bounded by its own timeouts, so the wait is too (python-telegram-bot's default, 1 s,
         # would fail calls that merely queue behind a busy moment).
-        request=HTTPXRequest(
-            connection_pool_size=config.telegram.connections, read_timeout=15, pool_timeout=30
-        ),
-        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=timeout + 15),
+        request=AiohttpRequest(config.telegram.connections, read_timeout=15, pool_timeout=30),
+        get_updates_request=AiohttpRequest(2, read_timeout=timeout + 15),
     )
 
 
@@ -151,7 +150,17 @@ def _reason(exc: NetworkError) -> str:
     if isinstance(exc, TimedOut):
         return "timed out"
     kind = exc.message.partition(":")[0]
-    return kind.removeprefix("httpx.") if kind.startswith("httpx.") else "server error"
+    if not kind.startswith("aiohttp."):
+        return "server error"
+    kind = kind.removeprefix("aiohttp.")
+    return PLAIN_REASONS.get(kind, kind)
+
+
+PLAIN_REASONS = {
+    "ClientConnectorError": "cannot connect",
+    "ClientConnectorDNSError": "address not found",
+    "ServerDisconnectedError": "disconnected",
+}
 
 
 async def reach(

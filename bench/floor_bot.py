@@ -1,8 +1,9 @@
 """The floor for the Telegram benchmarks: a bare python-telegram-bot bot that answers every update
 with the same question and keyboard and stores nothing. Whatever our bot costs above this is ours.
 
-``python -m bench.floor_bot BASE_URL`` with the token in TELEGRAM_BOT_TOKEN (the benchmark starts
-it against its fake Bot API)."""
+``python -m bench.floor_bot BASE_URL [aiohttp]`` with the token in TELEGRAM_BOT_TOKEN (the benchmark
+starts it against its fake Bot API). With ``aiohttp`` it sends over the same transport as our bot
+(bot/channels/telegram/transport.py): the floor for what our own code costs per update."""
 
 from __future__ import annotations
 
@@ -32,13 +33,17 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def main() -> None:
-    app = (
+    builder = (
         Application.builder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(sys.argv[1])
         .concurrent_updates(True)
-        .build()
     )
+    if sys.argv[2:] == ["aiohttp"]:
+        from bot.channels.telegram.transport import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest(8)).get_updates_request(AiohttpRequest(2, 15))
+    app = builder.build()
     app.add_handler(TypeHandler(Update, answer))
     app.run_polling(timeout=1, poll_interval=0, allowed_updates=Update.ALL_TYPES)
 

@@ -192,6 +192,8 @@ async def drive(
                 ready: Callable[[], object] = lambda: tg.commands  # noqa: E731
             else:
                 args = ["-m", "bench.floor_bot", tg.base_url]
+                if which == "floor-aiohttp":
+                    args.append("aiohttp")
 
                 def act(m: SentMessage, user: int) -> None:
                     tg.press(user, m.message_id, m.buttons[0][1] or "", force=True)
@@ -296,18 +298,24 @@ def table(title: str, ours: list[Measured], floor: list[Measured] | None) -> str
     return "\n".join(rows)
 
 
-async def side_by_side(parents: int, runs: int, tidy: bool = True) -> str:
+async def side_by_side(parents: int, runs: int, tidy: bool = True, floor_on: str = "") -> str:
+    """Our bot and the floor, one after the other in each run. `floor_on="aiohttp"` gives the
+    floor our transport, so the ratio shows what our own code costs."""
     ours, floor = [], []
+    which = "floor-aiohttp" if floor_on == "aiohttp" else "floor"
     for _ in range(runs):
         mine = await drive("ours", parents, tidy=tidy)
         ours.append(mine)
         floor.append(
-            await drive("floor", parents, max_actions=round(statistics.median(mine.actions)))
+            await drive(which, parents, max_actions=round(statistics.median(mine.actions)))
         )
     taps = statistics.median(ours[0].actions)
-    return table(
-        f"{parents} parents at once, limits off ({taps:.0f} taps each, {runs} runs)", ours, floor
-    )
+    title = f"{parents} parents at once, limits off ({taps:.0f} taps each, {runs} runs)"
+    if not tidy:
+        title += ", tidy_chat off"
+    if floor_on:
+        title += f", floor on {floor_on}"
+    return table(title, ours, floor)
 
 
 async def thinking(parents: int, runs: int) -> str:
@@ -320,11 +328,15 @@ async def thinking(parents: int, runs: int) -> str:
     )
 
 
-async def run(parent_counts: list[int], runs: int, thinkers: int, untidy: int) -> None:
+async def run(
+    parent_counts: list[int], runs: int, thinkers: int, untidy: int, same_transport: int = 0
+) -> None:
     for count in parent_counts:
         print(await side_by_side(count, runs), flush=True)
     if untidy:
         print(await side_by_side(untidy, runs, tidy=False), flush=True)
+    if same_transport:
+        print(await side_by_side(same_transport, runs, floor_on="aiohttp"), flush=True)
     if thinkers:
         print(await thinking(thinkers, runs), flush=True)
 
@@ -337,8 +349,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--untidy", type=int, default=50, help="parents for a run with tidy_chat off (0: none)"
     )
+    parser.add_argument(
+        "--same-transport",
+        type=int,
+        default=50,
+        help="parents for a run against a floor on our aiohttp transport (0: none)",
+    )
     args = parser.parse_args(argv)
-    asyncio.run(run(args.parents, args.runs, args.thinking, args.untidy))
+    asyncio.run(run(args.parents, args.runs, args.thinking, args.untidy, args.same_transport))
 
 
 if __name__ == "__main__":

@@ -85,6 +85,12 @@ async def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path: P
     # flight the offset moves past stored answers only once their replies are written down as
     # owed, and a restarted bot shows those parents where they are (pipeline.py).
     assert nudges == [], f"{len(nudges)} taps again by {len(set(nudges))} parents"
+    lines = log.read_text().splitlines()
+    owed = sum(
+        int(line.split("wrote down ")[1].split()[0]) for line in lines if "wrote down" in line
+    )
+    repaid = [line for line in lines if "owed a reply where they are" in line]
+    print(f"{owed} replies written down as owed; {len(repaid)} restarts showed parents owed one")
 
 
 @pytest.mark.timeout(900 if FULL else 120)

@@ -20,7 +20,15 @@ import re
 import traceback
 from typing import IO
 
-QUIET = ("httpx", "httpcore", "telegram", "aiosqlite", "aiohttp.access", "aiosmtplib")
+QUIET = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "aiosqlite",
+    "aiohttp.access",
+    "aiohttp.client",
+    "aiosmtplib",
+)
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]")
 

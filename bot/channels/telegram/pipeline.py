@@ -112,6 +112,7 @@ class Poller:
         except Exception as exc:
             log.error("could not write down owed replies (%s)", type(exc).__name__)
             return min(self._unfinished)
+        log.info("more than a batch in flight: wrote down %d replies owed", len(passed))
         for i in passed:  # one may have finished while its reply was written down
             (self._owed if i in self._unfinished else self._paid).add(i)
         return mark
@@ -119,8 +120,11 @@ class Poller:
     async def _repay(self) -> None:
         """After a crash: each parent owed a reply is shown where they are, in their own queue
         ahead of anything Telegram delivers now."""
-        for owed in await self.handler.owed.load():
-            self._enqueue(owed.user_id, owed)
+        owed = await self.handler.owed.load()
+        if owed:
+            log.info("showing %d parents owed a reply where they are", len(owed))
+        for one in owed:
+            self._enqueue(one.user_id, one)
 
     async def run(self, stopping: asyncio.Event) -> None:
         backoff = 1.0

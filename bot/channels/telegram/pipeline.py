@@ -111,7 +111,7 @@ class Poller:
             await self.handler.owed.owe(self._updates[i] for i in passed)
         except Exception as exc:
             log.error("could not write down owed replies (%s)", type(exc).__name__)
-            return min(self._unfinished)
+            return min(self._unfinished, default=mark)
         log.info("more than a batch in flight: wrote down %d replies owed", len(passed))
         for i in passed:  # one may have finished while its reply was written down
             (self._owed if i in self._unfinished else self._paid).add(i)

@@ -4,11 +4,15 @@ changes nothing. Ordering is measured on the fake Bot API's log of calls, never 
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
-from tg_harness import Harness, Parent, running_bot
+from telegram import Update
+from tg_harness import KEY, Harness, Parent, running_bot
 
+from bot.channels.telegram.owed import OwedLedger
 from bot.conversation.messages import say
 
 # Telegram's shape with a faster per-chat pace, so a 60-message flood finishes in seconds.
@@ -200,6 +204,49 @@ async def test_a_reply_owed_when_the_offset_moved_on_is_shown_after_a_crash(
             )
         finally:
             h.tg.release.set()
+
+
+class FullDisk(OwedLedger):
+    async def owe(self, updates: Iterable[Update]) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+
+async def test_when_owed_replies_cannot_be_written_telegram_keeps_the_update(
+    tmp_path: Path,
+) -> None:
+    """The offset never passes a stored update whose reply is neither sent nor written down."""
+    async with running_bot(tmp_path) as h:
+        assert h.handler is not None
+        h.handler.owed = FullDisk(h.store, KEY)
+        stuck = Parent(h, 441)
+        await stuck.start()
+        h.tg.held.add(441)
+        h.tg.send_text(441, "maybe")
+        try:
+            await h.tg.wait_for(lambda: h.tg.pending_updates() == 1, 10, "stuck update fetched")
+            for user in range(1000, 1130):
+                h.tg.send_text(user, "/help")
+            help_text = say("help", "en")[:30]
+            await h.tg.wait_for(
+                lambda: (
+                    sum(
+                        any(m.text.startswith(help_text) for m in h.tg.chat(u))
+                        for u in range(1000, 1130)
+                    )
+                    >= 99
+                ),
+                10,
+                "the rest of the first batch answered",
+            )
+            await asyncio.sleep(0.5)  # several polls (one each 0.1 s while updates are in flight)
+            assert h.tg.pending_updates() >= 31  # the stuck update and all behind it
+            assert rows(h.config.database, "SELECT * FROM owed_replies") == []
+        finally:
+            h.tg.release.set()
+        await h.settle()
+        assert all(
+            any(m.text.startswith(help_text) for m in h.tg.chat(u)) for u in range(1000, 1130)
+        )
 
 
 async def test_without_tidying_a_tap_costs_two_calls_and_old_buttons_stay_safe(

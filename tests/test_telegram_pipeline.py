@@ -135,30 +135,38 @@ async def test_nothing_is_sent_that_changes_nothing(tmp_path: Path) -> None:
         assert h.tg.calls_to("editMessageReplyMarkup") or h.tg.calls_to("editMessageText")
 
 
+OTHERS = range(1000, 1130)  # more than one getUpdates batch behind the stuck parent
+HELP = say("help", "en")[:30]
+
+
+async def hold_one_reply(h: Harness) -> Parent:
+    """Parent 441 answers; the answer is stored at once, but its reply hangs (until
+    `h.tg.release`). Then 130 other parents send /help behind it."""
+    stuck = Parent(h, 441)
+    await stuck.start()
+    h.tg.held.add(441)
+    h.tg.send_text(441, "maybe")
+    await h.tg.wait_for(lambda: h.tg.pending_updates() == 1, 10, "the stuck update fetched")
+    for user in OTHERS:
+        h.tg.send_text(user, "/help")
+    return stuck
+
+
+def helped(h: Harness) -> int:
+    """How many of the other parents have their /help answer."""
+    return sum(any(m.text.startswith(HELP) for m in h.tg.chat(u)) for u in OTHERS)
+
+
 async def test_a_reply_stuck_for_one_parent_does_not_stop_updates_beyond_one_batch(
     tmp_path: Path,
 ) -> None:
     """Telegram returns at most 100 updates from the offset: a parent whose reply hangs (their
     chat paced, a long 429) must not hold back the 101st update of everyone else."""
     async with running_bot(tmp_path) as h:
-        stuck = Parent(h, 441)
-        await stuck.start()
-        h.tg.held.add(441)
-        before = len(h.tg.chat(441))
-        h.tg.send_text(441, "maybe")  # stored at once; its reply hangs
-        await h.tg.wait_for(lambda: h.tg.pending_updates() == 1, 10, "the stuck update fetched")
-        others = range(1000, 1130)
-        for user in others:
-            h.tg.send_text(user, "/help")
-        help_text = say("help", "en")[:30]
         try:
-            await h.tg.wait_for(
-                lambda: all(
-                    any(m.text.startswith(help_text) for m in h.tg.chat(u)) for u in others
-                ),
-                10,
-                "everyone else answered while one reply hangs",
-            )
+            await hold_one_reply(h)
+            before = len(h.tg.chat(441))
+            await h.tg.wait_for(lambda: helped(h) == len(OTHERS), 10, "everyone else answered")
         finally:
             h.tg.release.set()
         await h.settle()
@@ -172,23 +180,9 @@ async def test_a_reply_owed_when_the_offset_moved_on_is_shown_after_a_crash(
     Its reply is written down first, the chat sealed; after a kill the parent is shown where
     they are, and the row is gone."""
     async with running_bot(tmp_path) as h:
-        stuck = Parent(h, 441)
-        await stuck.start()
-        h.tg.held.add(441)
-        h.tg.send_text(441, "maybe")
         try:
-            await h.tg.wait_for(lambda: h.tg.pending_updates() == 1, 10, "stuck update fetched")
-            others = range(1000, 1130)
-            for user in others:
-                h.tg.send_text(user, "/help")
-            help_text = say("help", "en")[:30]
-            await h.tg.wait_for(
-                lambda: all(
-                    any(m.text.startswith(help_text) for m in h.tg.chat(u)) for u in others
-                ),
-                10,
-                "everyone else answered while one reply hangs",
-            )
+            stuck = await hold_one_reply(h)
+            await h.tg.wait_for(lambda: helped(h) == len(OTHERS), 10, "everyone else answered")
             await h.settle()  # Telegram has forgotten the stuck update
             owed = rows(h.config.database, "SELECT update_id, sealed FROM owed_replies")
             assert len(owed) == 1
@@ -218,35 +212,16 @@ async def test_when_owed_replies_cannot_be_written_telegram_keeps_the_update(
     async with running_bot(tmp_path) as h:
         assert h.handler is not None
         h.handler.owed = FullDisk(h.store, KEY)
-        stuck = Parent(h, 441)
-        await stuck.start()
-        h.tg.held.add(441)
-        h.tg.send_text(441, "maybe")
         try:
-            await h.tg.wait_for(lambda: h.tg.pending_updates() == 1, 10, "stuck update fetched")
-            for user in range(1000, 1130):
-                h.tg.send_text(user, "/help")
-            help_text = say("help", "en")[:30]
-            await h.tg.wait_for(
-                lambda: (
-                    sum(
-                        any(m.text.startswith(help_text) for m in h.tg.chat(u))
-                        for u in range(1000, 1130)
-                    )
-                    >= 99
-                ),
-                10,
-                "the rest of the first batch answered",
-            )
+            await hold_one_reply(h)
+            await h.tg.wait_for(lambda: helped(h) >= 99, 10, "the rest of the first batch")
             await asyncio.sleep(0.5)  # several polls (one each 0.1 s while updates are in flight)
             assert h.tg.pending_updates() >= 31  # the stuck update and all behind it
             assert rows(h.config.database, "SELECT * FROM owed_replies") == []
         finally:
             h.tg.release.set()
         await h.settle()
-        assert all(
-            any(m.text.startswith(help_text) for m in h.tg.chat(u)) for u in range(1000, 1130)
-        )
+        assert helped(h) == len(OTHERS)
 
 
 async def test_without_tidying_a_tap_costs_two_calls_and_old_buttons_stay_safe(

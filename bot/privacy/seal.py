@@ -73,7 +73,8 @@ def development_key(path: Path) -> tuple[bytes, bool]:
 
 
 def owed_reply_key(pseudonym_key: bytes) -> bytes:
-    """The Fernet key that seals the chat of a reply still owed (bot/storage/owed.py), derived
-    from the pseudonym key: whoever holds that key can already tell parents apart."""
+    """The Fernet key that seals the chat of a reply still owed (bot/channels/telegram/owed.py),
+    derived from the pseudonym key: whoever holds that key can already turn a pseudonym back into
+    a Telegram id by trying ids, so the seal gives them nothing more."""
     digest = hmac.new(pseudonym_key, b"owed-replies", hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest)

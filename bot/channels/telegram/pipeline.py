@@ -27,6 +27,7 @@ from telegram import Bot, Update
 from telegram.error import Conflict, NetworkError, RetryAfter
 
 from bot.channels.telegram.adapter import TelegramBot, telegram_language
+from bot.channels.telegram.budget import waiting_since
 from bot.channels.telegram.owed import Owed
 from bot.channels.telegram.sender import retry_seconds
 from bot.conversation.messages import say
@@ -80,7 +81,7 @@ class Poller:
         self._updates: dict[int, Update] = {}  # the unfinished updates by id
         self._owed: set[int] = set()  # unfinished, confirmed to Telegram, their reply written down
         self._paid: set[int] = set()  # owed replies sent, their rows still to delete
-        self._queues: dict[int, deque[Update | Owed]] = {}
+        self._queues: dict[int, deque[tuple[Update | Owed, float]]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._progress = asyncio.Event()
         handler.on_stored = self._stored.add
@@ -210,14 +211,15 @@ class Poller:
 
     def _enqueue(self, key: int, item: Update | Owed) -> None:
         queue = self._queues.setdefault(key, deque())
-        queue.append(item)
+        queue.append((item, asyncio.get_running_loop().time()))
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._work(key, queue))
 
-    async def _work(self, key: int, queue: deque[Update | Owed]) -> None:
+    async def _work(self, key: int, queue: deque[tuple[Update | Owed, float]]) -> None:
         try:
             while queue:
-                item = queue[0]
+                item, arrived = queue[0]
+                waiting_since.set(arrived)  # when the budget is short, the oldest goes first
                 try:
                     if isinstance(item, Owed):
                         await repay_safely(self.handler, item)

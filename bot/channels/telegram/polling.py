@@ -28,6 +28,7 @@ from telegram.error import (
 )
 
 from bot.channels.telegram.adapter import TelegramBot
+from bot.channels.telegram.budget import waiting_since
 from bot.channels.telegram.pipeline import ALLOWED_UPDATES, Poller, parse_update, process_safely
 from bot.channels.telegram.sender import retry_seconds
 from bot.channels.telegram.transport import AiohttpRequest
@@ -63,6 +64,7 @@ def webhook_app(bot: Bot, handler: TelegramBot, path: str, secret: str) -> web.A
         if update is None:
             log.warning("webhook: refused JSON that is not an update this bot can read")
             return web.Response(status=400, text="not an update")
+        waiting_since.set(asyncio.get_running_loop().time())
         await process_safely(handler, update)
         return web.Response(text="ok")
 

@@ -14,6 +14,7 @@ from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.channels.telegram.budget import SharedBudget
 from bot.channels.telegram.render import Button
 
 # Durations (retry_after) as timedelta: python-telegram-bot's int form is deprecated.
@@ -50,7 +51,7 @@ class Sender:
         first_backoff: float = 0.5,
     ) -> None:
         self.bot = bot
-        self.overall = AsyncLimiter(overall_per_second, 1) if overall_per_second else None
+        self.overall = SharedBudget(overall_per_second) if overall_per_second else None
         self.per_chat_rate = per_chat
         self._chats: dict[int, AsyncLimiter] = {}
         self.max_attempts = max_attempts
@@ -58,9 +59,8 @@ class Sender:
 
     async def _limit(self, chat_id: int) -> None:
         """The chat's own pace first, then a share of the overall budget: a parent waiting on
-        their own chat's pace holds no overall slot another parent could use. Each parent sends
-        one message at a time, and the overall limiter serves waiters first come, first served,
-        so the parent who has waited longest goes first."""
+        their own chat's pace holds no overall slot another parent could use. When the overall
+        budget is short, the parent whose update arrived first goes first (budget.py)."""
         if self.per_chat_rate[0]:
             if len(self._chats) > 10_000:
                 self._chats.clear()

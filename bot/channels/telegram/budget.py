@@ -1,0 +1,70 @@
+"""Telegram's overall budget (about 30 messages a second), shared so that the parent who has waited
+longest goes first.
+
+A leaky bucket like aiolimiter's (a burst of `rate`, then `rate` a `period`), but when messages have
+to wait they are let through in order of when their parent's update arrived, not of when each
+message asked. A reply of several messages therefore goes out whole before the replies of parents
+who tapped after it: served first come first served per message, every reply in a busy second
+would finish at the end of that second. The arrival is set once per update (`waiting_since`) by
+whoever receives it, and read here; a message sent outside an update arrives when it asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from contextvars import ContextVar
+
+# When the update being answered arrived (the event loop's clock), for the task answering it.
+waiting_since: ContextVar[float | None] = ContextVar("waiting_since", default=None)
+
+
+class SharedBudget:
+    """At most `rate` messages per `period`, with a burst of `rate`; waiters served oldest first."""
+
+    def __init__(self, rate: float, period: float = 1.0) -> None:
+        self.capacity = max(rate, 1.0)
+        self.drain = rate / period  # how fast the bucket empties, messages a second
+        self.level = 0.0
+        self._then: float | None = None
+        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def _leak(self, now: float) -> None:
+        if self._then is not None:
+            self.level = max(0.0, self.level - (now - self._then) * self.drain)
+        self._then = now
+
+    def _room(self) -> bool:
+        return self.level + 1 <= self.capacity + 1e-9  # what the clock's rounding leaves
+
+    async def acquire(self) -> None:
+        """Wait for a slot. Goes straight through when there is room and nobody waits."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._leak(now)
+        if not self._waiting and self._room():
+            self.level += 1
+            return
+        since = waiting_since.get()
+        granted: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._waiting, (now if since is None else since, next(self._order), granted))
+        self._wake_later(loop)
+        await granted  # cancelled while waiting: its entry is skipped when reached
+
+    def _wake_later(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._timer is None and self._waiting:
+            delay = max(0.0, (self.level + 1 - self.capacity) / self.drain)
+            self._timer = loop.call_later(delay, self._wake, loop)
+
+    def _wake(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._timer = None
+        self._leak(loop.time())
+        while self._waiting and self._room():
+            granted = heapq.heappop(self._waiting)[2]
+            if not granted.done():  # not cancelled meanwhile
+                self.level += 1
+                granted.set_result(None)
+        self._wake_later(loop)

@@ -1,0 +1,73 @@
+"""Telegram's overall budget, shared: when messages must wait, the parent whose update arrived
+first goes first, so a reply of several messages goes out whole before later parents' replies.
+Order is read from the log of grants, never from the clock; the only clock check is that the
+budget holds at all."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.channels.telegram.budget import SharedBudget, waiting_since
+
+
+async def parent(
+    budget: SharedBudget, name: str, since: float | None, n: int, log: list[str]
+) -> None:
+    """One parent's reply: `n` messages, one after another, as the adapter sends them."""
+    waiting_since.set(since)
+    for _ in range(n):
+        await budget.acquire()
+        log.append(name)
+
+
+async def test_a_reply_goes_out_whole_before_the_reply_of_a_parent_who_came_later() -> None:
+    budget = SharedBudget(1, 0.02)
+    log: list[str] = []
+    loop = asyncio.get_running_loop()
+    now = loop.time()
+    async with asyncio.timeout(5):
+        later = asyncio.create_task(parent(budget, "later", now, 3, log))
+        await asyncio.sleep(0)  # the later parent's first message takes the one free slot
+        earlier = asyncio.create_task(parent(budget, "earlier", now - 1, 3, log))
+        await asyncio.gather(later, earlier)
+    # Served message by message in order of asking, the two replies would interleave.
+    assert log == ["later", "earlier", "earlier", "earlier", "later", "later"]
+
+
+async def test_messages_outside_an_update_wait_in_the_order_they_asked() -> None:
+    budget = SharedBudget(1, 0.02)
+    log: list[str] = []
+    async with asyncio.timeout(5):
+        tasks = []
+        for name in "abcd":
+            tasks.append(asyncio.create_task(parent(budget, name, None, 1, log)))
+            await asyncio.sleep(0.001)
+        await asyncio.gather(*tasks)
+    assert log == ["a", "b", "c", "d"]
+
+
+async def test_a_message_given_up_while_waiting_takes_no_slot() -> None:
+    budget = SharedBudget(1, 0.05)
+    log: list[str] = []
+    async with asyncio.timeout(5):
+        await budget.acquire()  # the bucket is full
+        gone = asyncio.create_task(parent(budget, "gone", 0.0, 1, log))
+        await asyncio.sleep(0)
+        gone.cancel()
+        await asyncio.gather(gone, return_exceptions=True)
+        await parent(budget, "next", 1.0, 2, log)
+    assert log == ["next", "next"]
+    assert budget._waiting == []
+
+
+async def test_the_budget_holds_a_burst_then_its_rate() -> None:
+    rate, period, n = 5, 0.1, 20
+    budget = SharedBudget(rate, period)
+    loop = asyncio.get_running_loop()
+    log: list[str] = []
+    start = loop.time()
+    async with asyncio.timeout(5):
+        await asyncio.gather(*(parent(budget, str(i), start, 1, log) for i in range(n)))
+    assert len(log) == n
+    # A burst of `rate` at once, then `rate` a period: the other 15 needed at least 0.3 s.
+    assert loop.time() - start >= (n - rate) * period / rate - 0.01

@@ -243,3 +243,23 @@ async def test_without_tidying_a_tap_costs_two_calls_and_old_buttons_stay_safe(
         await h.settle()
         with sqlite3.connect(h.config.database) as conn:
             assert conn.execute("SELECT count(*) FROM responses").fetchone() == (1,)
+
+
+async def test_when_the_budget_is_short_a_whole_reply_goes_before_a_later_parents(
+    tmp_path: Path,
+) -> None:
+    # Two messages a second overall: two parents' welcomes cannot all go at once.
+    async with running_bot(tmp_path, limits={"overall_per_second": 2, "per_chat": (0, 0)}) as h:
+        first, second = Parent(h, 421), Parent(h, 422)
+        h.tg.send_text(421, "/start")
+        h.tg.send_text(422, "/start")
+        await h.settle()
+        order = [
+            int(params["chat_id"])
+            for method, params in h.tg.calls
+            if method == "sendMessage" and int(params["chat_id"]) in (421, 422)
+        ]
+        reply = len(first.messages())
+        assert reply >= 3 and len(second.messages()) == reply  # welcome, intro, first question
+        # Served message by message as each asked, the two replies would interleave.
+        assert order == [421] * reply + [422] * reply

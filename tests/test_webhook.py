@@ -3,6 +3,7 @@ the answer is stored before Telegram gets its 200."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -112,6 +113,43 @@ async def test_json_that_is_not_an_update_gets_400_and_a_log_line_without_conten
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     text = caplog.text
     assert "Zofia" not in text and "Traceback" not in text
+
+
+async def test_when_the_budget_is_short_the_parent_posted_first_gets_a_whole_reply_first(
+    tmp_path: Path,
+) -> None:
+    config = make_config(tmp_path)
+    store = await Store.open(config.database, SEALER)
+    async with FakeTelegram() as tg, Bot(tg.token, base_url=tg.base_url) as bot:
+        service = await make_service(store, config)
+        sender = Sender(bot, overall_per_second=2, per_chat=(0, 0))
+        budget = sender.overall
+        assert budget is not None
+        handler = TelegramBot(service, sender, KEY)
+        server = TestServer(webhook_app(bot, handler, "/telegram", SECRET), host="127.0.0.1")
+        await server.start_server()
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        try:
+            url = str(server.make_url("/telegram"))
+            for _ in range(2):
+                await budget.acquire()  # the second is spent: both parents' welcomes must wait
+            async with aiohttp.ClientSession() as http:
+                posts = []
+                for chat, waiting in ((44, 1), (45, 2)):
+                    start = tg.send_text(chat, "/start")
+                    posts.append(asyncio.create_task(http.post(url, json=start, headers=headers)))
+                    await tg.wait_for(lambda n=waiting: len(budget._waiting) >= n, 5, "a welcome")
+                async with asyncio.timeout(20):
+                    replies = await asyncio.gather(*posts)
+                assert [r.status for r in replies] == [200, 200]
+            order = [int(p["chat_id"]) for m, p in tg.calls if m == "sendMessage"]
+            reply = len(tg.chat(44))
+            assert reply >= 3 and len(tg.chat(45)) == reply
+            # Served message by message as each asked, the two replies would interleave.
+            assert order == [44] * reply + [45] * reply
+        finally:
+            await server.close()
+            await store.close()
 
 
 def test_the_secret_token_is_compared_in_constant_time() -> None:

@@ -34,16 +34,21 @@ async def test_a_reply_goes_out_whole_before_the_reply_of_a_parent_who_came_late
     assert log == ["later", "earlier", "earlier", "earlier", "later", "later"]
 
 
-async def test_messages_outside_an_update_wait_in_the_order_they_asked() -> None:
-    budget = SharedBudget(1, 0.02)
+async def test_a_message_outside_an_update_counts_as_arriving_when_it_asks() -> None:
+    budget = SharedBudget(1, 0.05)
     log: list[str] = []
+    loop = asyncio.get_running_loop()
     async with asyncio.timeout(5):
-        tasks = []
-        for name in "abcd":
-            tasks.append(asyncio.create_task(parent(budget, name, None, 1, log)))
-            await asyncio.sleep(0.001)
-        await asyncio.gather(*tasks)
-    assert log == ["a", "b", "c", "d"]
+        first = asyncio.create_task(parent(budget, "first", None, 1, log))  # the one free slot
+        await asyncio.sleep(0)
+        asked = loop.time()
+        outside = asyncio.create_task(parent(budget, "outside", None, 1, log))
+        await asyncio.sleep(0)
+        older = asyncio.create_task(parent(budget, "older", asked - 1, 1, log))
+        newer = asyncio.create_task(parent(budget, "newer", asked + 1, 1, log))
+        await asyncio.gather(first, outside, older, newer)
+    # Behind a parent whose update arrived before it asked, ahead of one whose arrived after.
+    assert log == ["first", "older", "outside", "newer"]
 
 
 async def test_a_message_given_up_while_waiting_takes_no_slot() -> None:

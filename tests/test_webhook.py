@@ -132,7 +132,7 @@ async def test_when_the_budget_is_short_the_parent_posted_first_gets_a_whole_rep
         try:
             url = str(server.make_url("/telegram"))
             for _ in range(2):
-                await budget.acquire()  # the second is spent: both parents' welcomes must wait
+                await budget.acquire()  # the bucket is full: both parents' welcomes must wait
             async with aiohttp.ClientSession() as http:
                 posts = []
                 for chat, waiting in ((44, 1), (45, 2)):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import FLOWS, ROOT, SEALER, make_config, make_service
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -120,6 +120,9 @@ def seq(driver: WebDriver) -> str | None:
             return found[0].get_attribute("value") if found else None
         except StaleElementReferenceException:
             continue
+        except WebDriverException as exc:  # how Chromium sometimes says the same thing
+            if "does not belong to the document" not in (exc.msg or ""):
+                raise
     raise AssertionError("the page kept changing")
 
 

@@ -131,7 +131,7 @@ async def test_delete_in_the_terminal_erases_this_parents_answers(tmp_path: Path
         await run_chat(service, "parent", Piped("delete\nyes\n"), out)
         # The same words as the Telegram reply.
         assert (
-            "Deleted: 1 questionnaire(s) with 2 answer(s). Nothing else is kept about you here."
+            "Deleted: 1 questionnaire with 2 answers. Nothing else is kept about you here."
             in out.getvalue()
         )
         assert await store.responses() == []

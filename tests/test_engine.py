@@ -447,15 +447,6 @@ def test_started_month_comes_from_the_clock_passed_in(every_type: Flow, now: dat
     assert talk.s.started == now.strftime("%Y-%m")
 
 
-def test_every_message_the_bot_says_is_in_every_language_it_ships() -> None:
-    from bot.conversation.messages import MESSAGES, languages
-
-    assert set(languages()) == {"en", "pl"}
-    for key, variants in MESSAGES.items():
-        assert set(variants) == set(languages()), key
-        assert all(text.strip() for text in variants.values()), key
-
-
 def test_repeat_on_a_finished_questionnaire_says_its_last_words_again(every_type: Flow) -> None:
     # What a redelivered last answer (its reply lost to a crash) or a sticker after the end shows.
     talk = Talk(every_type)

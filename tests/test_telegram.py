@@ -174,7 +174,7 @@ async def test_delete_asks_first_then_deletes_everything(tmp_path: Path) -> None
         await parent.command("/delete")
         await parent.tap("🗑 Yes, delete my answers")
         assert parent.last().text.startswith(
-            "Deleted: 1 questionnaire(s) with 1 answer(s). Nothing else is kept about you here."
+            "Deleted: 1 questionnaire with 1 answer. Nothing else is kept about you here."
         )
         assert_nothing_stored(h.config.database)
 

@@ -236,7 +236,7 @@ async def test_deleting_removes_the_answers_and_the_cookie(service: Service, bas
         assert "Do you want to delete" in confirm.text
         done = await parent.post("/delete", {"confirm": "yes"})
         after = await parent.get("/")
-    assert "Deleted: 1 questionnaire(s)" in done.text
+    assert "Deleted: 1 questionnaire with" in done.text
     assert await count(service.store, "SELECT COUNT(*) FROM responses") == 0
     assert "Start" in after.text and after.seq is None
 

@@ -12,8 +12,8 @@ import textwrap
 from typing import TextIO
 
 from bot.conversation import events as ev
-from bot.conversation.messages import erased, every_language, say
 from bot.service import Service
+from bot.words import erased, every_language, plain, say
 
 COMMANDS: dict[str, ev.Input] = {
     word: meaning
@@ -100,7 +100,7 @@ async def _delete(
     typed = stdin.readline().rstrip("\r\n")
     if echo:
         out.write(typed + "\n")
-    if typed.strip().casefold() not in every_language("yes"):
+    if plain(typed.strip()) not in every_language("yes"):
         out.write(say("nothing_deleted", language) + "\n")
         return False
     done = await service.erase(respondent)
@@ -138,7 +138,7 @@ async def run_chat(
         typed = line.rstrip("\r\n")
         if echo:
             out.write(typed + "\n")
-        word = typed.strip().casefold()
+        word = plain(typed.strip())
         if word in every_language("delete_word"):
             language = outcome.language or "en"
             if await _delete(service, respondent, stdin, out, language, echo):

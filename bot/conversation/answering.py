@@ -23,11 +23,11 @@ from bot.conversation.events import (
     Toggle,
     Updated,
 )
-from bot.conversation.messages import every_language, say
 from bot.conversation.prompts import prompt_for
 from bot.conversation.turn import StageRules, Turn, free_text
 from bot.questionnaire import flow as lang
 from bot.questionnaire.conditions import NOT_ANSWERED, PREFER_NOT, Value
+from bot.words import every_language, plain, say
 
 OTHER_LIMIT = 1000
 
@@ -48,7 +48,7 @@ def consent_prompt(turn: Turn) -> Prompt:
 def consent(turn: Turn, event: Input, now: datetime) -> None:
     chosen = turn.chosen(event)
     if isinstance(event, Reply) and chosen is None:
-        typed = event.text.strip().casefold()
+        typed = plain(event.text.strip())
         for word, meaning in (("yes", "agree"), ("no", "decline")):
             if typed in every_language(word):
                 chosen = [meaning]

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from bot.conversation import parse
 from bot.conversation.events import Back, ContactOptedIn, Input, Prompt, Reply, Said, Skip
-from bot.conversation.messages import say
 from bot.conversation.prompts import contact_prompt, label_of, prompt_for
 from bot.conversation.session import CONTACT_FIELDS, ContactField
 from bot.conversation.turn import StageRules, Turn, free_text
 from bot.questionnaire import flow as lang
+from bot.words import say
 
 NAME_LIMIT = 100
 CHECKS: dict[ContactField, Callable[[str, str], str | parse.Invalid]] = {

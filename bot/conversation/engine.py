@@ -37,11 +37,11 @@ from bot.conversation.events import (
     Stop,
     SwitchLanguage,
 )
-from bot.conversation.messages import say
 from bot.conversation.session import Session, Stage
 from bot.conversation.turn import PLAIN, Rules, StageRules, Turn
 from bot.questionnaire import flow as lang
 from bot.questionnaire.estimate import typical_minutes
+from bot.words import say
 
 __all__ = ["STAGES", "Rules", "step"]
 

@@ -9,8 +9,8 @@ from datetime import datetime
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.conversation.messages import say
 from bot.conversation.months import MONTH_NAMES_IN_RANGE, MONTHS
+from bot.words import number_words, plain, say
 
 
 @dataclass(frozen=True)
@@ -18,20 +18,7 @@ class Invalid:
     reason: str
 
 
-WORD_NUMBERS = {
-    "zero": 0,
-    "none": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+NUMBER_WORDS = number_words()  # in every language: "two" and "dwie"
 
 
 def choices(text: str, options: list[tuple[str, str]], many: bool) -> list[str] | None:
@@ -60,9 +47,9 @@ def _one(part: str, options: list[tuple[str, str]]) -> str | None:
 def number(
     text: str, lo: float | None, hi: float | None, whole: bool, lang: str
 ) -> float | Invalid:
-    cleaned = text.strip().casefold().replace(",", ".")
-    if cleaned in WORD_NUMBERS:
-        value: float = WORD_NUMBERS[cleaned]
+    cleaned = plain(text.strip()).replace(",", ".")
+    if cleaned in NUMBER_WORDS:
+        value: float = NUMBER_WORDS[cleaned]
     else:
         try:
             value = float(cleaned)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.conversation.events import Choice, Prompt, PromptKind
-from bot.conversation.messages import say
 from bot.conversation.session import Session
 from bot.questionnaire import flow as lang
 from bot.questionnaire.conditions import NO_ANSWER, Value
+from bot.words import say
 
 KINDS: dict[str, PromptKind] = {
     "single": "single",

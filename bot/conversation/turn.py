@@ -30,10 +30,10 @@ from bot.conversation.events import (
     Said,
     Skip,
 )
-from bot.conversation.messages import every_language, say
 from bot.conversation.session import Session, Stage
 from bot.questionnaire import flow as lang
 from bot.questionnaire.conditions import PREFER_NOT, SKIPPED, Value, holds
+from bot.words import every_language, plain, say
 
 NAV_WORDS: dict[str, Input] = {"back": Back(), "skip": Skip(), "prefer_not": PreferNot()}
 #: C0 and C1 control characters other than tab and newline: never stored (they can attack a
@@ -249,7 +249,7 @@ class Turn:
     def nav_word(event: Input) -> Input:
         """A typed 'skip', 'back' or 'prefer not to say' means the same as its button."""
         if isinstance(event, Reply):
-            typed = event.text.strip().casefold()
+            typed = plain(event.text.strip())
             for key, meaning in NAV_WORDS.items():
                 if typed in every_language(key):
                     return meaning

@@ -19,10 +19,10 @@ from bot.channels.telegram.sender import Sender
 from bot.channels.telegram.staff import StaffCommands
 from bot.config import Config
 from bot.conversation import events as ev
-from bot.conversation.messages import LANGUAGE_NAMES, erased, languages, say
 from bot.privacy.pseudonym import pseudonym
 from bot.questionnaire.flow import TAG_PATTERN
 from bot.service import Outcome, Service
+from bot.words import LANGUAGE_NAMES, erased, languages, say
 
 log = logging.getLogger(__name__)
 

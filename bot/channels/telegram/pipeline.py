@@ -30,7 +30,7 @@ from bot.channels.telegram.adapter import TelegramBot, telegram_language
 from bot.channels.telegram.budget import waiting_since
 from bot.channels.telegram.owed import Owed
 from bot.channels.telegram.sender import retry_seconds
-from bot.conversation.messages import say
+from bot.words import say
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]

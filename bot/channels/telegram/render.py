@@ -10,7 +10,7 @@ import html
 from dataclasses import dataclass
 
 from bot.conversation import events as ev
-from bot.conversation.messages import say
+from bot.words import say
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64

@@ -11,7 +11,7 @@ import jinja2
 from bot.channels.web.view import View
 from bot.channels.web.words import RIGHT_TO_LEFT, word, words_in
 from bot.config import Config
-from bot.conversation.messages import LANGUAGE_NAMES, say
+from bot.words import LANGUAGE_NAMES, say
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("bot.channels.web", "templates"),

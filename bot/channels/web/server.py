@@ -25,10 +25,10 @@ from bot.channels.web.view import View, Views, answer_words
 from bot.channels.web.words import word
 from bot.config import Config
 from bot.conversation import events as ev
-from bot.conversation.messages import erased, say
 from bot.privacy.pseudonym import pseudonym
 from bot.questionnaire.flow import TAG_PATTERN
 from bot.service import Service, Turns
+from bot.words import erased, say
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.conversation import events as ev
-from bot.conversation.messages import say
 from bot.questionnaire.conditions import NO_ANSWER
 from bot.service import Outcome
+from bot.words import say
 
 BubbleKind = Literal["bot", "you", "warn"]
 KEEP_BUBBLES = 12

@@ -1,0 +1,187 @@
+"""Every word the bot says to a parent in English, in every channel, in one place.
+
+A new language is a copy of this file with each text translated (the keys and the `{names}` in
+braces stay as they are) and its name added to `bot.words.LANGUAGES`; a test checks that every
+language has every word. The welcome, the privacy notice and the safeguarding message here are
+the defaults: `config.yaml` can replace each one, per language.
+"""
+
+from __future__ import annotations
+
+NAME = "English"
+
+
+def plural(n: int) -> int:
+    """Which of a text's `|`-separated forms fits `n`: 0 for one, 1 for more."""
+    return 0 if n == 1 else 1
+
+
+#: Number words a parent may type for a number ("two" for 2).
+NUMBERS = {
+    "zero": 0,
+    "none": 0,
+    "no": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+
+WORDS = {
+    # ── said before anything else, and on request ────────────────────────────────────────
+    "welcome": "This chat is anonymous: we never see your name or phone number. Nobody watches "
+    "this chat, so it cannot help in an emergency. If you need help now, call 999.",
+    "privacy_notice": "Your answers are anonymous. Names, phone numbers and other personal "
+    "details you type are removed before anything is stored. You can delete your answers at "
+    "any time until they are made anonymous.",
+    "signpost": "This chat is not monitored, so nobody will see this straight away. If you or "
+    "your baby need help now, call 999. For urgent advice call your midwife or maternity unit, "
+    "or NHS 111 (choose option 2 for a mental health crisis). Samaritans: 116 123, any time. "
+    "National Domestic Abuse Helpline: 0808 2000 247, any time. If your baby is moving less "
+    "than usual, or you notice a change, call your midwife or maternity unit now - do not wait "
+    "until tomorrow.",
+    # ── buttons and the words that mean the same typed ───────────────────────────────────
+    "back": "Back",
+    "skip": "Skip",
+    "prefer_not": "Prefer not to say",
+    "done": "Done",
+    "yes": "Yes",
+    "no": "No",
+    "progress": "{percent}% done",
+    # ── the terminal preview's hints and typed commands ──────────────────────────────────
+    "hint_single": "type a number",
+    "hint_multi": "type one or more numbers, e.g. 1, 3",
+    "hint_text": "type your answer",
+    "hint_or": "or",
+    "hint_commands": "Type help at any time for what you can do.",
+    "stop": "stop",
+    "restart": "restart",
+    "delete_word": "delete",
+    "help_word": "help",
+    "privacy_word": "privacy",
+    # ── how to answer ────────────────────────────────────────────────────────────────────
+    "type_below": "Type your answer and send it.",
+    "tick_then_done": "Tap all that apply, then Done.",
+    "choose_one": "Please choose one of the options.",
+    "choose_some": "Please choose between {min} and {max} options.",
+    "choose_at_least": "Please choose at least {min}.",
+    "choose_at_most": "You can choose up to {max}.",
+    "exclusive": "“{label}” can't be chosen together with other answers.",
+    "type_answer": "Please type your answer.",
+    "too_long": "That's {n} characters. Please keep it under {max}.",
+    "number": "Please send a number.",
+    "whole_number": "Please send a whole number.",
+    "number_range": "Please send a number from {min} to {max}.",
+    "number_min": "Please send {min} or more.",
+    "number_max": "Please send {max} or less.",
+    "month_year": "Please send the month and year, like “March 2025” or “03/2025”.",
+    "month_year_range": "Please send a month between {first} and {last}.",
+    "no_skip": "This question can't be skipped.",
+    "moving_on": "No problem, let's move on.",
+    "first_question": "This is the first question.",
+    "other_prompt": "Please tell us a little more.",
+    "stale": "That button is from an earlier message. Here is where we are now:",
+    # ── stopping, coming back, finishing ─────────────────────────────────────────────────
+    "paused": "Your answers so far are saved. Send /start whenever you want to carry on.",
+    "paused_terminal": "Your answers so far are saved. Run the chat again to carry on.",
+    "paused_web": "Your answers so far are saved. Open this page again on this phone to carry on.",
+    "resumed": "Welcome back! Let's carry on where you left off.",
+    "returning": "Welcome back! You started this questionnaire a while ago. Would you like to "
+    "carry on where you left off, or start again?",
+    "carry_on": "Carry on",
+    "start_again": "Start again",
+    "restarted": "Starting again from the first question.",
+    "finished": "You have already finished. Thank you! Send /start to answer again.",
+    # ── a follow-up interview ────────────────────────────────────────────────────────────
+    "contact_name": "What name should they ask for?",
+    "contact_phone": "What phone number can they call? (Or skip this to give an email instead.)",
+    "contact_email": "What email address can they use?",
+    "contact_time": "When is the best time to contact you?",
+    "contact_need_one": "We need a phone number or an email address to contact you.",
+    "bad_phone": "That doesn't look like a UK phone number. Please try again, like 07700 900123.",
+    "bad_email": "That doesn't look like an email address. Please try again.",
+    "contact_thanks": "Thank you. The engagement team will be in touch.",
+    "time_morning": "Morning",
+    "time_afternoon": "Afternoon",
+    "time_evening": "Evening",
+    "time_any": "Any time",
+    # ── help, in each channel ────────────────────────────────────────────────────────────
+    "help": "I ask a few questions about your maternity care. Tap a button to answer, or type "
+    "when I ask you to. Use ◀️ Back to change an answer and Skip to leave one out. Send /stop "
+    "to pause (your answers are kept) and /start to carry on, /language to change language, "
+    "/privacy to see how answers are kept, and /delete to delete your answers.",
+    "help_terminal": "I ask a few questions about your maternity care. Type the number of an "
+    "answer, or type your answer when I ask you to. Type back to change the answer before, "
+    "skip to leave a question out, stop to pause (your answers are kept), privacy to see how "
+    "answers are kept, and delete to delete your answers.",
+    "help_web": "This page asks a few questions about your maternity care. Choose an answer, or "
+    "type one when asked. Back changes the answer before, Skip leaves a question out, and Stop "
+    "for now pauses: your answers are kept, and opening this page again on this phone carries "
+    "on. “How your answers are kept” and “Delete my answers” are at the bottom of every page.",
+    # ── Telegram ─────────────────────────────────────────────────────────────────────────
+    "unsupported": "I can only read typed messages and button taps, so I couldn't use that. "
+    "Please answer with the buttons, or type your answer.",
+    "edited": "I can't read changes to earlier messages. Please send your answer as a new message.",
+    "unknown_command": "I don't know that command. Send /help to see what I can do.",
+    "button_gone": "That button no longer works.",
+    "sorry": "Sorry, something went wrong on our side and that wasn't saved. Please send it again.",
+    "choose_language": "🌐 Choose a language",
+    "command_start": "Start or carry on the questionnaire",
+    "command_help": "How this chat works, and where to get help",
+    "command_privacy": "How your answers are kept",
+    "command_language": "Change language",
+    "command_restart": "Start the questions again",
+    "command_stop": "Stop for now (your answers are kept)",
+    "command_delete": "Delete your answers",
+    # ── deleting answers ─────────────────────────────────────────────────────────────────
+    "delete_confirm": "Do you want to delete the answers you have given here?",
+    "delete_yes": "🗑 Yes, delete my answers",
+    "delete_no": "No, keep them",
+    "delete_typed": "Type yes to delete them, or anything else to keep them.",
+    "nothing_deleted": "Nothing was deleted.",
+    "deleted": "Deleted: {responses} with {answers}",
+    "deleted_responses": "{n} questionnaire|{n} questionnaires",
+    "deleted_answers": "{n} answer|{n} answers",
+    "deleted_contacts": " and {contacts}",
+    "deleted_contact_requests": "{n} contact request|{n} contact requests",
+    "deleted_end": ". Nothing else is kept about you here.",
+    "nothing_to_delete": "There are no answers linked to you to delete.",
+    "already_anonymous": " Answers completed more than {days} days ago are already anonymous: "
+    "they can't be linked to you, so they can't be found to delete.",
+    # ── the web chat's page ──────────────────────────────────────────────────────────────
+    "web_title": "Maternity feedback",
+    "web_skip_link": "Skip to the question",
+    "web_start": "Start",
+    "web_send": "Send",
+    "web_your_answer": "Your answer",
+    "web_month_hint": "For example 03/2026",
+    "web_conversation": "Conversation so far",
+    "web_you": "You",
+    "web_privacy": "How your answers are kept",
+    "web_cookie": "This page keeps one cookie on this phone, so you can carry on where you left "
+    "off. It holds a random code, nothing about you, and goes when you delete your answers.",
+    "web_delete": "Delete my answers",
+    "web_language": "Language",
+    "web_again": "Answer again",
+    "web_back_to_chat": "Back to the questions",
+    "web_ended": "Thank you",
+    "web_not_found": "Page not found",
+    "web_not_found_text": "There is nothing at this address. The questions are on the first page.",
+    "web_too_fast": "Please wait a moment",
+    "web_too_fast_text": "Too many answers came from this phone at once. Wait a few seconds, "
+    "then go on: nothing you sent before this has been lost.",
+    "web_expired": "This page was out of date, so nothing was changed. Here is where you are now.",
+    "web_sorry": "Sorry, something went wrong",
+    "web_sorry_text": "Your answers so far are saved. Please try again in a minute.",
+    "web_too_big": "That was too long to send. Please send a shorter answer.",
+    "web_deleted_title": "Your answers are deleted",
+    "web_start_again": "Start the questions again",
+}

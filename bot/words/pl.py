@@ -1,0 +1,204 @@
+"""Every word the bot says to a parent in Polish, in every channel, in one place (see en.py)."""
+
+from __future__ import annotations
+
+NAME = "Polski"
+
+
+def plural(n: int) -> int:
+    """Which of a text's `|`-separated forms fits `n`: 1 ankieta, 2-4 ankiety, 5 ankiet."""
+    if n == 1:
+        return 0
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return 1
+    return 2
+
+
+#: Number words a parent may type for a number ("dwie" for 2); typed without Polish letters too.
+NUMBERS = {
+    "zero": 0,
+    "żaden": 0,
+    "żadnego": 0,
+    "żadnej": 0,
+    "nic": 0,
+    "jeden": 1,
+    "jedna": 1,
+    "jedno": 1,
+    "raz": 1,
+    "dwa": 2,
+    "dwie": 2,
+    "dwoje": 2,
+    "trzy": 3,
+    "troje": 3,
+    "cztery": 4,
+    "czworo": 4,
+    "pięć": 5,
+    "pięcioro": 5,
+    "sześć": 6,
+    "siedem": 7,
+    "osiem": 8,
+    "dziewięć": 9,
+    "dziesięć": 10,
+    "jedenaście": 11,
+    "dwanaście": 12,
+}
+
+WORDS = {
+    # ── said before anything else, and on request ────────────────────────────────────────
+    "welcome": "Ten czat jest anonimowy: nie widzimy Twojego imienia ani numeru telefonu. Nikt go "
+    "nie monitoruje, więc nie pomoże w nagłym wypadku. Jeśli potrzebujesz pomocy teraz, dzwoń pod "
+    "999.",
+    "privacy_notice": "Twoje odpowiedzi są anonimowe. Imiona, numery telefonów i inne dane "
+    "osobowe, które wpiszesz, są usuwane przed zapisaniem. Możesz usunąć swoje odpowiedzi w "
+    "każdej chwili, dopóki nie staną się anonimowe.",
+    "signpost": "Ten czat nie jest monitorowany, więc nikt nie zobaczy tego od razu. Jeśli Ty lub "
+    "Twoje dziecko potrzebujecie pomocy teraz, dzwoń pod 999. W pilnej sprawie zadzwoń do swojej "
+    "położnej lub na oddział położniczy albo pod NHS 111 (opcja 2 w kryzysie psychicznym). "
+    "Samaritans: 116 123, całą dobę. Krajowa linia pomocy dla osób doświadczających przemocy "
+    "domowej (National Domestic Abuse Helpline): 0808 2000 247, całą dobę. Jeśli dziecko rusza "
+    "się mniej niż zwykle albo zauważysz zmianę, zadzwoń do położnej lub na oddział położniczy "
+    "teraz - nie czekaj do jutra.",
+    # ── buttons and the words that mean the same typed ───────────────────────────────────
+    "back": "Wstecz",
+    "skip": "Pomiń",
+    "prefer_not": "Wolę nie mówić",
+    "done": "Gotowe",
+    "yes": "Tak",
+    "no": "Nie",
+    "progress": "ukończono {percent}%",
+    # ── the terminal preview's hints and typed commands ──────────────────────────────────
+    "hint_single": "wpisz numer",
+    "hint_multi": "wpisz jeden lub kilka numerów, np. 1, 3",
+    "hint_text": "wpisz odpowiedź",
+    "hint_or": "albo",
+    "hint_commands": "Wpisz pomoc w dowolnej chwili, aby zobaczyć, co możesz zrobić.",
+    "stop": "stop",
+    "restart": "od nowa",
+    "delete_word": "usuń",
+    "help_word": "pomoc",
+    "privacy_word": "prywatność",
+    # ── how to answer ────────────────────────────────────────────────────────────────────
+    "type_below": "Wpisz odpowiedź i wyślij.",
+    "tick_then_done": "Zaznacz wszystkie pasujące odpowiedzi, potem Gotowe.",
+    "choose_one": "Proszę wybrać jedną z odpowiedzi.",
+    "choose_some": "Proszę wybrać od {min} do {max} odpowiedzi.",
+    "choose_at_least": "Proszę wybrać co najmniej {min}.",
+    "choose_at_most": "Można wybrać najwyżej {max}.",
+    "exclusive": "„{label}” nie może być wybrane razem z innymi odpowiedziami.",
+    "type_answer": "Proszę wpisać odpowiedź.",
+    "too_long": "To {n} znaków. Proszę zmieścić się w {max}.",
+    "number": "Proszę podać liczbę.",
+    "whole_number": "Proszę podać liczbę całkowitą.",
+    "number_range": "Proszę podać liczbę od {min} do {max}.",
+    "number_min": "Proszę podać {min} lub więcej.",
+    "number_max": "Proszę podać {max} lub mniej.",
+    "month_year": "Proszę podać miesiąc i rok, np. „marzec 2025” albo „03/2025”.",
+    "month_year_range": "Proszę podać miesiąc od {first} do {last}.",
+    "no_skip": "Tego pytania nie można pominąć.",
+    "moving_on": "Nie szkodzi, przejdźmy dalej.",
+    "first_question": "To jest pierwsze pytanie.",
+    "other_prompt": "Prosimy napisać kilka słów więcej.",
+    "stale": "Ten przycisk jest z wcześniejszej wiadomości. Oto bieżące pytanie:",
+    # ── stopping, coming back, finishing ─────────────────────────────────────────────────
+    "paused": "Dotychczasowe odpowiedzi są zapisane. Wyślij /start, aby kontynuować.",
+    "paused_terminal": "Dotychczasowe odpowiedzi są zapisane. Uruchom czat ponownie, aby "
+    "kontynuować.",
+    "paused_web": "Dotychczasowe odpowiedzi są zapisane. Otwórz tę stronę ponownie na tym "
+    "telefonie, aby kontynuować.",
+    "resumed": "Witamy ponownie! Kontynuujmy od miejsca, w którym skończyliśmy.",
+    "returning": "Witamy ponownie! Ankieta została zaczęta jakiś czas temu. Czy chcesz "
+    "kontynuować od miejsca, w którym skończyłaś/skończyłeś, czy zacząć od nowa?",
+    "carry_on": "Kontynuuj",
+    "start_again": "Zacznij od nowa",
+    "restarted": "Zaczynamy od pierwszego pytania.",
+    "finished": "Ankieta jest już zakończona. Dziękujemy! Wyślij /start, aby odpowiedzieć "
+    "ponownie.",
+    # ── a follow-up interview ────────────────────────────────────────────────────────────
+    "contact_name": "O kogo mają zapytać (imię)?",
+    "contact_phone": "Pod jaki numer telefonu mogą zadzwonić? (Albo Pomiń, aby podać e-mail.)",
+    "contact_email": "Jaki adres e-mail mogą wykorzystać?",
+    "contact_time": "Kiedy najlepiej się skontaktować?",
+    "contact_need_one": "Potrzebujemy numeru telefonu albo adresu e-mail.",
+    "bad_phone": "To nie wygląda na brytyjski numer telefonu. Spróbuj ponownie, np. 07700 900123.",
+    "bad_email": "To nie wygląda na adres e-mail. Spróbuj ponownie.",
+    "contact_thanks": "Dziękujemy. Zespół się z Tobą skontaktuje.",
+    "time_morning": "Rano",
+    "time_afternoon": "Po południu",
+    "time_evening": "Wieczorem",
+    "time_any": "Dowolna pora",
+    # ── help, in each channel ────────────────────────────────────────────────────────────
+    "help": "Zadaję kilka pytań o opiekę okołoporodową. Odpowiedz, dotykając przycisku, albo "
+    "wpisz odpowiedź, gdy o to poproszę. ◀️ Wstecz zmienia odpowiedź, Pomiń ją opuszcza. Wyślij "
+    "/stop, aby przerwać (odpowiedzi zostaną zapisane), /start, aby kontynuować, /language, aby "
+    "zmienić język, /privacy, aby zobaczyć, jak przechowujemy odpowiedzi, i /delete, aby je "
+    "usunąć.",
+    "help_terminal": "Zadaję kilka pytań o opiekę okołoporodową. Wpisz numer odpowiedzi albo "
+    "wpisz odpowiedź, gdy o to poproszę. Wpisz wstecz, aby zmienić poprzednią odpowiedź, pomiń, "
+    "aby opuścić pytanie, stop, aby przerwać (odpowiedzi zostaną zapisane), prywatność, aby "
+    "zobaczyć, jak przechowujemy odpowiedzi, i usuń, aby je usunąć.",
+    "help_web": "Ta strona zadaje kilka pytań o opiekę okołoporodową. Wybierz odpowiedź albo "
+    "wpisz ją, gdy o to poprosimy. Wstecz zmienia poprzednią odpowiedź, Pomiń opuszcza pytanie, a "
+    "Przerwij na razie zatrzymuje ankietę: odpowiedzi zostaną zapisane, a po ponownym otwarciu "
+    "tej strony na tym telefonie można kontynuować. „Jak przechowujemy odpowiedzi” i „Usuń moje "
+    "odpowiedzi” są na dole każdej strony.",
+    # ── Telegram ─────────────────────────────────────────────────────────────────────────
+    "unsupported": "Rozumiem tylko wpisany tekst i przyciski, więc nie mogę tego użyć. Proszę "
+    "odpowiedzieć przyciskiem albo wpisać odpowiedź.",
+    "edited": "Nie widzę zmian we wcześniejszych wiadomościach. Proszę wysłać odpowiedź jako nową "
+    "wiadomość.",
+    "unknown_command": "Nie znam tego polecenia. Wyślij /help, aby zobaczyć, co potrafię.",
+    "button_gone": "Ten przycisk już nie działa.",
+    "sorry": "Przepraszamy, coś poszło nie tak po naszej stronie i to nie zostało zapisane. "
+    "Proszę wysłać to jeszcze raz.",
+    "choose_language": "🌐 Wybierz język",
+    "command_start": "Zacznij lub kontynuuj",
+    "command_help": "Jak działa ten czat i gdzie szukać pomocy",
+    "command_privacy": "Jak przechowujemy odpowiedzi",
+    "command_language": "Zmień język",
+    "command_restart": "Zacznij pytania od nowa",
+    "command_stop": "Przerwij (odpowiedzi zostaną zapisane)",
+    "command_delete": "Usuń swoje odpowiedzi",
+    # ── deleting answers ─────────────────────────────────────────────────────────────────
+    "delete_confirm": "Czy chcesz usunąć odpowiedzi, których tu udzielono?",
+    "delete_yes": "🗑 Tak, usuń moje odpowiedzi",
+    "delete_no": "Nie, zachowaj je",
+    "delete_typed": "Wpisz tak, aby je usunąć, albo cokolwiek innego, aby je zachować.",
+    "nothing_deleted": "Nic nie zostało usunięte.",
+    "deleted": "Usunięto {responses} ({answers})",
+    "deleted_responses": "{n} ankietę|{n} ankiety|{n} ankiet",
+    "deleted_answers": "{n} odpowiedź|{n} odpowiedzi|{n} odpowiedzi",
+    "deleted_contacts": " oraz {contacts}",
+    "deleted_contact_requests": "{n} prośbę o kontakt|{n} prośby o kontakt|{n} próśb o kontakt",
+    "deleted_end": ". Nic więcej o Tobie tu nie przechowujemy.",
+    "nothing_to_delete": "Nie ma odpowiedzi powiązanych z Tobą, które można usunąć.",
+    "already_anonymous": "Odpowiedzi ukończone ponad {days} dni temu są już anonimowe: nie da się "
+    "ich powiązać z Tobą, więc nie można ich odnaleźć ani usunąć.",
+    # ── the web chat's page ──────────────────────────────────────────────────────────────
+    "web_title": "Opinie o opiece okołoporodowej",
+    "web_skip_link": "Przejdź do pytania",
+    "web_start": "Zacznij",
+    "web_send": "Wyślij",
+    "web_your_answer": "Twoja odpowiedź",
+    "web_month_hint": "Na przykład 03/2026",
+    "web_conversation": "Dotychczasowa rozmowa",
+    "web_you": "Ty",
+    "web_privacy": "Jak przechowujemy odpowiedzi",
+    "web_cookie": "Ta strona zapisuje na tym telefonie jedno ciasteczko, aby można było wrócić do "
+    "ankiety. Zawiera losowy kod, nic o Tobie, i znika po usunięciu odpowiedzi.",
+    "web_delete": "Usuń moje odpowiedzi",
+    "web_language": "Język",
+    "web_again": "Odpowiedz ponownie",
+    "web_back_to_chat": "Wróć do pytań",
+    "web_ended": "Dziękujemy",
+    "web_not_found": "Nie znaleziono strony",
+    "web_not_found_text": "Pod tym adresem nic nie ma. Pytania są na pierwszej stronie.",
+    "web_too_fast": "Proszę chwilę poczekać",
+    "web_too_fast_text": "Z tego telefonu przyszło naraz zbyt wiele odpowiedzi. Poczekaj kilka "
+    "sekund i kontynuuj: nic z wcześniej wysłanych odpowiedzi nie zginęło.",
+    "web_expired": "Ta strona była nieaktualna, więc nic nie zmieniono. Oto bieżące pytanie.",
+    "web_sorry": "Przepraszamy, coś poszło nie tak",
+    "web_sorry_text": "Dotychczasowe odpowiedzi są zapisane. Spróbuj ponownie za minutę.",
+    "web_too_big": "To było zbyt długie. Proszę wysłać krótszą odpowiedź.",
+    "web_deleted_title": "Odpowiedzi usunięte",
+    "web_start_again": "Zacznij pytania od nowa",
+}

@@ -175,6 +175,14 @@ class Service:
         tag = event.source if isinstance(event, ev.Start) else None
         return self.pick_flow(tag, flow_id)
 
+    def signpost_in(self, language: str) -> str:
+        """The safeguarding message (999, NHS 111, helplines) in a parent's language."""
+        return self.config.safeguarding.message
+
+    def privacy_notice_in(self, language: str) -> str:
+        """The privacy notice in a parent's language."""
+        return self.config.privacy.notice
+
     async def reload(self) -> tuple[str, ...]:
         """Re-read and check the flows folder. On any error keep the questionnaires in use and
         return the problems (file:line:col); parents part-way through keep their version."""

@@ -13,7 +13,7 @@ from telegram import Update
 from tg_harness import KEY, Harness, Parent, running_bot
 
 from bot.channels.telegram.owed import OwedLedger
-from bot.conversation.messages import say
+from bot.words import say
 
 # Telegram's shape with a faster per-chat pace, so a 60-message flood finishes in seconds.
 LIMITS = {"overall_per_second": 30, "per_chat": (3, 0.1)}

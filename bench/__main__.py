@@ -4,6 +4,7 @@ from bench import (
     core_bench,
     export_bench,
     redact_bench,
+    safety_bench,
     storage_bench,
     telegram_bench,
     web_bench,
@@ -13,6 +14,7 @@ from bench import (
 core_bench.main()
 yaml_bench.main()
 redact_bench.main()
+safety_bench.main()
 storage_bench.main([])
 telegram_bench.main([])
 web_bench.main([])

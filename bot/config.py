@@ -5,15 +5,36 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.delivery.settings import AgencySettings
 from bot.errors import ConfigError
+from bot.safety import SHIPPED, Lists, PhraseError, danger_check
+from bot.words import LANGUAGES, say
 
-DEFAULT_NOTICE = (
-    "This chat is anonymous: we never see your name or phone number. It is not monitored, "
-    "so it cannot help in an emergency."
-)
+#: One text for every language, or one per language code (`{en: ..., pl: ...}`).
+Texts = str | dict[str, str]
+
+
+def text_in(texts: Texts | None, key: str, language: str | None) -> str:
+    """A parent-facing text from config.yaml in `language`. A language the team has not
+    written gets the bot's own text in that language where there is one (English and Polish
+    are built in), else the team's English. A plain string is the team's English."""
+    language = language or "en"
+    written = {"en": texts} if isinstance(texts, str) else dict(texts or {})
+    if written.get(language):
+        return written[language]
+    if language in LANGUAGES or not written.get("en"):
+        return say(key, language)
+    return written["en"]
+
+
+def missing_languages(texts: Texts | None, languages: set[str]) -> list[str]:
+    """Languages the team offers but has not written this text in (None: the bot's own)."""
+    if texts is None:
+        return sorted(languages - set(LANGUAGES))
+    written = {"en"} if isinstance(texts, str) else set(texts)
+    return sorted(languages - written)
 
 
 class Section(BaseModel):
@@ -32,17 +53,46 @@ class PrivacyConfig(Section):
     unlink_after_days: int = Field(30, ge=0)
     retention_days: int = Field(730, ge=1)
     staff_names: list[str] = []
-    notice: str = "Your answers are anonymous."
+    notice: Texts | None = Field(
+        None, description="Shown by /privacy and the web chat's privacy page, per language."
+    )
 
 
 class SafeguardingConfig(Section):
-    triggers: list[str] = []
-    message: str = (
-        "If you or your baby need help now, call 999. For urgent advice call NHS 111 (option 2 "
-        "for mental health crisis). Samaritans: 116 123. National Domestic Abuse Helpline: "
-        "0808 2000 247. If your baby is moving less than usual, call your midwife or maternity "
-        "unit now - do not wait."
+    """The team's additions to the built-in danger lists (bot/safety/en.py, pl.py), by
+    language, and the signposting message. The built-in lists always apply."""
+
+    phrases: dict[str, list[str]] = Field(
+        {}, description="Danger wherever they stand, e.g. {en: [scared of my brother]}."
     )
+    words: dict[str, list[str]] = Field(
+        {}, description="Red-flag words: danger near a word that says now, or said alone."
+    )
+    message: Texts | None = Field(
+        None, description="The signposting message, per language (default: built in)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_triggers(cls, data: object) -> object:
+        """`triggers: [...]`, from before phrases came per language, are English phrases."""
+        if isinstance(data, dict) and "triggers" in data:
+            data = dict(data)
+            triggers = data.pop("triggers") or []
+            phrases = dict(data.get("phrases") or {})
+            phrases["en"] = [*phrases.get("en", []), *triggers]
+            data["phrases"] = phrases
+        return data
+
+    def lists(self) -> dict[str, Lists]:
+        """The team's additions, by language."""
+        languages = set(self.phrases) | set(self.words)
+        return {
+            code: Lists(
+                phrases=tuple(self.phrases.get(code, ())), words=tuple(self.words.get(code, ()))
+            )
+            for code in sorted(languages)
+        }
 
 
 class WebhookConfig(Section):
@@ -126,7 +176,7 @@ class ReportConfig(Section):
 class Config(Section):
     flows: Path = Path("flows")
     default_flow: str = "mlu_experience"
-    welcome: str | dict[str, str] = DEFAULT_NOTICE
+    welcome: Texts | None = None
     storage: StorageConfig = StorageConfig()
     sessions: SessionsConfig = SessionsConfig()
     privacy: PrivacyConfig = PrivacyConfig()
@@ -143,10 +193,16 @@ class Config(Section):
         return path if path.is_absolute() else self.base_dir / path
 
     def welcome_in(self, language: str | None) -> str:
-        """The welcome notice in a parent's language (English when it has no translation)."""
-        if isinstance(self.welcome, str):
-            return self.welcome
-        return self.welcome.get(language or "en") or self.welcome.get("en") or DEFAULT_NOTICE
+        """The welcome notice in a parent's language."""
+        return text_in(self.welcome, "welcome", language)
+
+    def notice_in(self, language: str | None) -> str:
+        """The privacy notice in a parent's language."""
+        return text_in(self.privacy.notice, "privacy_notice", language)
+
+    def signpost_in(self, language: str | None) -> str:
+        """The safeguarding message (999, NHS 111, the helplines) in a parent's language."""
+        return text_in(self.safeguarding.message, "signpost", language)
 
     @property
     def flows_dir(self) -> Path:
@@ -167,8 +223,62 @@ def load_config(path: Path) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected 'key: value' settings")
     try:
-        return Config.model_validate({**data, "base_dir": path.resolve().parent})
+        config = Config.model_validate({**data, "base_dir": path.resolve().parent})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+    try:
+        danger_check(config.safeguarding.lists())
+    except PhraseError as exc:
+        raise ConfigError(f"{path}:{_line_of(path, exc.text)}: safeguarding: {exc}") from None
+    return config
+
+
+def _line_of(path: Path, text: str) -> int:
+    """The line of config.yaml where a phrase is written (1 if it cannot be found)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if text in line:
+            return number
+    return 1
+
+
+#: The parent-facing texts of config.yaml: (setting, key in the file, the bot's own word).
+TEXTS = (
+    ("safeguarding.message", "message:", "signpost"),
+    ("privacy.notice", "notice:", "privacy_notice"),
+    ("welcome", "welcome:", "welcome"),
+)
+
+
+def language_gaps(config: Config, path: Path, languages: set[str]) -> list[str]:
+    """Warnings, as `file:line: warning: ...`, for what parents in `languages` (the ones the
+    questionnaires offer) would miss: a text the team has not written in their language, a
+    signposting message without 999, a language with no built-in danger lists."""
+    found: list[str] = []
+    written = {
+        "safeguarding.message": config.safeguarding.message,
+        "privacy.notice": config.privacy.notice,
+        "welcome": config.welcome,
+    }
+    for setting, key, _word in TEXTS:
+        where = f"{path}:{_line_of(path, key)}: warning"
+        for code in missing_languages(written[setting], languages):
+            fallback = "the bot's own text" if code in LANGUAGES else "your English text"
+            found.append(
+                f"{where}: {setting} has no {code!r} text, so those parents get {fallback}; "
+                f"add `{code}: ...` under {key[:-1]}"
+            )
+    for code in sorted(languages):
+        if "999" not in config.signpost_in(code):
+            found.append(
+                f"{path}:{_line_of(path, 'message:')}: warning: safeguarding.message in {code!r} "
+                "does not say 999: parents in danger must read where to get help now"
+            )
+        if code not in SHIPPED and code not in config.safeguarding.phrases:
+            found.append(
+                f"{path}:{_line_of(path, 'safeguarding:')}: warning: no danger phrases in {code!r}"
+                f" (the bot ships {', '.join(SHIPPED)}): add `{code}: [...]` under "
+                "safeguarding.phrases so what those parents type in danger is recognised"
+            )
+    return found

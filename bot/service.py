@@ -14,13 +14,13 @@ from typing import Literal
 
 from bot.config import Config
 from bot.conversation import events as ev
-from bot.conversation.engine import step
-from bot.conversation.safeguarding import danger_check
+from bot.conversation.engine import signposts, step
 from bot.conversation.session import Session
 from bot.conversation.turn import Cleaner, Rules
 from bot.errors import FlowProblems
 from bot.privacy.redact import redactor_for
 from bot.questionnaire.flow import Flow
+from bot.safety import danger_check
 from bot.storage.retention import Erased, Purged
 from bot.storage.store import Store
 from bot.storage.versions import FlowVersions
@@ -102,8 +102,8 @@ class Service:
         # Free text is redacted before it is stored, whoever builds the service.
         self.rules = Rules(
             redact=redact or redactor_for(tuple(config.privacy.staff_names)).redact,
-            in_danger=danger_check(config.safeguarding.triggers),
-            signpost=config.safeguarding.message,
+            in_danger=danger_check(config.safeguarding.lists()),
+            signpost=config.signpost_in,
             expire_after_days=config.sessions.expire_after_days,
         )
         self._turns = Turns()
@@ -142,8 +142,10 @@ class Service:
                 return Outcome([], duplicate=True)
             now = self.clock()
             loaded = await self.store.load_session(respondent)
-            if loaded is None and isinstance(event, ev.Repeat):
-                return Outcome([])  # nothing started, nothing to show again
+            if loaded is None and isinstance(event, ev.Repeat | ev.Aside):
+                # nothing started, nothing to show again; but danger is always answered
+                language = (event.language if isinstance(event, ev.Aside) else None) or "en"
+                return Outcome(signposts(event, language, self.rules), language=language)
             session = loaded.session if loaded else None
             flow = await self._flow_for(session, event, flow_id)
             if session is not None and session.flow_id != flow.id:
@@ -177,11 +179,11 @@ class Service:
 
     def signpost_in(self, language: str) -> str:
         """The safeguarding message (999, NHS 111, helplines) in a parent's language."""
-        return self.config.safeguarding.message
+        return self.config.signpost_in(language)
 
     def privacy_notice_in(self, language: str) -> str:
         """The privacy notice in a parent's language."""
-        return self.config.privacy.notice
+        return self.config.notice_in(language)
 
     async def reload(self) -> tuple[str, ...]:
         """Re-read and check the flows folder. On any error keep the questionnaires in use and

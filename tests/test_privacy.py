@@ -154,25 +154,11 @@ async def test_danger_words_get_signposting_at_once_and_the_questions_carry_on(
     await service.handle("p", ev.Start())
     for typed in ("1", "1", "1", "Good", "skip", "prefer not to say"):
         await service.handle("p", ev.Reply(typed))
-    outcome = await service.handle("p", ev.Reply("Heavy BLEEDING after, Jane Moss helped"))
-    said = [e.text for e in outcome.events if isinstance(e, ev.Said)]
-    assert said[0] == config.safeguarding.message
+    outcome = await service.handle("p", ev.Reply("Still BLEEDING heavily, Jane Moss said call"))
+    assert outcome.events[0] == ev.Signposted(config.signpost_in("en"))
     assert [e.prompt.key for e in outcome.events if isinstance(e, ev.Asked)] == ["talk"]
     with sqlite3.connect(store.path) as conn:
         (why,) = conn.execute("SELECT value FROM answers WHERE question_id = 'why'").fetchone()
-    assert why == '"Heavy BLEEDING after, [name] helped"'
+    assert why == '"Still BLEEDING heavily, [name] said call"'
     quiet = await service.handle("p", ev.Reply("No"))
-    assert config.safeguarding.message not in [
-        e.text for e in quiet.events if isinstance(e, ev.Said)
-    ]
-
-
-def test_trigger_words_match_whole_words_only(tmp_path: Path) -> None:
-    from bot.conversation.safeguarding import danger_check
-
-    in_danger = danger_check(every_type_config(tmp_path).safeguarding.triggers)
-    assert in_danger("I think the baby is moving less today")
-    assert in_danger("I want to\nhurt   myself")
-    assert in_danger("Abuse at home")
-    assert not in_danger("The bleeper went off")
-    assert not in_danger("Staff were lovely and kind")
+    assert not any(isinstance(e, ev.Signposted) for e in quiet.events)

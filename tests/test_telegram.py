@@ -145,6 +145,7 @@ async def test_unexpected_messages_get_a_polite_reply_and_the_question_again(
             await h.settle()
             new = [m.text for m in parent.messages()[before:]]
             assert new[0].startswith("I can only read typed messages and button taps"), send
+            assert new[0].endswith("if you or your baby need help now, call 999."), send
             assert "Which midwife-led unit" in new[1]
         before = len(parent.messages())
         h.tg.edit_text(106, 1, "changed my mind")

@@ -87,7 +87,7 @@ async def test_each_parents_updates_are_answered_in_order_while_parents_run_at_o
     parents = range(421, 433)
     async with running_bot(tmp_path) as h:
         help_text = say("help", "en")[:30]
-        privacy = h.config.privacy.notice[:30]
+        privacy = h.config.notice_in("en")[:30]
         language = say("choose_language", "en")
         for command in script:  # every parent's updates interleaved in each batch
             for user in parents:

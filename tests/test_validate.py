@@ -273,7 +273,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_exit_status_and_the_configured_folder() -> None:
     ok = run_cli("validate", "--config", str(CONFIG))
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "3 questionnaire(s) checked: 0 error(s), 0 warning(s)" in ok.stderr
+    assert "3 questionnaires checked: 0 errors, 0 warnings" in ok.stderr
     bad = run_cli("validate", str(BROKEN))
     assert bad.returncode == 1
     assert bad.stdout.count(": error: ") == 6

@@ -317,7 +317,7 @@ async def test_signposting_and_the_contact_consent_behave_as_in_telegram(
         page = await parent.to_typed_question(await parent.start())
         typed = "I was bleeding and nobody came"
         page = await parent.say(page, typed)
-        signposted = [text for kind, text in page.bubbles if kind == "bot"]
+        signposted = [text for kind, text in page.bubbles if kind == "safety"]
         page, _ = await parent.finish(page)  # agrees to be contacted: name, phone, email, time
         assert "07700 900123" not in page.text and "parent@example.org" not in page.text
         assert ("you", "✓") in page.bubbles  # contact details are acknowledged, never echoed
@@ -345,5 +345,5 @@ async def test_the_language_switch_and_the_privacy_notice(base: str) -> None:
         forged = await parent.post("/language", {"lang": "<script>"})
     assert 'lang="en"' in english.text and 'lang="pl"' in polish.text
     assert polish.seq == english.seq and polish.heading != english.heading  # the same question
-    assert "Article 6(1)(e)" in privacy.text and "ciasteczko" in privacy.text  # in Polish now
+    assert "art. 6 ust. 1 lit. e" in privacy.text and "ciasteczko" in privacy.text  # in Polish
     assert forged.status == 200 and "<script>" not in forged.text

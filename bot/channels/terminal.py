@@ -80,6 +80,8 @@ def render(events: list[ev.Event], out: TextIO, language: str = "en", width: int
         if isinstance(event, ev.ResponsePaused):
             paused = True
             out.write(wrapped(say("paused_terminal", language), width) + "\n")
+        elif isinstance(event, ev.Signposted):
+            out.write(wrapped(f"🆘 {event.text.strip()}", width) + "\n\n")
         elif isinstance(event, ev.Said) and paused:
             continue  # the chat-app wording ("send /start") does not apply here
         elif isinstance(event, ev.Said):

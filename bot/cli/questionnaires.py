@@ -43,13 +43,37 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
             click.echo(str(problem))
             errors += problem.severity == "error"
             warnings += problem.severity == "warning"
+    offered = {code for c in checked if c.flow for code in c.flow.languages}
+    for line in _config_problems(config_path, offered):
+        click.echo(line)
+        errors += ": warning: " not in line
+        warnings += ": warning: " in line
     took = (time.perf_counter() - started) * 1000
     click.echo(
-        f"{len(checked)} questionnaire(s) checked: {errors} error(s), {warnings} warning(s) "
-        f"({took:.0f} ms)",
+        f"{_count(len(checked), 'questionnaire')} checked: {_count(errors, 'error')}, "
+        f"{_count(warnings, 'warning')} ({took:.0f} ms)",
         err=True,
     )
     sys.exit(1 if errors or not checked else 0)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def _config_problems(config_path: Path, languages: set[str]) -> list[str]:
+    """The settings' own problems for the languages the questionnaires offer: a danger phrase
+    that cannot be read (an error), or what those parents would miss (warnings)."""
+    from bot.config import language_gaps, load_config
+    from bot.errors import ConfigError
+
+    if not config_path.is_file():
+        return []
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        return [f"{exc}"]
+    return language_gaps(config, config_path, languages)
 
 
 @click.command()

@@ -6,7 +6,8 @@ an Input, the service calls `step`, stores the result, and only then shows the e
 How an input is handled, in order (each rule is data or one small function):
 1. no session yet, or a finished one: Start (or Restart) begins a new response; Repeat on a finished
    one says its last words again (the closing, or the declined message), in case they were lost;
-2. words that suggest danger in typed text: the signpost is said at once, whatever the stage;
+2. words that suggest danger in typed text (an answer, or an aside such as an edited message):
+   the signpost is said first, in the parent's language, whatever the stage;
 3. back after a long gap (`Rules.expire_after_days`): offer to carry on or start again;
 4. inputs that mean the same in every stage (`COMMON`: Start, Stop, Repeat, …);
 5. a tap on an older question message: stale, nothing recorded;
@@ -21,6 +22,7 @@ from datetime import date, datetime
 from bot.conversation.answering import CONSENT, OTHER, QUESTION, prefill
 from bot.conversation.contact import CONTACT
 from bot.conversation.events import (
+    Aside,
     Back,
     Choose,
     Event,
@@ -32,6 +34,7 @@ from bot.conversation.events import (
     Restart,
     Returned,
     Said,
+    Signposted,
     Stale,
     Start,
     Stop,
@@ -43,7 +46,7 @@ from bot.questionnaire import flow as lang
 from bot.questionnaire.estimate import typical_minutes
 from bot.words import say
 
-__all__ = ["STAGES", "Rules", "step"]
+__all__ = ["STAGES", "Rules", "signposts", "step"]
 
 #: What each stage of an unfinished questionnaire does (complete and declined have no inputs).
 STAGES: dict[Stage, StageRules] = {
@@ -62,11 +65,17 @@ def step(
     rules: Rules = PLAIN,
 ) -> tuple[Session, list[Event]]:
     """Apply one input. Never raises on anything a parent can send."""
-    new, events = _step(flow, session, event, now, rules)
-    if isinstance(event, Reply) and rules.in_danger(event.text):
-        # Said first; the questionnaire carries on. Only the redacted answer is ever kept.
-        events = [Said(rules.signpost), *events]
+    new, events = _step(flow, session, Repeat() if isinstance(event, Aside) else event, now, rules)
+    # Said first; the questionnaire carries on. Only the redacted answer is ever kept.
+    events = [*signposts(event, new.language, rules), *events]
     return new.model_copy(update={"active": now.date().isoformat()}), events
+
+
+def signposts(event: Input, language: str, rules: Rules) -> list[Event]:
+    """Where to get help now, when typed text suggests danger (else nothing)."""
+    if isinstance(event, Reply | Aside) and rules.in_danger(event.text):
+        return [Signposted(rules.signpost(language))]
+    return []
 
 
 def _step(

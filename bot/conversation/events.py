@@ -78,6 +78,16 @@ class Repeat:
 
 
 @dataclass(frozen=True)
+class Aside:
+    """Text that is not an answer (an edited message, a photo's caption, words after a
+    command): read for danger, then the current question is shown again. `language` is the
+    channel's guess, for a parent with no questionnaire yet."""
+
+    text: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
 class Returned:
     """The parent is back after the session expired: offer to carry on or start again."""
 
@@ -95,6 +105,7 @@ Input = (
     | Stop
     | SwitchLanguage
     | Repeat
+    | Aside
     | Returned
 )
 
@@ -131,6 +142,14 @@ class Prompt:
 # ── events: what happened ───────────────────────────────────────────────────────────────────
 @dataclass(frozen=True)
 class Said:
+    text: str
+
+
+@dataclass(frozen=True)
+class Signposted:
+    """Words that suggest danger were typed: where to get help now, in the parent's language.
+    Always the first event of a step; channels show it so it cannot be missed."""
+
     text: str
 
 
@@ -208,7 +227,8 @@ class ContactOptedIn:
 
 
 Event = (
-    Said
+    Signposted
+    | Said
     | Asked
     | Updated
     | Rejected

@@ -57,7 +57,7 @@ class Rules:
 
     redact: Cleaner = unchanged  # free text, before it enters the session or any event
     in_danger: Callable[[str], bool] = never  # words that suggest someone is in danger
-    signpost: str = ""  # said at once when they do
+    signpost: Callable[[str], str] = unchanged  # by language: said at once when they do
     expire_after_days: int | None = None  # an unfinished questionnaire left alone this long
 
 

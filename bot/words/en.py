@@ -128,7 +128,8 @@ WORDS = {
     "on. “How your answers are kept” and “Delete my answers” are at the bottom of every page.",
     # ── Telegram ─────────────────────────────────────────────────────────────────────────
     "unsupported": "I can only read typed messages and button taps, so I couldn't use that. "
-    "Please answer with the buttons, or type your answer.",
+    "Please answer with the buttons, or type your answer. Nobody listens to voice notes or "
+    "looks at pictures here: if you or your baby need help now, call 999.",
     "edited": "I can't read changes to earlier messages. Please send your answer as a new message.",
     "unknown_command": "I don't know that command. Send /help to see what I can do.",
     "button_gone": "That button no longer works.",

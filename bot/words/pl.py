@@ -143,7 +143,8 @@ WORDS = {
     "odpowiedzi” są na dole każdej strony.",
     # ── Telegram ─────────────────────────────────────────────────────────────────────────
     "unsupported": "Rozumiem tylko wpisany tekst i przyciski, więc nie mogę tego użyć. Proszę "
-    "odpowiedzieć przyciskiem albo wpisać odpowiedź.",
+    "odpowiedzieć przyciskiem albo wpisać odpowiedź. Nikt tu nie słucha wiadomości głosowych ani "
+    "nie ogląda zdjęć: jeśli Ty lub Twoje dziecko potrzebujecie pomocy teraz, dzwoń pod 999.",
     "edited": "Nie widzę zmian we wcześniejszych wiadomościach. Proszę wysłać odpowiedź jako nową "
     "wiadomość.",
     "unknown_command": "Nie znam tego polecenia. Wyślij /help, aby zobaczyć, co potrafię.",

@@ -19,6 +19,7 @@ from bot.channels.telegram.sender import Sender
 from bot.channels.telegram.staff import StaffCommands
 from bot.config import Config
 from bot.conversation import events as ev
+from bot.conversation.engine import signposts
 from bot.privacy.pseudonym import pseudonym
 from bot.questionnaire.flow import TAG_PATTERN
 from bot.service import Outcome, Service
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 TAG = re.compile(TAG_PATTERN)
 COMMAND_NAMES = ("start", "help", "privacy", "language", "restart", "stop", "delete")
+OWN_INPUT = ("start", "language", "restart", "stop", "delete")  # commands with their own input
 
 
 def commands(language: str) -> list[BotCommand]:
@@ -95,12 +97,19 @@ class TelegramBot:
         elif update.edited_message is not None:
             language = await self.language_of(who, update)
             await self.sender.send(chat.id, escape(say("edited", language)))
-            await self._handle(update, who, chat.id, ev.Repeat())
+            await self._handle(update, who, chat.id, self._aside(update, update.edited_message))
 
     async def repay(self, owed: Owed) -> None:
         """Show a parent where they are: the reply to their stored update may have been lost."""
         who = pseudonym(self.key, "telegram", owed.user_id)
         await self.show(who, owed.chat_id, (await self.service.handle(who, ev.Repeat())).events)
+
+    @staticmethod
+    def _aside(update: Update, message: Message, text: str | None = None) -> ev.Input:
+        """What a message that is not an answer shows: the question again, after signposting
+        if its words (an edit, a photo's caption, words after a command) suggest danger."""
+        words = text if text is not None else (message.text or message.caption or "")
+        return ev.Aside(words, telegram_language(update)) if words.strip() else ev.Repeat()
 
     async def _store(self, update: Update, who: str, event: ev.Input) -> Outcome:
         """Store first. An update already stored before a restart is not applied again; the
@@ -119,7 +128,10 @@ class TelegramBot:
         self, who: str, chat_id: int, events: list[ev.Event], origin: int | None = None
     ) -> None:
         for event in events:
-            if isinstance(event, ev.Said):
+            if isinstance(event, ev.Signposted):
+                for part in split_text(f"🆘 {escape(event.text)}"):
+                    await self.sender.send(chat_id, part)
+            elif isinstance(event, ev.Said):
                 for part in split_text(escape(event.text)):
                     await self.sender.send(chat_id, part)
             elif isinstance(event, ev.Rejected):
@@ -146,13 +158,18 @@ class TelegramBot:
         if text is None:
             language = await self.language_of(who, update)
             await self.sender.send(chat_id, escape(say("unsupported", language)))
-            await self._handle(update, who, chat_id, ev.Repeat())
+            await self._handle(update, who, chat_id, self._aside(update, message))
             return
         if not text.startswith("/"):
             await self._handle(update, who, chat_id, ev.Reply(text))
             return
         command, _, payload = text.partition(" ")
         command = command[1:].split("@")[0].lower()
+        aside = self._aside(update, message, payload)
+        if command in OWN_INPUT and isinstance(aside, ev.Aside) and not TAG.match(payload.strip()):
+            # words after a command that takes none are still read for danger
+            language = await self.language_of(who, update)
+            await self.show(who, chat_id, signposts(aside, language, self.service.rules))
         if command == "start":
             asked = telegram_language(update)
             tag = payload.strip() if TAG.match(payload.strip()) else None
@@ -161,12 +178,13 @@ class TelegramBot:
         elif command == "help":
             language = await self.language_of(who, update)
             await self.sender.send(chat_id, escape(say("help", language)))
-            await self.sender.send(chat_id, escape(self.config.safeguarding.message))
-            await self._handle(update, who, chat_id, ev.Repeat())
+            await self.sender.send(chat_id, escape(self.service.signpost_in(language)))
+            await self._handle(update, who, chat_id, aside)
         elif command == "privacy":
-            for part in split_text(escape(self.config.privacy.notice)):
+            language = await self.language_of(who, update)
+            for part in split_text(escape(self.service.privacy_notice_in(language))):
                 await self.sender.send(chat_id, part)
-            await self._handle(update, who, chat_id, ev.Repeat())
+            await self._handle(update, who, chat_id, aside)
         elif command == "language":
             codes = await self.service.languages(who)
             buttons = tuple(((LANGUAGE_NAMES.get(c, c), f"lang:{c}"),) for c in codes)
@@ -187,7 +205,7 @@ class TelegramBot:
         else:
             language = await self.language_of(who, update)
             await self.sender.send(chat_id, escape(say("unknown_command", language)))
-            await self._handle(update, who, chat_id, ev.Repeat())
+            await self._handle(update, who, chat_id, aside)
 
     async def _tap(self, update: Update, who: str, chat_id: int, query: CallbackQuery) -> None:
         data = query.data or ""

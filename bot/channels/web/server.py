@@ -171,7 +171,7 @@ class WebChat:
 
     async def privacy(self, request: web.Request) -> web.StreamResponse:
         language = await self._language_of(request)
-        text = f"{self.config.privacy.notice}\n\n{word('cookie', language)}"
+        text = f"{self.service.privacy_notice_in(language)}\n\n{word('cookie', language)}"
         return self._html(self.pages.page(language, word("privacy", language), text))
 
     async def delete_page(self, request: web.Request) -> web.StreamResponse:

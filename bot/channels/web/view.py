@@ -16,7 +16,7 @@ from bot.questionnaire.conditions import NO_ANSWER
 from bot.service import Outcome
 from bot.words import say
 
-BubbleKind = Literal["bot", "you", "warn"]
+BubbleKind = Literal["bot", "you", "warn", "safety"]
 KEEP_BUBBLES = 12
 ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
 
@@ -59,6 +59,8 @@ class View:
             if isinstance(event, ev.ResponsePaused):
                 paused = True
                 self.add("bot", say("paused_web", self.language))
+            elif isinstance(event, ev.Signposted):
+                self.add("safety", event.text)  # even on an old page: it is about now
             elif isinstance(event, ev.Said) and not stale and not paused:
                 self.add("bot", event.text)  # (the chat-app wording after a pause is not ours)
             elif isinstance(event, ev.Rejected):

@@ -19,8 +19,9 @@ from bot.config import Config
 from bot.delivery.email import Send, smtp_sender
 from bot.delivery.settings import PASSWORD_ENV
 from bot.delivery.worker import OutboxWorker
-from bot.errors import MissingToken
+from bot.errors import MissingSmtpPassword, MissingToken
 from bot.privacy import pseudonym, seal
+from bot.privacy.placeholders import refuse_placeholder
 from bot.privacy.seal import Sealer
 from bot.service import Service, utc_now
 from bot.storage.store import Store
@@ -66,17 +67,30 @@ def development_keys(config: Config, notice: Callable[[str], None]) -> Keys:
 
 
 def token_from_env() -> str:
+    """The bot's token; MissingToken, before Telegram is contacted, if unset or a placeholder."""
     token = os.environ.get(TOKEN_ENV, "").strip()
+    put = "the token BotFather gave you (see README: Telegram)"
+    refuse_placeholder(TOKEN_ENV, token, put, MissingToken)
     if not token:
-        raise MissingToken(
-            f"Set {TOKEN_ENV} to the token BotFather gave you (see README: Telegram)."
-        )
+        raise MissingToken(f"Set {TOKEN_ENV} to {put}.")
     return token
 
 
+def smtp_password_from_env() -> str | None:
+    """The agency's mail password (None when empty); MissingSmtpPassword if a placeholder."""
+    password = os.environ.get(PASSWORD_ENV, "")
+    put = (
+        "the password of agency.username on the agency's mail server, or leave it empty if "
+        "the server needs none"
+    )
+    refuse_placeholder(PASSWORD_ENV, password, put, MissingSmtpPassword)
+    return password or None
+
+
 def agency_sender(config: Config) -> Send:
-    """Email to the agency's server with the configured settings; password from the env."""
-    return smtp_sender(config.agency, os.environ.get(PASSWORD_ENV) or None)
+    """Email to the agency's server with the configured settings; the password from the
+    environment, refused (MissingSmtpPassword) before any mail is sent if a placeholder."""
+    return smtp_sender(config.agency, smtp_password_from_env())
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,13 @@ with a traceback, and never carries a secret or anything a parent wrote.
     ├── ConfigError             config.yaml cannot be read, or a setting is wrong
     ├── FlowProblems            a questionnaire has errors (file:line:col for each)
     ├── SecretError             a secret from the environment
-    │   ├── MissingSecret       not set, or not usable (too short, not a Fernet key)
+    │   ├── MissingSecret       not set, not usable (too short, not a Fernet key), or still a
+    │   │   │                   placeholder from the examples (CHANGE-ME, the README's token)
     │   │   ├── MissingToken          TELEGRAM_BOT_TOKEN
     │   │   ├── MissingPseudonymKey   BOT_PSEUDONYM_KEY
-    │   │   └── MissingContactKey     BOT_CONTACT_KEY
+    │   │   ├── MissingContactKey     BOT_CONTACT_KEY
+    │   │   ├── MissingSmtpPassword   BOT_SMTP_PASSWORD (may be empty, never a placeholder)
+    │   │   └── MissingWebhookSecret  TELEGRAM_WEBHOOK_SECRET (webhook mode)
     │   └── WrongContactKey     sealed contact details do not open with this BOT_CONTACT_KEY
     ├── StartError              the bot cannot start (Telegram refused the token, …)
     └── BackupError             a backup cannot be made (no database, the file exists, …)
@@ -40,19 +43,27 @@ class SecretError(BotError):
 
 
 class MissingSecret(SecretError):
-    """An environment variable the command needs is not set, or not usable."""
+    """An environment variable the command needs is not set, not usable, or a placeholder."""
 
 
 class MissingToken(MissingSecret):
-    """TELEGRAM_BOT_TOKEN is not set."""
+    """TELEGRAM_BOT_TOKEN is not set, or still a placeholder."""
 
 
 class MissingPseudonymKey(MissingSecret):
-    """BOT_PSEUDONYM_KEY is not set, or too short."""
+    """BOT_PSEUDONYM_KEY is not set, too short, or still a placeholder."""
 
 
 class MissingContactKey(MissingSecret):
-    """BOT_CONTACT_KEY is not set, or not a Fernet key."""
+    """BOT_CONTACT_KEY is not set, not a Fernet key, or still a placeholder."""
+
+
+class MissingSmtpPassword(MissingSecret):
+    """BOT_SMTP_PASSWORD is still a placeholder (empty is fine: the server may need none)."""
+
+
+class MissingWebhookSecret(MissingSecret):
+    """TELEGRAM_WEBHOOK_SECRET is not set, not 16 to 256 safe characters, or a placeholder."""
 
 
 class WrongContactKey(SecretError):

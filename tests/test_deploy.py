@@ -123,7 +123,11 @@ def test_the_bot_refuses_to_start_on_the_placeholders(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=ROOT, timeout=60, env=env | example_secrets(),
     )  # fmt: skip
     assert done.returncode == 1
-    assert done.stderr.startswith("Error: Set BOT_PSEUDONYM_KEY to a long random secret")
+    assert done.stderr == (
+        "Error: TELEGRAM_BOT_TOKEN is still a placeholder: set it to the token BotFather gave "
+        "you (see README: Telegram).\n"
+    )
+    assert "CHANGE-ME" not in done.stdout + done.stderr
     assert not (tmp_path / "db.sqlite3").exists()
 
 

@@ -24,7 +24,7 @@ from bot.channels.telegram.adapter import TelegramBot
 from bot.channels.telegram.polling import Backoff, reach, serve, webhook_target
 from bot.channels.telegram.sender import Sender
 from bot.config import Config, TelegramConfig, WebhookConfig
-from bot.errors import StartError
+from bot.errors import BotError, MissingWebhookSecret, StartError
 from bot.storage.store import Store
 
 TOKEN = "123456:TEST-TOKEN"
@@ -144,21 +144,24 @@ def webhook_config(tmp_path: Path, public_url: str | None) -> Config:
 
 
 @pytest.mark.parametrize(
-    ("public_url", "secret", "says"),
+    ("public_url", "secret", "error", "says"),
     [
-        (None, SECRET, "needs telegram.webhook.public_url"),
-        ("http://feedback.example.org", SECRET, "must be an https:// address"),
-        ("feedback.example.org", SECRET, "must be an https:// address"),
-        ("https://feedback.example.org", "", "needs TELEGRAM_WEBHOOK_SECRET"),
-        ("https://feedback.example.org", "too-short", "16 to 256 letters"),
-        ("https://feedback.example.org", "has spaces in it, sadly", "16 to 256 letters"),
+        (None, SECRET, StartError, "needs telegram.webhook.public_url"),
+        ("http://feedback.example.org", SECRET, StartError, "must be an https:// address"),
+        ("feedback.example.org", SECRET, StartError, "must be an https:// address"),
+        ("https://feedback.example.org", "", MissingWebhookSecret, "needs TELEGRAM_WEBHOOK_SECRET"),
+        ("https://feedback.example.org", "too-short", MissingWebhookSecret, "16 to 256 letters"),
+        ("https://feedback.example.org", "has spaces in it, sadly", MissingWebhookSecret,
+         "16 to 256 letters"),
+        ("https://feedback.example.org", "CHANGE-ME", MissingWebhookSecret,
+         "TELEGRAM_WEBHOOK_SECRET is still a placeholder"),
     ],
-)
+)  # fmt: skip
 def test_webhook_settings_that_cannot_work_are_refused(
-    tmp_path: Path, public_url: str | None, secret: str, says: str
+    tmp_path: Path, public_url: str | None, secret: str, error: type[BotError], says: str
 ) -> None:
     config = webhook_config(tmp_path, public_url)
-    with pytest.raises(StartError, match=says) as refused:
+    with pytest.raises(error, match=says) as refused:
         webhook_target(config, {"TELEGRAM_WEBHOOK_SECRET": secret})
     if secret:
         assert secret not in str(refused.value)

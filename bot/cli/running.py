@@ -43,6 +43,7 @@ def run(webhook: bool, config_path: Path) -> None:
     try:
         token = token_from_env()
         keys = keys_from_env()
+        send = agency_sender(config)
         if webhook:
             webhook_target(config)  # said now, before the database is opened or Telegram called
     except BotError as exc:
@@ -59,7 +60,7 @@ def run(webhook: bool, config_path: Path) -> None:
         await serve(config, handler, handler.sender.bot, webhook=webhook, background=background)
         return 0
 
-    sys.exit(with_app(config, go, sealer=keys.sealer(), send=agency_sender(config)))
+    sys.exit(with_app(config, go, sealer=keys.sealer(), send=send))
 
 
 @click.command()
@@ -75,6 +76,7 @@ def web(port: int | None, config_path: Path) -> None:
         config = config.model_copy(update={"web": config.web.model_copy(update={"port": port})})
     try:
         keys = keys_from_env()
+        send = agency_sender(config)
     except BotError as exc:
         raise click.ClickException(str(exc)) from None
     logs.configure()
@@ -86,7 +88,7 @@ def web(port: int | None, config_path: Path) -> None:
         await run_until_signalled([*jobs, *([app.outbox.run] if app.outbox else [])])
         return 0
 
-    sys.exit(with_app(config, go, sealer=keys.sealer(), send=agency_sender(config)))
+    sys.exit(with_app(config, go, sealer=keys.sealer(), send=send))
 
 
 @click.command()

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.errors import MissingPseudonymKey
+from bot.privacy.placeholders import refuse_placeholder
 
 ENV_KEY = "BOT_PSEUDONYM_KEY"
+PUT = "a long random secret (at least 16 characters), e.g. the output of openssl rand -hex 32"
 
 
 def pseudonym(key: bytes, channel: str, user_id: str | int) -> str:
@@ -21,6 +23,7 @@ def pseudonym(key: bytes, channel: str, user_id: str | int) -> str:
 
 def key_from_env() -> bytes:
     value = os.environ.get(ENV_KEY, "")
+    refuse_placeholder(ENV_KEY, value, PUT, MissingPseudonymKey)
     if len(value) < 16:
         raise MissingPseudonymKey(
             f"Set {ENV_KEY} to a long random secret (at least 16 characters) before starting "

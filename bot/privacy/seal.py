@@ -18,9 +18,13 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 
 from bot.errors import MissingContactKey, WrongContactKey
+from bot.privacy.placeholders import refuse_placeholder
 from bot.privacy.pseudonym import local_key
 
 ENV_KEY = "BOT_CONTACT_KEY"
+MAKE_KEY = (
+    "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+)
 
 
 class Sealer:
@@ -54,13 +58,12 @@ class Sealer:
 
 def key_from_env() -> bytes:
     value = os.environ.get(ENV_KEY, "").strip()
+    put = f"a Fernet key for contact details, made with: {MAKE_KEY}"
+    refuse_placeholder(ENV_KEY, value, put, MissingContactKey)
     try:
         Fernet(value.encode())
     except ValueError:
-        raise MissingContactKey(
-            f"Set {ENV_KEY} to a Fernet key for contact details, made with: python -c "
-            "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
-        ) from None
+        raise MissingContactKey(f"Set {ENV_KEY} to {put}") from None
     return value.encode()
 
 

@@ -33,7 +33,8 @@ from bot.channels.telegram.pipeline import ALLOWED_UPDATES, Poller, parse_update
 from bot.channels.telegram.sender import retry_seconds
 from bot.channels.telegram.transport import AiohttpRequest
 from bot.config import Config
-from bot.errors import StartError
+from bot.errors import MissingWebhookSecret, StartError
+from bot.privacy.placeholders import refuse_placeholder
 from bot.service import housekeeping
 
 if TYPE_CHECKING:  # aiohttp's server is loaded only for webhooks
@@ -110,7 +111,8 @@ class WebhookTarget:
 
 
 def webhook_target(config: Config, environ: Mapping[str, str] = os.environ) -> WebhookTarget:
-    """The webhook settings, checked before Telegram is contacted; StartError says what to fix."""
+    """The webhook settings, checked before Telegram is contacted; StartError (a setting) or
+    MissingWebhookSecret (the secret) says what to fix."""
     settings = config.telegram.webhook
     public_url = (settings.public_url or "").strip()
     if not public_url:
@@ -127,13 +129,15 @@ def webhook_target(config: Config, environ: Mapping[str, str] = os.environ) -> W
     if not settings.path.startswith("/"):
         raise StartError("telegram.webhook.path must start with '/', e.g. /telegram.")
     secret = environ.get(WEBHOOK_SECRET_ENV, "").strip()
+    put = "16 to 256 random letters, digits, _ or -, e.g. the output of openssl rand -hex 32"
+    refuse_placeholder(WEBHOOK_SECRET_ENV, secret, put, MissingWebhookSecret)
     if not secret:
-        raise StartError(
+        raise MissingWebhookSecret(
             f"Webhook mode needs {WEBHOOK_SECRET_ENV} in the environment "
             "(16 or more letters, digits, _ or -)."
         )
     if not SECRET_SHAPE.fullmatch(secret):
-        raise StartError(
+        raise MissingWebhookSecret(
             f"{WEBHOOK_SECRET_ENV} must be 16 to 256 letters, digits, _ or - (no other characters)."
         )
     url = public_url.rstrip("/") + settings.path

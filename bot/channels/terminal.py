@@ -2,11 +2,17 @@
 
 Options are numbered and answered by number; `back`, `skip`, `stop`, `restart` and `delete` work.
 With piped input it reads one answer per line and echoes each as `> answer`, so a scripted run
-reads as a transcript.
+reads as a transcript. Input is awaited without holding up the event loop, so Ctrl-C stops the
+chat at once, even while it waits for an answer.
 """
 
 from __future__ import annotations
 
+import asyncio
+import codecs
+import contextlib
+import io
+import os
 import shutil
 import textwrap
 from typing import TextIO
@@ -93,13 +99,61 @@ def render(events: list[ev.Event], out: TextIO, language: str = "en", width: int
     out.flush()
 
 
+class Lines:
+    """Lines typed or piped in. A terminal or a pipe is read when the event loop says it has
+    input, so a task waiting here is cancelled at once (Ctrl-C); a blocking `readline()` would
+    hold the whole loop, and Ctrl-C with it, until Enter. Text streams without a file (tests'
+    StringIO) and files the loop cannot watch (a regular file) are read directly: they never
+    block for long."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._fd: int | None = None
+        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+            self._fd = stream.fileno()
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._text = ""
+        self._ended = False
+
+    async def readline(self) -> str:
+        """The next line with its line break; '' once the input has ended."""
+        if self._fd is None:
+            return self._stream.readline()
+        while "\n" not in self._text and not self._ended:
+            chunk = await self._chunk(self._fd)
+            self._ended = not chunk
+            self._text += self._decoder.decode(chunk, final=self._ended)
+        line, newline, self._text = self._text.partition("\n")
+        return line + newline
+
+    @staticmethod
+    async def _chunk(fd: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        try:
+            loop.add_reader(fd, wake)
+        except (NotImplementedError, OSError, ValueError):  # a regular file, or no selector
+            return os.read(fd, 65536)
+        try:
+            await ready
+        finally:
+            loop.remove_reader(fd)
+        return os.read(fd, 65536)
+
+
 async def _delete(
-    service: Service, respondent: str, stdin: TextIO, out: TextIO, language: str, echo: bool
+    service: Service, respondent: str, lines: Lines, out: TextIO, language: str, echo: bool
 ) -> bool:
     """Ask first, as every channel does; True when the answers were deleted."""
     out.write(f"{say('delete_confirm', language)} {say('delete_typed', language)}\n> ")
     out.flush()
-    typed = stdin.readline().rstrip("\r\n")
+    typed = (await lines.readline()).rstrip("\r\n")
     if echo:
         out.write(typed + "\n")
     if plain(typed.strip()) not in every_language("yes"):
@@ -124,8 +178,11 @@ async def run_chat(
     language: str | None = None,
     tag: str | None = None,
 ) -> int:
-    """Chat until the questionnaire ends, the parent types `stop`, or input runs out."""
+    """Chat until the questionnaire ends, the parent types `stop`, or input runs out. Ctrl-C
+    (cancelling this task) stops it at once, also while it waits for an answer; every answer
+    given before is already stored."""
     echo = not stdin.isatty()
+    lines = Lines(stdin)
     width = width_of(out)
     out.write(wrapped(service.config.welcome_in(language).strip(), width) + "\n\n")
     outcome = await service.handle(respondent, ev.Start(tag, language), flow_id=flow_id)
@@ -133,7 +190,7 @@ async def run_chat(
     while not any(isinstance(e, ENDINGS) for e in outcome.events):
         out.write("> ")
         out.flush()
-        line = stdin.readline()
+        line = await lines.readline()
         if not line:
             out.write("\n" + say("paused_terminal", outcome.language or "en") + "\n")
             return 0
@@ -143,7 +200,7 @@ async def run_chat(
         word = plain(typed.strip())
         if word in every_language("delete_word"):
             language = outcome.language or "en"
-            if await _delete(service, respondent, stdin, out, language, echo):
+            if await _delete(service, respondent, lines, out, language, echo):
                 return 0
             outcome = await service.handle(respondent, ev.Repeat())
             render(outcome.events, out, outcome.language or "en", width)

@@ -164,8 +164,8 @@ def test_free_text_never_goes_to_the_agency() -> None:
 
 def test_yaml_syntax_errors_are_positions_not_tracebacks() -> None:
     assert problems('id: x\ntitle: "unclosed\n') == [
-        "f.yaml:2:8: error: YAML syntax: this quoted text is never closed (add the closing "
-        "quote mark)"
+        'f.yaml:2:8: error: YAML syntax: a quote " opened here is never closed; add the closing " '
+        "at the end of the text, or leave the quotes off"
     ]
     assert problems("id: x\n\ttitle: tab\n") == [
         "f.yaml:2:1: error: YAML syntax: found a tab character that violates indentation "

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from bot.questionnaire.yaml_hints import explain
+
 Path = tuple[str | int, ...]
 
 #: Largest questionnaire file, in bytes of UTF-8. The longest shipped flow is about 20 KB.
@@ -66,9 +68,6 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-
-#: What YAML counts as a line break, so hints name the lines the parser's positions count.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {None, "!"}
@@ -245,7 +244,8 @@ def load(text: str) -> Located:
             where,
         ) from None
     except yaml.MarkedYAMLError as exc:
-        raise _explained(exc, _LINE_BREAK.split(text)) from None
+        message, line, column = explain(exc, text, MAX_DEPTH)
+        raise YamlSyntaxError(message, Position(line, column)) from None
     except Exception as exc:  # whatever else a parser may raise is still a located problem
         raise YamlSyntaxError(
             f"YAML syntax: this file cannot be read as YAML ({type(exc).__name__})", builder.at
@@ -253,119 +253,3 @@ def load(text: str) -> Located:
     finally:
         if builder.parser is not None:
             builder.parser.dispose()
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _content(lines: list[str], index: int, step: int) -> int | None:
-    """The nearest line from `index` (0-based, going by `step`) that holds more than a comment."""
-    while 0 <= index < len(lines):
-        stripped = lines[index].strip()
-        if stripped and not stripped.startswith("#"):
-            return index
-        index += step
-    return None
-
-
-def _opens_block(line: str) -> bool:
-    """`key:` or `- key:` with nothing after it but a comment: the lines below belong to it."""
-    code = re.sub(r"\s+#.*$", "", line).rstrip()
-    return code.endswith(":") or code in ("-", "") or code.endswith((": |", ": >", ": |-", ": >-"))
-
-
-def _indentation_hint(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[str, Position] | None:
-    """A hint in plain words when the parser's complaint is really about indentation."""
-    problem, mark = exc.problem or "", exc.problem_mark
-    if mark is None or not 0 <= mark.line < len(lines):
-        return None
-    here = lines[mark.line]
-    column, start = _indent(here), Position(mark.line + 1, _indent(here) + 1)
-    above_index = _content(lines, mark.line - 1, -1)
-    above = lines[above_index] if above_index is not None else None
-    if "mapping values are not allowed" in problem:
-        if above is None or above_index is None or column <= _indent(above) or _opens_block(above):
-            return None
-        target, name = above_index, above.strip().removeprefix("- ").split(":")[0] + ":"
-        if here.lstrip().startswith("-"):  # a list item: line it up with the items before it
-            for i in range(above_index, -1, -1):
-                if lines[i].lstrip().startswith("-") and _indent(lines[i]) < column:
-                    target, name = i, "-"
-                    break
-        return (
-            f"line {mark.line + 1} is indented more than the line above it, so the indentation "
-            f"is probably wrong: line it up with the '{name}' on line {target + 1}",
-            start,
-        )
-    if "expected '-' indicator" in problem:
-        items = exc.context_mark.column + 1 if exc.context_mark else None
-        if here.lstrip().startswith("-"):
-            return (
-                f"this '- ' is in column {column + 1}, but the list it belongs to starts its "
-                f"items in column {items}; start every '- ' of a list in the same column",
-                start,
-            )
-        return (
-            f"this line is inside a list whose items start with '- ' in column {items}, but it is "
-            "not an item: indent it under an item, or start it with '- '",
-            start,
-        )
-    if "could not find expected ':'" in problem and exc.context_mark is not None:
-        key = exc.context_mark
-        if not 0 <= key.line < len(lines):
-            return None
-        text = lines[key.line].strip()
-        return (
-            f"line {key.line + 1} ('{text[:40]}') has no ':'; write settings as 'key: value', "
-            "and if the line continues the text above, indent it further than that text's key",
-            Position(key.line + 1, key.column + 1),
-        )
-    if "expected key" in problem or "expected <block end>" in problem:
-        if here.lstrip().startswith("-"):
-            return (
-                f"this '- ' item in column {column + 1} is not under a list; the indentation is "
-                "probably wrong: line it up with the '- ' items it belongs with",
-                start,
-            )
-        if above is not None and _indent(above) != column:
-            return (
-                f"this line starts in column {column + 1} and the line above in column "
-                f"{_indent(above) + 1}; keys of one block start in the same column, so one of "
-                "the two is probably indented wrongly",
-                start,
-            )
-        return (
-            f"this line starts in column {column + 1}, which lines up with no key above it; "
-            "the indentation is probably wrong: keys of one block start in the same column",
-            start,
-        )
-    return None
-
-
-def _explained(exc: yaml.MarkedYAMLError, lines: list[str]) -> YamlSyntaxError:
-    """The parser's message, at its position, with a hint in plain words where one helps."""
-    mark = exc.problem_mark or exc.context_mark
-    where = _pos(mark) if mark else Position(1, 1)
-    problem = exc.problem or "invalid YAML"
-    hint = ""
-    try:
-        indentation = _indentation_hint(exc, lines)
-    except Exception:  # a hint is a courtesy: never let it hide the located problem
-        indentation = None
-    if "quoted scalar" in (exc.context or "") and exc.context_mark:
-        where = _pos(exc.context_mark)
-        problem = "this quoted text is never closed"
-        hint = " (add the closing quote mark)"
-    elif "'\\t'" in str(exc) or "tab character" in problem:
-        hint = " (use spaces, not tabs, to indent)"
-    elif "expected ',' or '}'" in problem or "expected ',' or ']'" in problem:
-        hint = " (inside { } or [ ], put any text with , : ? or # in quotes)"
-    elif "maximum nesting depth" in problem:
-        problem = f"this is nested more than {MAX_DEPTH} levels deep"
-        hint = "; a questionnaire needs far fewer (check the indentation)"
-    elif indentation is not None:
-        hint, where = f" ({indentation[0]})", indentation[1]
-    elif "mapping values are not allowed" in problem:
-        hint = " (a ':' inside a text needs the text in quotes)"
-    return YamlSyntaxError(f"YAML syntax: {problem}{hint}", where)

@@ -155,7 +155,9 @@ class WebConfig(Section):
     base_path: str = Field("/", pattern=r"^/([A-Za-z0-9_.-]+/)*$")
     secure_cookie: bool = Field(True, description="Only switch off to try it over plain http.")
     trust_proxy: bool = Field(
-        False, description="Count clients by the proxy's X-Forwarded-For (behind a proxy only)."
+        False,
+        description="Behind your proxy only: count clients by its X-Forwarded-For, and believe "
+        "its X-Forwarded-Proto (HTTPS responses carry HSTS).",
     )
     limits: WebLimits = WebLimits()
 

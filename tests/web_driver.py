@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.channels.web.server import WebChat
-from bot.config import Config, WebConfig, WebLimits
+from bot.config import Config, WebConfig
 from bot.service import Service
 from bot.storage.store import Store
 
@@ -29,11 +30,12 @@ TAGS = re.compile(r"<[^>]+>")
 HIDDEN = re.compile(r'<span class="visually-hidden">.*?</span>')
 
 
-def web_config(config: Config, **limits: float) -> Config:
-    """The web chat over plain http on loopback (so the cookie cannot be Secure)."""
-    return config.model_copy(
-        update={"web": WebConfig(secure_cookie=False, limits=WebLimits(**limits))}  # type: ignore[arg-type]
-    )
+def web_config(config: Config, options: dict[str, object] | None = None, **limits: float) -> Config:
+    """The web chat over plain http on loopback (so the cookie cannot be Secure), with these
+    other `web` settings and `limits`."""
+    fields = {"secure_cookie": False, **(options or {}), "limits": limits}
+    settings = WebConfig.model_validate(fields)
+    return config.model_copy(update={"web": settings})
 
 
 @dataclass
@@ -154,16 +156,18 @@ def typed_answer(page: Page) -> str:
 
 
 @asynccontextmanager
-async def serving(service: Service) -> AsyncIterator[tuple[WebChat, str]]:
-    """The web chat on a free loopback port; yields it and its base URL."""
+async def serving(
+    service: Service, tls: ssl.SSLContext | None = None
+) -> AsyncIterator[tuple[WebChat, str]]:
+    """The web chat on a free loopback port (over HTTPS with `tls`); yields it and its base URL."""
     chat = WebChat(service, KEY)
     runner = web.AppRunner(chat.application(), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls)
     await site.start()
     port = runner.addresses[0][1]
     try:
-        yield chat, f"http://127.0.0.1:{port}"
+        yield chat, f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
 

@@ -36,6 +36,19 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+# Browsers that have seen this over HTTPS use only HTTPS for this host (and names under it) for a
+# year, so nobody on the hospital Wi-Fi can serve a parent a plain-http copy or plant a cookie
+# from a made-up subdomain. Never `preload`: that binds the whole domain, and is the domain
+# owner's decision, hard to undo.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+
+def over_https(secure: bool, forwarded_proto: str, trust_proxy: bool) -> bool:
+    """Whether a request reached us over HTTPS: directly, or as our own proxy says (the last
+    `X-Forwarded-Proto` value, which the proxy sets), when we are told to trust it."""
+    if secure:
+        return True
+    return trust_proxy and forwarded_proto.rpartition(",")[2].strip().lower() == "https"
 
 
 def _mac(key: bytes, purpose: str, value: str, size: int = 32) -> str:

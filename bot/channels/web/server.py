@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
 
 from bot.channels.web.forms import form_event, read_form, text_of
-from bot.channels.web.guard import COOKIE, HEADERS, Cookies, Limiter
+from bot.channels.web.gate import Gate
+from bot.channels.web.guard import COOKIE, Cookies
 from bot.channels.web.page import Pages
 from bot.channels.web.view import View, Views, answer_words
 from bot.channels.web.words import word
@@ -36,7 +36,6 @@ TAG = re.compile(TAG_PATTERN)
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 256 * 1024  # 10,000 characters of any script, percent-encoded, fit well within this
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class WebChat:
@@ -47,16 +46,14 @@ class WebChat:
         self.pages = Pages(service.config)
         self.views = Views()
         self.turns = Turns()
-        limits = service.config.web.limits
-        self.sessions = Limiter(limits.answers_per_minute, limits.burst)
-        self.visitors = Limiter(limits.new_visitors_per_minute, limits.burst)
+        self.gate = Gate(service.config.web, self.cookies, self._who, self._error)
 
     @property
     def config(self) -> Config:
         return self.service.config
 
     def application(self) -> web.Application:
-        app = web.Application(middlewares=[self._guard], client_max_size=MAX_BODY)
+        app = web.Application(middlewares=[self.gate.middleware], client_max_size=MAX_BODY)
         base = self.config.web.base_path
         app.router.add_get(base, self.home)
         app.router.add_get(base + "s/{tag}", self.poster)
@@ -76,12 +73,6 @@ class WebChat:
 
     def _who(self, cookie: str) -> str:
         return pseudonym(self.key, "web", cookie)
-
-    def _address(self, request: web.Request) -> str:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if self.config.web.trust_proxy and forwarded:
-            return forwarded.split(",")[-1].strip()  # the address our own proxy saw
-        return request.remote or ""
 
     def _give_cookie(self, response: web.StreamResponse, cookie: str) -> None:
         settings = self.config
@@ -287,40 +278,8 @@ class WebChat:
     def _html(self, html: str, status: int = 200) -> web.Response:
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
-    # ── every request ──────────────────────────────────────────────────────────────────────
-    @web.middleware
-    async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        static = request.path.startswith(self.config.web.base_path + "static/")
-        response: web.StreamResponse
-        try:
-            waited = 0.0 if static else self._limit(request)
-            if waited:
-                response = self._error(request, 429, "too_fast", "too_fast_text")
-                response.headers["Retry-After"] = str(max(1, round(waited)))
-            else:
-                response = await handler(request)
-        except web.HTTPException as exc:
-            if exc.status == 413:
-                response = self._error(request, 413, "sorry", "too_big")
-            elif exc.status in (404, 405):
-                response = self._error(request, 404, "not_found", "not_found_text")
-            else:
-                response = self._error(request, exc.status, "sorry", "sorry_text")
-        except Exception as exc:  # never a stack trace, never the request, in a page or a log
-            log.error("web chat: a request failed: %s", type(exc).__name__)
-            response = self._error(request, 503, "sorry", "sorry_text")
-        response.headers.update(HEADERS)
-        if not static:
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
-    def _limit(self, request: web.Request) -> float:
-        cookie = self._cookie(request)
-        if cookie is not None:  # answers are counted; looking at the page is not
-            return self.sessions.allow(self._who(cookie)) if request.method == "POST" else 0.0
-        return self.visitors.allow(self.cookies.client(self._address(request)))
-
     def _error(self, request: web.Request, status: int, heading: str, text: str) -> web.Response:
+        """A polite page for what went wrong (the gate's), in the parent's language."""
         language = self._guess_language(request, self._languages_for())
         html = self.pages.page(language, word(heading, language), word(text, language))
         return self._html(html, status)

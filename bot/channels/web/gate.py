@@ -1,0 +1,88 @@
+"""Every request to the web chat passes here first: the per-client rate limits, the security
+headers, and a polite page for whatever went wrong. Nothing about a visitor is logged (no
+address, no user agent, no cookie value); an address is only hashed as a rate-limit key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from bot.channels.web.guard import (
+    COOKIE,
+    HEADERS,
+    STRICT_TRANSPORT_SECURITY,
+    Cookies,
+    Limiter,
+    over_https,
+)
+from bot.config import WebConfig
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+ErrorPage = Callable[[web.Request, int, str, str], web.Response]  # status, heading, text
+
+
+class Gate:
+    def __init__(
+        self,
+        settings: WebConfig,
+        cookies: Cookies,
+        who: Callable[[str], str],
+        error_page: ErrorPage,
+    ) -> None:
+        self.settings = settings
+        self.cookies = cookies
+        self.who = who
+        self.error_page = error_page
+        limits = settings.limits
+        self.sessions = Limiter(limits.answers_per_minute, limits.burst)
+        self.visitors = Limiter(limits.new_visitors_per_minute, limits.burst)
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        static = request.path.startswith(self.settings.base_path + "static/")
+        error = self.error_page
+        response: web.StreamResponse
+        try:
+            waited = 0.0 if static else self._limit(request)
+            if waited:
+                response = error(request, 429, "too_fast", "too_fast_text")
+                response.headers["Retry-After"] = str(max(1, round(waited)))
+            else:
+                response = await handler(request)
+        except web.HTTPException as exc:
+            if exc.status == 413:
+                response = error(request, 413, "sorry", "too_big")
+            elif exc.status in (404, 405):
+                response = error(request, 404, "not_found", "not_found_text")
+            else:
+                response = error(request, exc.status, "sorry", "sorry_text")
+        except Exception as exc:  # never a stack trace, never the request, in a page or a log
+            log.error("web chat: a request failed: %s", type(exc).__name__)
+            response = error(request, 503, "sorry", "sorry_text")
+        response.headers.update(HEADERS)
+        if self._over_https(request):
+            response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+        if not static:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _over_https(self, request: web.Request) -> bool:
+        forwarded = request.headers.get("X-Forwarded-Proto", "")
+        return over_https(request.secure, forwarded, self.settings.trust_proxy)
+
+    def _limit(self, request: web.Request) -> float:
+        cookie = self.cookies.valid(request.cookies.get(COOKIE))
+        if cookie is not None:  # answers are counted; looking at the page is not
+            return self.sessions.allow(self.who(cookie)) if request.method == "POST" else 0.0
+        return self.visitors.allow(self.cookies.client(self._address(request)))
+
+    def _address(self, request: web.Request) -> str:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if self.settings.trust_proxy and forwarded:
+            return forwarded.split(",")[-1].strip()  # the address our own proxy saw
+        return request.remote or ""

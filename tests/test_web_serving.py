@@ -26,10 +26,13 @@ HSTS = "Strict-Transport-Security"
 
 @asynccontextmanager
 async def chat_at(
-    tmp_path: Path, options: dict[str, object] | None = None, tls: ssl.SSLContext | None = None
+    tmp_path: Path,
+    options: dict[str, object] | None = None,
+    tls: ssl.SSLContext | None = None,
+    **limits: float,
 ) -> AsyncIterator[str]:
-    """The web chat with these `web` settings on a free port; yields its base URL."""
-    config = web_config(make_config(tmp_path), options)
+    """The web chat with these `web` settings and limits on a free port; yields its base URL."""
+    config = web_config(make_config(tmp_path), options, **limits)
     store = await Store.open(config.database, SEALER)
     try:
         service = await make_service(store, config)
@@ -117,3 +120,31 @@ async def test_plain_http_never_sends_it_and_an_untrusted_claim_is_ignored(
         plain = await headers_of(url, PATHS)
         claimed = await headers_of(url, PATHS, **{"X-Forwarded-Proto": "https"})
     assert all(HSTS not in page for page in plain + claimed)
+
+
+REQUESTS = [
+    ("POST", "/answer", b"text=" + b"x" * 400_000),  # too big: 413
+    ("GET", "/", None),  # a page: this visitor's second and last request this minute
+    ("GET", "/", None),  # too fast: 429
+    ("GET", "/static/chat.css", None),  # a static file (never limited)
+    ("GET", "/static/no-such-file", None),
+    ("HEAD", "/static/chat.js", None),
+]
+
+
+async def test_no_response_names_the_server_software_or_its_version(tmp_path: Path) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    timeout = aiohttp.ClientTimeout(total=20)
+    responses = []
+    async with (
+        chat_at(tmp_path, new_visitors_per_minute=1, burst=2) as url,
+        aiohttp.ClientSession(timeout=timeout) as session,
+    ):
+        for method, path, body in REQUESTS:
+            async with session.request(method, url + path, data=body, headers=form) as response:
+                await response.read()
+                responses.append((response.status, response.headers))
+    assert [status for status, _ in responses] == [413, 200, 429, 200, 404, 200]
+    for _, headers in responses:
+        assert "Server" not in headers
+        assert not any("aiohttp" in v or "Python" in v for v in headers.values()), headers

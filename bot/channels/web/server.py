@@ -18,7 +18,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.channels.web.forms import form_event, read_form, text_of
-from bot.channels.web.gate import Gate
+from bot.channels.web.gate import Gate, unnamed
 from bot.channels.web.guard import COOKIE, Cookies
 from bot.channels.web.page import Pages
 from bot.channels.web.view import View, Views, answer_words
@@ -54,6 +54,7 @@ class WebChat:
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[self.gate.middleware], client_max_size=MAX_BODY)
+        app.on_response_prepare.append(unnamed)
         base = self.config.web.base_path
         app.router.add_get(base, self.home)
         app.router.add_get(base + "s/{tag}", self.poster)

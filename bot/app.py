@@ -149,7 +149,7 @@ def web_channel(app: App, key: bytes) -> WebChat:
 
 
 def web_job(chat: WebChat) -> Job:
-    from bot.channels.web.server import serve_web
+    from bot.channels.web.serving import serve_web
 
     return lambda stopping: serve_web(chat, stopping)
 

@@ -159,6 +159,21 @@ class WebConfig(Section):
         description="Behind your proxy only: count clients by its X-Forwarded-For, and believe "
         "its X-Forwarded-Proto (HTTPS responses carry HSTS).",
     )
+    idle_timeout: float = Field(
+        15,
+        gt=0,
+        le=3600,
+        description="Seconds a connection may wait for a request (from when it opens, or from "
+        "its last page) before it is closed: a client that sends nothing, or its headers a "
+        "byte at a time, cannot hold it.",
+    )
+    body_timeout: float = Field(
+        20,
+        gt=0,
+        le=600,
+        description="Seconds a client has to send a form once its headers are in; a slower one "
+        "gets 'that took too long', and its connection is closed within about twice this.",
+    )
     limits: WebLimits = WebLimits()
 
 

@@ -15,6 +15,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.channels.web.server import WebChat
+from bot.channels.web.serving import web_runner
 from bot.config import Config, WebConfig
 from bot.service import Service
 from bot.storage.store import Store
@@ -161,7 +162,7 @@ async def serving(
 ) -> AsyncIterator[tuple[WebChat, str]]:
     """The web chat on a free loopback port (over HTTPS with `tls`); yields it and its base URL."""
     chat = WebChat(service, KEY)
-    runner = web.AppRunner(chat.application(), access_log=None)
+    runner = web_runner(chat)  # the product's own server, with its timeouts
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls)
     await site.start()

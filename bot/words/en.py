@@ -185,4 +185,5 @@ WORDS = {
     "web_too_big": "That was too long to send. Please send a shorter answer.",
     "web_deleted_title": "Your answers are deleted",
     "web_start_again": "Start the questions again",
+    "web_too_slow": "That took too long to arrive, so nothing was changed. Please try again.",
 }

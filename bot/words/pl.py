@@ -202,4 +202,5 @@ WORDS = {
     "web_too_big": "To było zbyt długie. Proszę wysłać krótszą odpowiedź.",
     "web_deleted_title": "Odpowiedzi usunięte",
     "web_start_again": "Zacznij pytania od nowa",
+    "web_too_slow": "Przesyłanie trwało zbyt długo, więc nic nie zmieniono. Spróbuj ponownie.",
 }

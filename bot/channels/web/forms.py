@@ -3,6 +3,8 @@ sequence number counts as from an old page."""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
@@ -11,12 +13,16 @@ from bot.conversation import events as ev
 MAX_OPTIONS = 100
 
 
-async def read_form(request: web.Request) -> MultiDictProxy[str]:
-    """The posted fields that are text (a file or a body that is not a form counts as none)."""
+async def read_form(request: web.Request, within: float) -> MultiDictProxy[str]:
+    """The posted fields that are text (a file or a body that is not a form counts as none).
+    A body that takes longer than `within` seconds to arrive is refused (408)."""
     if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return MultiDictProxy(MultiDict())
     try:
-        posted = await request.post()
+        async with asyncio.timeout(within):
+            posted = await request.post()
+    except TimeoutError:
+        raise web.HTTPRequestTimeout() from None
     except (ValueError, UnicodeDecodeError):
         posted = MultiDictProxy(MultiDict())
     return posted  # type: ignore[return-value]

@@ -57,6 +57,9 @@ class Gate:
         except web.HTTPException as exc:
             if exc.status == 413:
                 response = error(request, 413, "sorry", "too_big")
+            elif exc.status == 408:  # a body sent too slowly: answered, then the connection goes
+                response = error(request, 408, "sorry", "too_slow")
+                response.force_close()
             elif exc.status in (404, 405):
                 response = error(request, 404, "not_found", "not_found_text")
             else:

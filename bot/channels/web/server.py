@@ -10,8 +10,6 @@ or a cookie value: a parent is the HMAC of their random cookie, as a Telegram pa
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
 from pathlib import Path
 
@@ -29,8 +27,6 @@ from bot.privacy.pseudonym import pseudonym
 from bot.questionnaire.flow import TAG_PATTERN
 from bot.service import Service, Turns
 from bot.words import erased, say
-
-log = logging.getLogger(__name__)
 
 TAG = re.compile(TAG_PATTERN)
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -190,7 +186,7 @@ class WebChat:
 
     # ── forms ──────────────────────────────────────────────────────────────────────────────
     async def start(self, request: web.Request) -> web.StreamResponse:
-        form = await read_form(request)
+        form = await read_form(request, self.config.web.body_timeout)
         cookie = self._cookie(request)
         if cookie is None or not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
             return self._again(request)
@@ -211,7 +207,7 @@ class WebChat:
         return self._after(request, cookie, view)
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
-        form = await read_form(request)
+        form = await read_form(request, self.config.web.body_timeout)
         cookie = self._cookie(request)
         if cookie is None:
             return self._again(request)
@@ -228,7 +224,7 @@ class WebChat:
         return self._after(request, cookie, view)
 
     async def language(self, request: web.Request) -> web.StreamResponse:
-        form = await read_form(request)
+        form = await read_form(request, self.config.web.body_timeout)
         cookie = self._cookie(request)
         code = text_of(form, "lang")
         if cookie is None or not LANGUAGE.match(code):
@@ -246,7 +242,7 @@ class WebChat:
         return self._after(request, cookie, view)
 
     async def delete(self, request: web.Request) -> web.StreamResponse:
-        form = await read_form(request)
+        form = await read_form(request, self.config.web.body_timeout)
         cookie = self._cookie(request)
         language = await self._language_of(request)
         if cookie is None or not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
@@ -288,17 +284,3 @@ class WebChat:
 
 def _see(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
-
-
-async def serve_web(chat: WebChat, stopping: asyncio.Event) -> None:
-    """Serve the web chat until `stopping` is set. No access log: it would hold addresses."""
-    settings = chat.config.web
-    runner = web.AppRunner(chat.application(), access_log=None, handle_signals=False)
-    await runner.setup()
-    try:
-        # A deep backlog: a poster campaign's first minute must not meet the kernel's SYN retry.
-        await web.TCPSite(runner, settings.listen, settings.port, backlog=1024).start()
-        log.info("web chat listening on %s port %d", settings.listen, settings.port)
-        await stopping.wait()
-    finally:
-        await runner.cleanup()

@@ -1,0 +1,46 @@
+"""The web chat's HTTP server: how long a client may take, and serving until told to stop.
+
+A client cannot hold a connection open by saying nothing or saying it slowly (slowloris):
+- until a request's headers are in, from when the connection opens or its last page was sent,
+  it has `web.idle_timeout` (aiohttp's keep-alive timer, which also runs before a first request);
+- then `web.body_timeout` to send the form (`forms.read_form`), and after the page, the same
+  again for the rest of a body nobody read (aiohttp's lingering close).
+No access log: it would hold addresses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+
+from bot.channels.web.server import WebChat
+
+log = logging.getLogger(__name__)
+
+
+def web_runner(chat: WebChat) -> web.AppRunner:
+    """The web chat's server, not yet listening, with its timeouts for slow clients."""
+    settings = chat.config.web
+    return web.AppRunner(
+        chat.application(),
+        access_log=None,
+        handle_signals=False,
+        keepalive_timeout=settings.idle_timeout,
+        lingering_time=settings.body_timeout,
+    )
+
+
+async def serve_web(chat: WebChat, stopping: asyncio.Event) -> None:
+    """Serve the web chat until `stopping` is set."""
+    settings = chat.config.web
+    runner = web_runner(chat)
+    await runner.setup()
+    try:
+        # A deep backlog: a poster campaign's first minute must not meet the kernel's SYN retry.
+        await web.TCPSite(runner, settings.listen, settings.port, backlog=1024).start()
+        log.info("web chat listening on %s port %d", settings.listen, settings.port)
+        await stopping.wait()
+    finally:
+        await runner.cleanup()

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from conftest import SEALER, make_config, make_service
-from web_driver import browser, serving, web_config
+from test_web_process import free_port
+from web_driver import CHOOSE, KEY, Browser, Page, browser, count, serving, web_config
 
 from bot.channels.web.server import WebChat
+from bot.channels.web.serving import serve_web
 from bot.storage.store import Store
 
 DEADLINE = 30  # seconds for anything to happen; the server's own timeouts here are 2 s
 FORM = "Content-Type: application/x-www-form-urlencoded\r\n"
+ANSWERS = "SELECT COUNT(*) FROM answers"
 
 
 @asynccontextmanager
@@ -103,3 +109,106 @@ async def test_slow_and_idle_clients_are_cut_off_and_parents_are_served_meanwhil
     assert {h.status for h in bodies} == {"HTTP/1.1 408 Request Timeout"}
     assert all(b"took too long" in h.received for h in bodies)
     assert {h.status for h in idles} == {"HTTP/1.1 200 OK"}
+
+
+async def abort(url: str, head: str, body: bytes, *, reset: bool) -> None:
+    """A client that sends a request and goes away without waiting for the page: with a reset
+    (a phone losing its signal), or by closing its side (a tab closed mid-upload)."""
+    host, port = url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(head.encode() + body)
+    await writer.drain()
+    if reset:
+        await asyncio.sleep(0.2)  # (a reset can overtake bytes the server has not read yet)
+        writer.transport.abort()
+    else:
+        writer.close()
+    async with asyncio.timeout(DEADLINE):  # until the server has closed its side too
+        with contextlib.suppress(OSError):
+            await reader.read()
+
+
+ENDED_EARLY = re.compile(r"web chat: (\d+) request\(s\) ended early: the client went away")
+
+
+async def test_clients_that_go_away_are_counted_at_info_and_nothing_about_them_is_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    config = web_config(make_config(tmp_path), answers_per_minute=0, new_visitors_per_minute=0)
+    config = config.model_copy(update={"web": config.web.model_copy(update={"port": free_port()})})
+    url = f"http://127.0.0.1:{config.web.port}"
+    store = await Store.open(config.database, SEALER)
+    try:
+        service = await make_service(store, config)
+        stopping = asyncio.Event()
+        serving = asyncio.create_task(serve_web(WebChat(service, KEY), stopping, 0.2))
+        await until_listening(url)
+        async with browser(url) as parent:
+            page = await parent.start()
+            head = (
+                f"POST /answer HTTP/1.1\r\nHost: x\r\nCookie: chat={cookie_of(parent)}\r\n"
+                f"{FORM}User-Agent: Mozilla/5.0 (Private Phone)\r\nContent-Length: 1000\r\n\r\n"
+            )
+            half = f"seq={page.seq}&csrf={parent.csrf}&text=".encode()
+            closed = [abort(url, head, half, reset=False) for _ in range(6)]
+            reset = [abort(url, head, half, reset=True) for _ in range(6)]
+            await asyncio.gather(*closed, *reset)
+            answered = await parent.answer(page)
+        async with asyncio.timeout(DEADLINE):  # reported while serving, not only at the end
+            while not ENDED_EARLY.search(caplog.text):
+                await asyncio.sleep(0.05)
+        stopping.set()
+        await asyncio.wait_for(serving, DEADLINE)
+    finally:
+        await store.close()
+    assert answered.status == 200 and answered.seq != page.seq  # parents were served meanwhile
+    records = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert [r.getMessage() for r in records if r.levelno > logging.INFO] == []
+    reported = [int(m) for r in records for m in ENDED_EARLY.findall(r.getMessage())]
+    assert 6 <= sum(reported) <= 12  # every closed one; resets the server saw before they hit
+    assert all(r.levelno == logging.INFO for r in records if ENDED_EARLY.search(r.getMessage()))
+    for record in records:  # nothing about a visitor, in a message or in its arguments
+        said = f"{record.getMessage()} {record.args!r}"
+        if said.startswith("web chat listening on 127.0.0.1 port"):
+            continue  # the server's own address, which the clients here share
+        for secret in ("127.0.0.1", "Mozilla", "Private Phone", cookie_of(parent)):
+            assert secret not in said
+
+
+async def test_an_answer_sent_just_before_the_phone_goes_away_is_stored(tmp_path: Path) -> None:
+    async with chat_at(tmp_path) as (chat, url), browser(url) as parent:
+        page = await parent.answer(await parent.start())  # consent given: the next is an answer
+        before = await count(chat.service.store, ANSWERS)
+        body = f"seq={page.seq}&csrf={parent.csrf}&choose={first_choice(page)}".encode()
+        head = (
+            f"POST /answer HTTP/1.1\r\nHost: x\r\nCookie: chat={cookie_of(parent)}\r\n"
+            f"{FORM}Content-Length: {len(body)}\r\n\r\n"
+        )
+        await abort(url, head, body, reset=False)
+        async with asyncio.timeout(DEADLINE):
+            while await count(chat.service.store, ANSWERS) == before:
+                await asyncio.sleep(0.05)
+        again = await parent.get("/")
+    assert again.seq != page.seq  # the parent sees the next question when they come back
+
+
+async def until_listening(url: str) -> None:
+    host, port = url.removeprefix("http://").split(":")
+    async with asyncio.timeout(DEADLINE):
+        while True:
+            try:
+                _, writer = await asyncio.open_connection(host, int(port))
+            except OSError:
+                await asyncio.sleep(0.05)
+            else:
+                writer.close()
+                return
+
+
+def cookie_of(parent: Browser) -> str:
+    return next(c.value for c in parent.session.cookie_jar if c.key == "chat")
+
+
+def first_choice(page: Page) -> str:
+    return CHOOSE.findall(page.text)[0]

@@ -1,5 +1,6 @@
 """Every request to the web chat passes here first: the per-client rate limits, the security
-headers, and a polite page for whatever went wrong. Nothing about a visitor is logged (no
+headers, a polite page for whatever went wrong, and the count of clients that went away
+mid-request (a phone losing its signal is no error). Nothing about a visitor is logged (no
 address, no user agent, no cookie value); an address is only hashed as a rate-limit key.
 """
 
@@ -16,6 +17,7 @@ from bot.channels.web.guard import (
     STRICT_TRANSPORT_SECURITY,
     Cookies,
     Limiter,
+    Tally,
     over_https,
 )
 from bot.config import WebConfig
@@ -41,6 +43,7 @@ class Gate:
         limits = settings.limits
         self.sessions = Limiter(limits.answers_per_minute, limits.burst)
         self.visitors = Limiter(limits.new_visitors_per_minute, limits.burst)
+        self.gone = Tally()  # requests whose client went away before its page was sent
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -64,6 +67,9 @@ class Gate:
                 response = error(request, 404, "not_found", "not_found_text")
             else:
                 response = error(request, exc.status, "sorry", "sorry_text")
+        except ConnectionError:  # the client went away mid-request: nobody to answer
+            self.gone.add()
+            return web.Response(status=400)  # never sent; aiohttp notes the closed connection
         except Exception as exc:  # never a stack trace, never the request, in a page or a log
             log.error("web chat: a request failed: %s", type(exc).__name__)
             response = error(request, 503, "sorry", "sorry_text")
@@ -72,6 +78,11 @@ class Gate:
             response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
         if not static:
             response.headers["Cache-Control"] = "no-store"
+        try:  # sent here, so a client gone before its page arrives is counted too
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionError:
+            self.gone.add()
         return response
 
     def _over_https(self, request: web.Request) -> bool:

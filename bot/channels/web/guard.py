@@ -129,3 +129,18 @@ class Limiter:
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+class Tally:
+    """A count of something that happens to clients, reported as a number now and then."""
+
+    def __init__(self) -> None:
+        self._count = 0
+
+    def add(self) -> None:
+        self._count += 1
+
+    def take(self) -> int:
+        """The count since the last take."""
+        count, self._count = self._count, 0
+        return count

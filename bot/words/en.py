@@ -186,4 +186,6 @@ WORDS = {
     "web_deleted_title": "Your answers are deleted",
     "web_start_again": "Start the questions again",
     "web_too_slow": "That took too long to arrive, so nothing was changed. Please try again.",
+    "web_unreadable": "Sorry, that could not be read",
+    "web_unreadable_text": "What this phone sent could not be read, so nothing was changed. Your answers so far are saved: go back to the questions and try again.",
 }

@@ -203,4 +203,6 @@ WORDS = {
     "web_deleted_title": "Odpowiedzi usunięte",
     "web_start_again": "Zacznij pytania od nowa",
     "web_too_slow": "Przesyłanie trwało zbyt długo, więc nic nie zmieniono. Spróbuj ponownie.",
+    "web_unreadable": "Przepraszamy, nie udało się tego odczytać",
+    "web_unreadable_text": "Nie udało się odczytać tego, co przyszło z tego telefonu, więc nic nie zmieniono. Dotychczasowe odpowiedzi są zapisane: wróć do pytań i spróbuj ponownie.",
 }

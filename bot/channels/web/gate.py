@@ -58,7 +58,9 @@ class Gate:
             else:
                 response = await handler(request)
         except web.HTTPException as exc:
-            if exc.status == 413:
+            if exc.status == 400:  # a form that could not be read: nothing was changed
+                response = error(request, 400, "unreadable", "unreadable_text")
+            elif exc.status == 413:
                 response = error(request, 413, "sorry", "too_big")
             elif exc.status == 408:  # a body sent too slowly: answered, then the connection goes
                 response = error(request, 408, "sorry", "too_slow")

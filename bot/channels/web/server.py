@@ -276,8 +276,11 @@ class WebChat:
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
     def _error(self, request: web.Request, status: int, heading: str, text: str) -> web.Response:
-        """A polite page for what went wrong (the gate's), in the parent's language."""
-        language = self._guess_language(request, self._languages_for())
+        """A polite page for what went wrong (the gate's), in the parent's language: their
+        page's, if this server has it in memory, else their browser's."""
+        cookie = self._cookie(request)
+        view = self.views.get(self._who(cookie)) if cookie else None
+        language = view.language if view else self._guess_language(request, self._languages_for())
         html = self.pages.page(language, word(heading, language), word(text, language))
         return self._html(html, status)
 

@@ -37,6 +37,7 @@ def web_runner(chat: WebChat) -> web.AppRunner:
         keepalive_timeout=settings.idle_timeout,
         lingering_time=settings.body_timeout,
         handler_cancellation=False,  # a parent's answer is stored even if the client goes away
+        auto_decompress=False,  # browsers never compress a form; a "compressed" one is unreadable
     )
 
 

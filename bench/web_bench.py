@@ -15,7 +15,7 @@ arrives: the server's capacity, where latency is mostly queueing).
   session and cookie jar: GET ``/``, POST ``/start``, then one POST ``/answer`` per question, each
   followed by the 303 redirect to ``/`` (post, redirect, get), taking the first option or typing a
   few words. All browsers come from one loopback address, so the per-address limit on new
-  visitors (and the per-session limit on answers) is switched off for the bench.
+  visitors (and the per-session limits on answers and page loads) is switched off for the bench.
 - **Floor**: a bare aiohttp app: GET returns a fixed HTML page the size of our mean page, POST
   reads the form and redirects to it. Each browser replays exactly its own requests from ours.
 
@@ -137,7 +137,9 @@ def server_main(kind: str, folder: str, page_bytes: int, conn: Connection) -> No
     async def go() -> None:
         store = None
         if kind == "ours":
-            limits = WebLimits(new_visitors_per_minute=0, answers_per_minute=0)  # one address
+            limits = WebLimits(  # one address, and browsers flat out
+                new_visitors_per_minute=0, answers_per_minute=0, page_loads_per_minute=0
+            )
             config = make_config(Path(folder)).model_copy(
                 update={"web": WebConfig(secure_cookie=False, limits=limits)}  # plain http
             )

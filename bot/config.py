@@ -134,10 +134,26 @@ class TelegramConfig(Section):
 
 class WebLimits(Section):
     """Per-client limits, kept in memory only. A client is its session cookie; a visitor
-    without one is counted by address (many parents on one hospital Wi-Fi share an address)."""
+    without one is counted by address (many parents on one hospital Wi-Fi share an address).
+    Each kind has a budget of its own: reloading pages never uses up answers, and a parent who
+    has sent too many answers can still delete them."""
 
-    answers_per_minute: float = Field(60, ge=0, description="Per session; 0 turns it off.")
-    burst: int = Field(20, ge=1, description="Requests a client may send at once.")
+    answers_per_minute: float = Field(
+        60, ge=0, description="Answers (and other forms) per session; 0 turns it off."
+    )
+    page_loads_per_minute: float = Field(
+        120,
+        ge=0,
+        description="Pages opened or reloaded per session (without JavaScript, each answer is "
+        "followed by one); 0 turns it off.",
+    )
+    deletes_per_minute: float = Field(
+        10,
+        ge=0,
+        description="'Delete my answers' per session, its question and the deleting both; a "
+        "budget of its own, so a parent can always delete; 0 turns it off.",
+    )
+    burst: int = Field(20, ge=1, description="Requests of each kind a client may send at once.")
     new_visitors_per_minute: float = Field(
         120, ge=0, description="Sessions begun from one address; 0 turns it off."
     )

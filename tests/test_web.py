@@ -24,7 +24,12 @@ ANSWERS = "SELECT COUNT(*) FROM answers"
 
 @pytest.fixture
 async def service(tmp_path: Path) -> AsyncIterator[Service]:
-    config = web_config(make_config(tmp_path), answers_per_minute=0, new_visitors_per_minute=0)
+    config = web_config(
+        make_config(tmp_path),
+        answers_per_minute=0,
+        page_loads_per_minute=0,
+        new_visitors_per_minute=0,
+    )
     store = await Store.open(config.database, SEALER)
     try:
         yield await make_service(store, config)

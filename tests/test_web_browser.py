@@ -46,7 +46,7 @@ class Server:
         self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
 
     async def _main(self) -> None:
-        config = web_config(make_config(self.folder), answers_per_minute=0)
+        config = web_config(make_config(self.folder), answers_per_minute=0, page_loads_per_minute=0)
         store = await Store.open(config.database, SEALER)
         try:
             service = await make_service(store, config)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import html
 import re
 import ssl
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -43,6 +44,7 @@ def web_config(config: Config, options: dict[str, object] | None = None, **limit
 class Page:
     status: int
     text: str
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def seq(self) -> str | None:
@@ -84,7 +86,7 @@ class Browser:
 
     async def get(self, path: str = "/", **headers: str) -> Page:
         async with self.session.get(self.base + path, headers=headers) as response:
-            page = Page(response.status, await response.text())
+            page = Page(response.status, await response.text(), response.headers)
         if CSRF.search(page.text):
             self.csrf = page.csrf
         return page
@@ -94,25 +96,35 @@ class Browser:
         if not any(name == "csrf" for name, _ in fields):
             fields.append(("csrf", self.csrf))
         async with self.session.post(self.base + path, data=fields, headers=h) as response:
-            page = Page(response.status, await response.text())
+            page = Page(response.status, await response.text(), response.headers)
         if CSRF.search(page.text):
             self.csrf = page.csrf
         return page
 
-    async def start(self, path: str = "/", language: str = "en") -> Page:
+    async def start(
+        self, path: str = "/", language: str = "en", headers: Mapping[str, str] | None = None
+    ) -> Page:
         welcome = await self.get(path)
         fields = re.findall(r'type="hidden" name="(tag|flow)" value="([^"]*)"', welcome.text)
-        return await self.post("/start", [("lang", language), *fields])
+        return await self.post("/start", [("lang", language), *fields], **(headers or {}))
 
-    async def answer(self, page: Page, typed: Callable[[Page], str] = lambda page: "") -> Page:
-        """Answer the page's question as a parent who takes the first option."""
-        seq = page.seq or ""
+    async def answer(
+        self,
+        page: Page,
+        typed: Callable[[Page], str] = lambda page: "",
+        headers: Mapping[str, str] | None = None,
+    ) -> Page:
+        """Answer the page's question as a parent who takes the first option (with `headers`:
+        {"X-Chat": "1"} as the page's script does, which gets the page back instead of a
+        redirect to it)."""
+        seq, h = page.seq or "", headers or {}
         if page.kind == "single":
-            return await self.post("/answer", {"seq": seq, "choose": CHOOSE.findall(page.text)[0]})
+            chosen = CHOOSE.findall(page.text)[0]
+            return await self.post("/answer", {"seq": seq, "choose": chosen}, **h)
         if page.kind == "multi":
             first = OPTION.findall(page.text)[0]
-            return await self.post("/answer", {"seq": seq, "action": "done", "option": first})
-        return await self.post("/answer", {"seq": seq, "action": "text", "text": typed(page)})
+            return await self.post("/answer", {"seq": seq, "action": "done", "option": first}, **h)
+        return await self.post("/answer", {"seq": seq, "action": "text", "text": typed(page)}, **h)
 
     async def to_typed_question(self, page: Page) -> Page:
         """Answer until a question asks for words (not a month)."""
@@ -158,10 +170,11 @@ def typed_answer(page: Page) -> str:
 
 @asynccontextmanager
 async def serving(
-    service: Service, tls: ssl.SSLContext | None = None
+    service: Service, tls: ssl.SSLContext | None = None, clock: Callable[[], float] = time.monotonic
 ) -> AsyncIterator[tuple[WebChat, str]]:
-    """The web chat on a free loopback port (over HTTPS with `tls`); yields it and its base URL."""
-    chat = WebChat(service, KEY)
+    """The web chat on a free loopback port (over HTTPS with `tls`, its rate limits timed by
+    `clock`); yields it and its base URL."""
+    chat = WebChat(service, KEY, clock)
     runner = web_runner(chat)  # the product's own server, with its timeouts
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls)

@@ -187,5 +187,10 @@ WORDS = {
     "web_start_again": "Start the questions again",
     "web_too_slow": "That took too long to arrive, so nothing was changed. Please try again.",
     "web_unreadable": "Sorry, that could not be read",
-    "web_unreadable_text": "What this phone sent could not be read, so nothing was changed. Your answers so far are saved: go back to the questions and try again.",
+    "web_unreadable_text": "What this phone sent could not be read, so nothing was changed. Your "
+    "answers so far are saved: go back to the questions and try again.",
+    "web_too_fast_answers": "Too many answers came from this phone at once. Wait a few seconds, then go on: nothing you sent before this has been lost.",
+    "web_too_fast_pages": "This page was opened or reloaded too many times at once. Wait a few seconds, then reload it: your answers so far are saved.",
+    "web_too_fast_deletes": "Too many requests to delete came from this phone at once, so this one did nothing. Wait a few seconds, then try again.",
+    "web_too_fast_visitors": "Many people have just opened this chat from the same network. Wait a few seconds, then try again.",
 }

@@ -204,5 +204,10 @@ WORDS = {
     "web_start_again": "Zacznij pytania od nowa",
     "web_too_slow": "Przesyłanie trwało zbyt długo, więc nic nie zmieniono. Spróbuj ponownie.",
     "web_unreadable": "Przepraszamy, nie udało się tego odczytać",
-    "web_unreadable_text": "Nie udało się odczytać tego, co przyszło z tego telefonu, więc nic nie zmieniono. Dotychczasowe odpowiedzi są zapisane: wróć do pytań i spróbuj ponownie.",
+    "web_unreadable_text": "Nie udało się odczytać tego, co przyszło z tego telefonu, więc nic "
+    "nie zmieniono. Dotychczasowe odpowiedzi są zapisane: wróć do pytań i spróbuj ponownie.",
+    "web_too_fast_answers": "Z tego telefonu przyszło naraz zbyt wiele odpowiedzi. Poczekaj kilka sekund i kontynuuj: nic z wcześniej wysłanych odpowiedzi nie zginęło.",
+    "web_too_fast_pages": "Ta strona została otwarta lub odświeżona zbyt wiele razy naraz. Poczekaj kilka sekund i odśwież ją: dotychczasowe odpowiedzi są zapisane.",
+    "web_too_fast_deletes": "Z tego telefonu przyszło naraz zbyt wiele próśb o usunięcie, więc ta nic nie zmieniła. Poczekaj kilka sekund i spróbuj ponownie.",
+    "web_too_fast_visitors": "Z tej samej sieci wiele osób właśnie otworzyło ten czat. Poczekaj kilka sekund i spróbuj ponownie.",
 }

@@ -7,6 +7,7 @@ address, no user agent, no cookie value); an address is only hashed as a rate-li
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -35,14 +36,17 @@ class Gate:
         cookies: Cookies,
         who: Callable[[str], str],
         error_page: ErrorPage,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.cookies = cookies
         self.who = who
         self.error_page = error_page
-        limits = settings.limits
-        self.sessions = Limiter(limits.answers_per_minute, limits.burst)
-        self.visitors = Limiter(limits.new_visitors_per_minute, limits.burst)
+        limits, burst = settings.limits, settings.limits.burst
+        self.answers = Limiter(limits.answers_per_minute, burst, clock)
+        self.pages = Limiter(limits.page_loads_per_minute, burst, clock)
+        self.deletes = Limiter(limits.deletes_per_minute, burst, clock)
+        self.visitors = Limiter(limits.new_visitors_per_minute, burst, clock)
         self.gone = Tally()  # requests whose client went away before its page was sent
 
     @web.middleware
@@ -51,9 +55,9 @@ class Gate:
         error = self.error_page
         response: web.StreamResponse
         try:
-            waited = 0.0 if static else self._limit(request)
-            if waited:
-                response = error(request, 429, "too_fast", "too_fast_text")
+            waited, what = (0.0, "") if static else self._limit(request)
+            if waited:  # the page says what was limited: answers, pages, deletes or visitors
+                response = error(request, 429, "too_fast", f"too_fast_{what}")
                 response.headers["Retry-After"] = str(max(1, round(waited)))
             else:
                 response = await handler(request)
@@ -91,11 +95,18 @@ class Gate:
         forwarded = request.headers.get("X-Forwarded-Proto", "")
         return over_https(request.secure, forwarded, self.settings.trust_proxy)
 
-    def _limit(self, request: web.Request) -> float:
+    def _limit(self, request: web.Request) -> tuple[float, str]:
+        """The seconds this client must wait (0 to go ahead), and what it sent too many of:
+        each kind of request has its own budget."""
         cookie = self.cookies.valid(request.cookies.get(COOKIE))
-        if cookie is not None:  # answers are counted; looking at the page is not
-            return self.sessions.allow(self.who(cookie)) if request.method == "POST" else 0.0
-        return self.visitors.allow(self.cookies.client(self._address(request)))
+        if cookie is None:
+            return self.visitors.allow(self.cookies.client(self._address(request))), "visitors"
+        who = self.who(cookie)
+        if request.path == self.settings.base_path + "delete":
+            return self.deletes.allow(who), "deletes"
+        if request.method == "POST":
+            return self.answers.allow(who), "answers"
+        return self.pages.allow(who), "pages"
 
     def _address(self, request: web.Request) -> str:
         forwarded = request.headers.get("X-Forwarded-For", "")

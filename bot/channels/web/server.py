@@ -11,6 +11,8 @@ or a cookie value: a parent is the HMAC of their random cookie, as a Telegram pa
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -35,14 +37,16 @@ MAX_BODY = 256 * 1024  # 10,000 characters of any script, percent-encoded, fit w
 
 
 class WebChat:
-    def __init__(self, service: Service, key: bytes) -> None:
+    def __init__(
+        self, service: Service, key: bytes, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.service = service
         self.key = key
         self.cookies = Cookies(key)
         self.pages = Pages(service.config)
         self.views = Views()
         self.turns = Turns()
-        self.gate = Gate(service.config.web, self.cookies, self._who, self._error)
+        self.gate = Gate(service.config.web, self.cookies, self._who, self._error, clock)
 
     @property
     def config(self) -> Config:

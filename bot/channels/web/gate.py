@@ -117,6 +117,6 @@ class Gate:
 
 async def unnamed(request: web.Request, response: web.StreamResponse) -> None:
     """No `Server` header: aiohttp's names Python and itself with their versions, which only
-    tells an attacker which published flaws to try. (A response signal, so static files and
-    error pages lose it too.)"""
+    tells an attacker which published flaws to try. (A response signal, so every response the
+    chat sends loses it, static files and error pages too.)"""
     response.headers.popall("Server", None)

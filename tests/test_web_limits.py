@@ -42,7 +42,7 @@ async def test_a_parent_out_of_answers_can_still_delete_them(tmp_path: Path) -> 
         left = await count(service.store, "SELECT COUNT(*) FROM responses")
     assert refused.status == 429 and TOO_MANY_ANSWERS in refused.text
     assert confirm.status == 200 and "Do you want to delete" in confirm.text
-    assert done.status == 200 and "Deleted: 1 questionnaire(s)" in done.text
+    assert done.status == 200 and "Deleted: 1 questionnaire with" in done.text
     assert left == 0
 
 

@@ -52,7 +52,7 @@ def test_validate_names_the_file_line_and_fix() -> None:
                           capture_output=True, text=True, cwd=ROOT, timeout=60)  # fmt: skip
     assert done.returncode == 1
     assert done.stdout == f"{path}:57:11: error: YAML syntax: {NEVER_CLOSED}\n"
-    assert done.stderr.startswith("1 questionnaire(s) checked: 1 error(s), 0 warning(s)")
+    assert done.stderr.startswith("1 questionnaire checked: 1 error, 0 warnings")
 
 
 def question(text_lines: str) -> str:

@@ -177,8 +177,6 @@ WORDS = {
     "web_not_found": "Page not found",
     "web_not_found_text": "There is nothing at this address. The questions are on the first page.",
     "web_too_fast": "Please wait a moment",
-    "web_too_fast_text": "Too many answers came from this phone at once. Wait a few seconds, "
-    "then go on: nothing you sent before this has been lost.",
     "web_expired": "This page was out of date, so nothing was changed. Here is where you are now.",
     "web_sorry": "Sorry, something went wrong",
     "web_sorry_text": "Your answers so far are saved. Please try again in a minute.",
@@ -189,8 +187,12 @@ WORDS = {
     "web_unreadable": "Sorry, that could not be read",
     "web_unreadable_text": "What this phone sent could not be read, so nothing was changed. Your "
     "answers so far are saved: go back to the questions and try again.",
-    "web_too_fast_answers": "Too many answers came from this phone at once. Wait a few seconds, then go on: nothing you sent before this has been lost.",
-    "web_too_fast_pages": "This page was opened or reloaded too many times at once. Wait a few seconds, then reload it: your answers so far are saved.",
-    "web_too_fast_deletes": "Too many requests to delete came from this phone at once, so this one did nothing. Wait a few seconds, then try again.",
-    "web_too_fast_visitors": "Many people have just opened this chat from the same network. Wait a few seconds, then try again.",
+    "web_too_fast_answers": "Too many answers came from this phone at once. Wait a few seconds, "
+    "then go on: nothing you sent before this has been lost.",
+    "web_too_fast_pages": "This page was opened or reloaded too many times at once. Wait a few "
+    "seconds, then reload it: your answers so far are saved.",
+    "web_too_fast_deletes": "Too many requests to delete came from this phone at once, so this "
+    "one did nothing. Wait a few seconds, then try again.",
+    "web_too_fast_visitors": "Many people have just opened this chat from the same network. Wait "
+    "a few seconds, then try again.",
 }

@@ -194,8 +194,6 @@ WORDS = {
     "web_not_found": "Nie znaleziono strony",
     "web_not_found_text": "Pod tym adresem nic nie ma. Pytania są na pierwszej stronie.",
     "web_too_fast": "Proszę chwilę poczekać",
-    "web_too_fast_text": "Z tego telefonu przyszło naraz zbyt wiele odpowiedzi. Poczekaj kilka "
-    "sekund i kontynuuj: nic z wcześniej wysłanych odpowiedzi nie zginęło.",
     "web_expired": "Ta strona była nieaktualna, więc nic nie zmieniono. Oto bieżące pytanie.",
     "web_sorry": "Przepraszamy, coś poszło nie tak",
     "web_sorry_text": "Dotychczasowe odpowiedzi są zapisane. Spróbuj ponownie za minutę.",
@@ -206,8 +204,12 @@ WORDS = {
     "web_unreadable": "Przepraszamy, nie udało się tego odczytać",
     "web_unreadable_text": "Nie udało się odczytać tego, co przyszło z tego telefonu, więc nic "
     "nie zmieniono. Dotychczasowe odpowiedzi są zapisane: wróć do pytań i spróbuj ponownie.",
-    "web_too_fast_answers": "Z tego telefonu przyszło naraz zbyt wiele odpowiedzi. Poczekaj kilka sekund i kontynuuj: nic z wcześniej wysłanych odpowiedzi nie zginęło.",
-    "web_too_fast_pages": "Ta strona została otwarta lub odświeżona zbyt wiele razy naraz. Poczekaj kilka sekund i odśwież ją: dotychczasowe odpowiedzi są zapisane.",
-    "web_too_fast_deletes": "Z tego telefonu przyszło naraz zbyt wiele próśb o usunięcie, więc ta nic nie zmieniła. Poczekaj kilka sekund i spróbuj ponownie.",
-    "web_too_fast_visitors": "Z tej samej sieci wiele osób właśnie otworzyło ten czat. Poczekaj kilka sekund i spróbuj ponownie.",
+    "web_too_fast_answers": "Z tego telefonu przyszło naraz zbyt wiele odpowiedzi. Poczekaj kilka "
+    "sekund i kontynuuj: nic z wcześniej wysłanych odpowiedzi nie zginęło.",
+    "web_too_fast_pages": "Ta strona została otwarta lub odświeżona zbyt wiele razy naraz. "
+    "Poczekaj kilka sekund i odśwież ją: dotychczasowe odpowiedzi są zapisane.",
+    "web_too_fast_deletes": "Z tego telefonu przyszło naraz zbyt wiele próśb o usunięcie, więc ta "
+    "nic nie zmieniła. Poczekaj kilka sekund i spróbuj ponownie.",
+    "web_too_fast_visitors": "Z tej samej sieci wiele osób właśnie otworzyło ten czat. Poczekaj "
+    "kilka sekund i spróbuj ponownie.",
 }

@@ -252,15 +252,53 @@ def test_reask_limit_moves_on_instead_of_trapping(every_type: Flow) -> None:
     talk.reply("amazing")
     assert talk.prompt().key == "fft"
     talk.reply("10/10")
-    assert talk.rejected() == ["Please choose one of the options."]
-    assert talk.said() == ["No problem, let's move on."]
+    assert talk.rejected() == []  # no error line right before letting it go
+    assert talk.said() == ["Let's leave this one for now. You can come back to it with Back."]
     assert talk.recorded() == {"fft": "_not_answered"}
+    assert ev.Left("fft") in talk.events  # so a channel shows no answer for the last try
     assert talk.prompt().key == "visits"
     # A question that offers "Prefer not to say" records that instead.
     talk.send(ev.Skip())
     for typed in ("soon", "later", "whenever"):
         talk.reply(typed)
     assert talk.recorded() == {"born": "_prefer_not_to_say"}
+
+
+def test_back_after_a_question_was_left_returns_to_it(every_type: Flow) -> None:
+    talk = Talk(every_type)
+    talk.start_and_agree()
+    for typed in ("1", "1", "brilliant", "amazing", "10/10"):
+        talk.reply(typed)
+    assert talk.prompt().key == "visits"
+    talk.send(ev.Back(seq=talk.s.seq))
+    assert talk.prompt().key == "fft"
+    talk.reply("Good")
+    assert talk.recorded() == {"fft": "good"}
+    assert talk.prompt().key == "visits"
+
+
+def test_a_question_left_at_the_very_end_does_not_promise_a_way_back() -> None:
+    flow = flow_from_text(
+        "id: a\ntitle: A\nintro: I\nconsent: {text: C}\nclosing: Bye\nreask_limit: 0\n"
+        "questions: [{id: q, type: yes_no, text: T}]"
+    )
+    talk = Talk(flow)
+    talk.start_and_agree()
+    talk.reply("maybe")
+    assert talk.rejected() == []
+    assert talk.said() == ["Let's leave this one.", "Bye"]
+    assert talk.s.stage == "complete"
+
+
+def test_the_words_for_leaving_a_question_in_polish(every_type: Flow) -> None:
+    talk = Talk(every_type)
+    talk.start_and_agree(language="pl")
+    for typed in ("x", "y", "z"):
+        talk.reply(typed)
+    assert talk.said() == [
+        "Zostawmy na razie to pytanie. Możesz do niego wrócić, wybierając Wstecz."
+    ]
+    assert talk.prompt().key == "stages"
 
 
 def test_text_answers_respect_max_length(every_type: Flow) -> None:

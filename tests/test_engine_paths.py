@@ -66,9 +66,12 @@ def test_the_other_follow_up_gives_up_after_the_reask_limit(every_type: Flow) ->
     talk = at_other_prompt(every_type)
     for _ in range(3):
         talk.reply("x" * 1001)
-    assert talk.said() == ["No problem, let's move on."]
+    assert talk.rejected() == []
+    assert talk.said() == ["Let's leave this one for now. You can come back to it with Back."]
     assert talk.prompt().key == "stages"
     assert "unit.other" not in talk.s.answers
+    talk.send(ev.Back(seq=talk.s.seq))
+    assert talk.prompt().key == "unit"
 
 
 def test_a_multi_choice_with_an_other_option_asks_and_redacts_the_follow_up() -> None:
@@ -135,7 +138,7 @@ def test_a_contact_given_up_keeps_nothing_of_what_was_typed(every_type: Flow) ->
     talk.reply("Sam")
     for _ in range(3):
         talk.reply("not a phone")
-    assert talk.said() == ["No problem, let's move on.", "Thank you!"]
+    assert talk.said() == ["Let's leave this one.", "Thank you!"]
     assert talk.s.answers["talk"] == "no"
     assert talk.s.contact == {}
     assert not any(isinstance(e, ev.ContactOptedIn) for e in talk.events)

@@ -131,6 +131,25 @@ async def test_stale_and_double_taps_never_record_a_second_answer(tmp_path: Path
         assert answers_of(h.config.database, 105) == {"unit": '"ludlow"'}
 
 
+async def test_a_question_left_after_taps_that_do_not_fit_shows_no_answer(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as h:
+        parent = Parent(h, 113)
+        await parent.start()
+        await parent.tap("Yes, I'm happy to start")
+        await parent.tap("Ludlow")
+        for _ in range(2):  # Done with nothing ticked: explained, asked again
+            await parent.tap("✔️ Done")
+            assert parent.last_text_before_question() == "⚠️ Please choose at least 1."
+        question = parent.question()
+        await parent.tap("✔️ Done")
+        left = next(m for m in parent.messages() if m.message_id == question.message_id)
+        assert left.buttons == [] and "➡️" not in left.text  # no answer shown as if given
+        assert parent.last_text_before_question() == (
+            "Let's leave this one for now. You can come back to it with Back."
+        )
+        assert answers_of(h.config.database, 113)["care_parts"] == '"_not_answered"'
+
+
 async def test_unexpected_messages_get_a_polite_reply_and_the_question_again(
     tmp_path: Path,
 ) -> None:

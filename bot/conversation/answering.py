@@ -18,7 +18,6 @@ from bot.conversation.events import (
     Reply,
     ResponseDeclined,
     ResponseStarted,
-    Said,
     Skip,
     Toggle,
     Updated,
@@ -74,17 +73,13 @@ def prefill(turn: Turn) -> None:
         turn.update(prefilled=(*turn.session.prefilled, qid))
 
 
-def ask_again(turn: Turn) -> None:
-    """Consent is never assumed: after any number of unclear answers, ask again."""
-    turn.ask(new=False)
-
-
 def no_back_from_consent(turn: Turn) -> None:
     turn.reject(say("choose_one", turn.language))
 
 
+#: Consent is never assumed: after any number of unclear answers, it is asked again.
 CONSENT = StageRules(
-    handle=consent, prompt=consent_prompt, back=no_back_from_consent, give_up=ask_again
+    handle=consent, prompt=consent_prompt, back=no_back_from_consent, give_up=Turn.ask_again
 )
 
 
@@ -178,12 +173,10 @@ def _multi(turn: Turn, question: lang.MultiQuestion, event: Input) -> None:
         _then_other_or_on(turn, question, ordered)
 
 
-def not_answered(turn: Turn) -> None:
+def not_answered(turn: Turn, reason: str) -> None:
     """Too many answers that do not fit: record why there is none, and move on."""
     question = turn.current()
-    turn.events.append(Said(say("moving_on", turn.language)))
-    turn.record(question.id, PREFER_NOT if question.prefer_not_to_say else NOT_ANSWERED)
-    turn.advance()
+    turn.leave(PREFER_NOT if question.prefer_not_to_say else NOT_ANSWERED)
 
 
 QUESTION = StageRules(
@@ -215,10 +208,10 @@ def back_to_question(turn: Turn) -> None:
     turn.ask()
 
 
-def other_given_up(turn: Turn) -> None:
-    turn.events.append(Said(say("moving_on", turn.language)))
+def other_given_up(turn: Turn, reason: str) -> None:
+    """The choice is kept; the follow-up is left (Back, then the choice again, asks it again)."""
     turn.update(stage="question")
-    turn.advance()
+    turn.leave(None)
 
 
 OTHER = StageRules(

@@ -127,12 +127,10 @@ def back(turn: Turn) -> None:
     turn.ask()
 
 
-def give_up(turn: Turn) -> None:
+def give_up(turn: Turn, reason: str) -> None:
     """Too many answers that do not fit: no contact at all, and nothing kept of what was typed."""
-    turn.events.append(Said(say("moving_on", turn.language)))
-    turn.record(_step(turn).id, "no")
     turn.update(contact={}, contact_field=None)
-    turn.advance()
+    turn.leave("no")
 
 
 CONTACT = StageRules(handle=contact, prompt=prompt, back=back, give_up=give_up)

@@ -196,6 +196,14 @@ class AnswerRemoved:
 
 
 @dataclass(frozen=True)
+class Left:
+    """A question was left without an answer that fits, after too many tries: a channel shows
+    the parent's last try as no answer (the bot says so, and Back returns to it)."""
+
+    question_id: str
+
+
+@dataclass(frozen=True)
 class ResponseCompleted:
     pass
 
@@ -236,6 +244,7 @@ Event = (
     | ResponseStarted
     | AnswerRecorded
     | AnswerRemoved
+    | Left
     | ResponseCompleted
     | ResponseDeclined
     | ResponsePaused

@@ -22,6 +22,7 @@ from bot.conversation.events import (
     Choose,
     Event,
     Input,
+    Left,
     PreferNot,
     Prompt,
     Rejected,
@@ -71,7 +72,9 @@ class StageRules:
     handle: Callable[[Turn, Input, datetime], None]
     prompt: Callable[[Turn], Prompt]
     back: Callable[[Turn], None]
-    give_up: Callable[[Turn], None]  # after more than `reask_limit` answers that do not fit
+    #: After more than `reask_limit` answers that do not fit; given the reason the last one
+    #: did not fit (no error line is shown before it: this decides what the parent reads).
+    give_up: Callable[[Turn, str], None]
 
 
 class Turn:
@@ -159,14 +162,32 @@ class Turn:
         return max(percent, s.progress)
 
     def reject(self, reason: str) -> None:
-        """An answer that does not fit: explain and ask again, or move on after too many tries."""
+        """An answer that does not fit: explain and ask again, or, after too many tries, what
+        the stage does then (its `give_up`)."""
         attempts = self.session.attempts + 1
         self.update(attempts=attempts)
-        self.events.append(Rejected(reason))
         if attempts <= self.flow.reask_limit:
-            self.ask(new=False)
+            self.ask_again(reason)
             return
-        self.rules_here().give_up(self)
+        self.rules_here().give_up(self, reason)
+
+    def ask_again(self, reason: str) -> None:
+        """Say why an answer does not fit, and show the same prompt again."""
+        self.events.append(Rejected(reason))
+        self.ask(new=False)
+
+    def leave(self, value: Value | None) -> None:
+        """Leave the current question after too many answers that do not fit: keep `value` as
+        its answer (None: keep what is there), move on, and say so kindly, and truthfully: Back
+        from the next question returns to this one; at the end there is no next question."""
+        left = self.current().id
+        if value is not None:
+            self.record(left, value)
+        self.events.append(Left(left))
+        before = len(self.events)
+        self.advance()
+        key = "left_at_end" if self.session.stage == "complete" else "left_for_now"
+        self.events.insert(before, Said(say(key, self.language)))
 
     # ── recording ────────────────────────────────────────────────────────────────
     def record(self, key: str, value: Value) -> None:

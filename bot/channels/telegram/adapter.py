@@ -253,19 +253,21 @@ class TelegramBot:
             and self.config.telegram.tidy_chat
             and not any(isinstance(e, ev.Rejected | ev.Updated) for e in events)
         ):
-            await self._mark_answered(chat_id, message, data, event)
+            left = any(isinstance(e, ev.Left) for e in events)
+            await self._mark_answered(chat_id, message, data, event, left)
         await self.show(who, chat_id, events, origin)
 
     async def _mark_answered(
-        self, chat_id: int, message: Message, data: str, event: ev.Input
+        self, chat_id: int, message: Message, data: str, event: ev.Input, left: bool = False
     ) -> None:
-        """Edit the question to show the chosen answer, without buttons: a clean transcript."""
+        """Edit the question to show the chosen answer, without buttons: a clean transcript.
+        After Back, or a tap that left the question unanswered, just the buttons go."""
         buttons = [
             b
             for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
             for b in row
         ]
-        if isinstance(event, ev.Back):
+        if isinstance(event, ev.Back) or left:
             await self.sender.edit_buttons(chat_id, message.message_id, ())
             return
         if isinstance(event, ev.Done):

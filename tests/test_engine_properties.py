@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from conftest import DATA, FLOWS, NOW, load_flow
+from conftest import DATA, FLOWS, NOW, flow_from_text, load_flow
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_engine_required import REQUIRED
 
 from bot.conversation import events as ev
 from bot.conversation.engine import step
 from bot.conversation.session import Session
-from bot.questionnaire.conditions import holds
+from bot.questionnaire.conditions import NOT_ANSWERED, holds
 from bot.questionnaire.flow import Flow, options_of
 
 FLOW_LIST = [load_flow(p) for p in sorted(FLOWS.glob("*.yaml"))] + [
-    load_flow(DATA / "every_type.yaml")
+    load_flow(DATA / "every_type.yaml"),
+    flow_from_text(REQUIRED),  # a required question of each kind
 ]
 
 
@@ -45,6 +47,9 @@ def inputs_for(flow: Flow) -> st.SearchStrategy[ev.Input]:
 
 def check_invariants(flow: Flow, session: Session, events: list[ev.Event]) -> None:
     ids = {q.id for q in flow.questions}
+    required = {q.id for q in flow.questions if q.required}
+    for key, value in session.answers.items():
+        assert not (key in required and value == NOT_ANSWERED), f"required {key} left"
     for key in session.answers:
         assert key.split(".")[0] in ids, key
     for question in flow.questions:
@@ -58,14 +63,21 @@ def check_invariants(flow: Flow, session: Session, events: list[ev.Event]) -> No
 
 
 def finish(flow: Flow, session: Session) -> Session:
-    """Answer nothing sensible at all: the re-ask limit must still carry the parent to the end."""
+    """Answer nothing sensible at all: the re-ask limit must still carry the parent to the end,
+    except where the bot rightly keeps asking (a required question): there, once it has asked
+    beyond the limit, the parent gives its last option (or a number)."""
     limit = (flow.reask_limit + 2) * (len(flow.questions) + 6) * 2
+    prompt: ev.Prompt | None = None
     for _ in range(limit):
         if session.stage in ("complete", "declined"):
             return session
         event: ev.Input = ev.Reply("1") if session.stage == "consent" else ev.Reply("@@@")
+        if session.attempts > flow.reask_limit and prompt is not None:
+            last = prompt.choices[-1:]
+            event = ev.Choose((last[0].id,), prompt.seq) if last else ev.Reply("1")
         session, events = step(flow, session, event, NOW)
         check_invariants(flow, session, events)
+        prompt = next((e.prompt for e in reversed(events) if isinstance(e, ev.Asked)), prompt)
     raise AssertionError(f"still at {session.stage} {session.current} after {limit} steps")
 
 
@@ -101,3 +113,21 @@ def test_answers_survive_a_round_trip_through_json(data: st.DataObject) -> None:
         session, _ = step(flow, session, event, NOW)
         reloaded = Session.model_validate_json(session.model_dump_json())
         assert reloaded == session
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_a_required_question_is_never_left_however_it_is_answered(data: st.DataObject) -> None:
+    """Mostly answers that do not fit, from a parent who never stops trying."""
+    flow = data.draw(
+        st.sampled_from([f for f in FLOW_LIST if any(q.required for q in f.questions)])
+    )
+    unfitting = st.builds(ev.Reply, st.sampled_from(["@@@", "99", "", "lots", "0, 9"]))
+    session, _ = step(flow, None, ev.Start(), NOW)
+    session, _ = step(flow, session, ev.Reply("1"), NOW)
+    for event in data.draw(st.lists(st.one_of(unfitting, inputs_for(flow)), max_size=60)):
+        before = session.current
+        session, events = step(flow, session, event, NOW)
+        check_invariants(flow, session, events)
+        for left in (e for e in events if isinstance(e, ev.Left)):
+            assert not flow.question(left.question_id).required, (before, left)

@@ -162,6 +162,28 @@ def test_free_text_never_goes_to_the_agency() -> None:
     ]
 
 
+def test_required_cannot_be_optional_too_nor_on_an_info_step() -> None:
+    text = MINIMAL.format(
+        questions="""\
+  - id: unit
+    type: single
+    required: true
+    optional: true
+    text: Which unit?
+    options: [{id: a, label: A}, {id: b, label: B}]
+  - {id: note, type: info, text: Thanks, required: true}
+  - {id: ok, type: number, text: How many?, required: true, prefer_not_to_say: true}
+"""
+    )
+    assert problems(text) == [
+        "f.yaml:10:15: error: question 'unit': 'required: true' and 'optional: true' contradict "
+        "each other — remove 'optional' to keep asking until it is answered, or 'required' to "
+        "offer Skip",
+        "f.yaml:14:52: error: question 'note': an info step asks nothing, so it cannot be "
+        "required — remove 'required'",
+    ]
+
+
 def test_yaml_syntax_errors_are_positions_not_tracebacks() -> None:
     assert problems('id: x\ntitle: "unclosed\n') == [
         'f.yaml:2:8: error: YAML syntax: a quote " opened here is never closed; add the closing " '

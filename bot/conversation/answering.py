@@ -173,9 +173,19 @@ def _multi(turn: Turn, question: lang.MultiQuestion, event: Input) -> None:
         _then_other_or_on(turn, question, ordered)
 
 
+#: After too many answers that do not fit a required question: how to answer it, in full.
+REQUIRED_HINTS = {"single": "required_single", "multi": "required_multi"}
+
+
 def not_answered(turn: Turn, reason: str) -> None:
-    """Too many answers that do not fit: record why there is none, and move on."""
+    """Too many answers that do not fit: record why there is none, and move on; a required
+    question is asked again instead, with the reason and how to answer it."""
     question = turn.current()
+    if question.required:
+        turn.events.append(Rejected(reason))
+        turn.tell(REQUIRED_HINTS.get(turn.prompt().kind, "required_typed"))
+        turn.ask(new=False)
+        return
     turn.leave(PREFER_NOT if question.prefer_not_to_say else NOT_ANSWERED)
 
 

@@ -104,6 +104,11 @@ class QuestionBase(Model):
     help: Text | None = None
     optional: bool = Field(False, description="Offer a Skip button.")
     prefer_not_to_say: bool = Field(False, description="Offer 'Prefer not to say'.")
+    required: bool = Field(
+        False,
+        description="Never left without an answer: after reask_limit answers that do not fit, "
+        "asked again (with how to answer) instead of moving on. Not with optional.",
+    )
     show_if: Condition | None = None
 
 
@@ -248,8 +253,14 @@ class Flow(Model):
         raise KeyError(question_id)
 
     def content_hash(self) -> str:
-        """A stable hash of what the flow says (not how the YAML is laid out)."""
-        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        """A stable hash of what the flow says (not how the YAML is laid out). A question that
+        is not `required` hashes as before that key existed, so parents part-way through a
+        questionnaire written before it keep their version."""
+        data = self.model_dump(mode="json", by_alias=True)
+        for question in data["questions"]:
+            if not question["required"]:
+                del question["required"]
+        canonical = json.dumps(data, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

@@ -52,6 +52,16 @@ def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
                     f"question '{q.id}': option id '{option.id}' is too long for a Telegram "
                     f"button (at most {lang.MAX_OPTION_ID_BYTES} characters)",
                 )
+        if q.required and (q.optional or isinstance(q, lang.InfoStep)):
+            found.error(
+                (*here, "required"),
+                f"question '{q.id}': 'required: true' and 'optional: true' contradict each "
+                "other — remove 'optional' to keep asking until it is answered, or 'required' "
+                "to offer Skip"
+                if q.optional
+                else f"question '{q.id}': an info step asks nothing, so it cannot be required "
+                "— remove 'required'",
+            )
         if q.show_if is not None:
             _check_condition(found, flow, i, q.show_if, (*here, "show_if"), f"question '{q.id}': ")
         if isinstance(q, lang.ContactStep):

@@ -87,6 +87,12 @@ WORDS = {
     "no_skip": "This question can't be skipped.",
     "left_for_now": "Let's leave this one for now. You can come back to it with Back.",
     "left_at_end": "Let's leave this one.",
+    "required_single": "We need an answer to this question to go on. Please choose the answer "
+    "below that fits best. If now isn't a good time, you can stop for now and carry on later.",
+    "required_multi": "We need an answer to this question to go on. Please choose all the "
+    "answers below that fit. If now isn't a good time, you can stop for now and carry on later.",
+    "required_typed": "We need an answer to this question to go on. Please send it the way the "
+    "line above says. If now isn't a good time, you can stop for now and carry on later.",
     "first_question": "This is the first question.",
     "other_prompt": "Please tell us a little more.",
     "stale": "That button is from an earlier message. Here is where we are now:",

@@ -97,6 +97,14 @@ WORDS = {
     "no_skip": "Tego pytania nie można pominąć.",
     "left_for_now": "Zostawmy na razie to pytanie. Możesz do niego wrócić, wybierając Wstecz.",
     "left_at_end": "Zostawmy to pytanie.",
+    "required_single": "Potrzebujemy odpowiedzi na to pytanie, aby przejść dalej. Wybierz "
+    "poniżej odpowiedź, która najlepiej pasuje. Jeśli to nie jest dobry moment, możesz przerwać "
+    "i wrócić później.",
+    "required_multi": "Potrzebujemy odpowiedzi na to pytanie, aby przejść dalej. Wybierz "
+    "poniżej wszystkie pasujące odpowiedzi. Jeśli to nie jest dobry moment, możesz przerwać "
+    "i wrócić później.",
+    "required_typed": "Potrzebujemy odpowiedzi na to pytanie, aby przejść dalej. Wyślij ją "
+    "tak, jak podano wyżej. Jeśli to nie jest dobry moment, możesz przerwać i wrócić później.",
     "first_question": "To jest pierwsze pytanie.",
     "other_prompt": "Prosimy napisać kilka słów więcej.",
     "stale": "Ten przycisk jest z wcześniejszej wiadomości. Oto bieżące pytanie:",

@@ -421,7 +421,10 @@ def test_contact_step_collects_details_apart_from_answers(every_type: Flow) -> N
     assert talk.recorded() == {"talk": "yes"}
     assert "Sam" not in str(talk.s.model_dump())
     assert talk.s.stage == "complete"
-    assert talk.said() == ["Thank you. The engagement team will be in touch.", "Thank you!"]
+    assert talk.said() == [
+        "Thank you. Someone from the engagement team will contact you by phone.",
+        "Thank you!",
+    ]
 
 
 def test_contact_needs_a_phone_or_an_email(every_type: Flow) -> None:

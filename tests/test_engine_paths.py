@@ -133,14 +133,14 @@ def test_skipping_the_email_when_no_phone_was_given_is_refused(every_type: Flow)
     assert talk.prompt().key == "talk.time"
 
 
-def test_a_contact_given_up_keeps_nothing_of_what_was_typed(every_type: Flow) -> None:
+def test_phone_numbers_that_do_not_fit_keep_nothing_and_drop_no_one(every_type: Flow) -> None:
     talk = at_contact_details(every_type)
     talk.reply("Sam")
     for _ in range(3):
         talk.reply("not a phone")
-    assert talk.said() == ["Let's leave this one.", "Thank you!"]
-    assert talk.s.answers["talk"] == "no"
-    assert talk.s.contact == {}
+    assert talk.prompt().key == "talk.phone_failed"  # what next is the parent's choice
+    assert "talk" not in talk.s.answers
+    assert talk.s.contact == {"name": "Sam"}  # nothing typed for the phone is kept
     assert not any(isinstance(e, ev.ContactOptedIn) for e in talk.events)
 
 

@@ -90,23 +90,40 @@ def prompt_for(flow: lang.Flow, question: lang.Question, session: Session, progr
     )
 
 
+def ways_on(session: Session) -> tuple[tuple[str, str], ...]:
+    """(id, word) of each way on after a phone number or email address that would not fit:
+    the other detail instead (or just the other one, when it was given), try again, or no
+    contact at all. Only that last one ever records the opt-in as "no"."""
+    tried = "phone" if session.contact_field == "phone_failed" else "email"
+    other = "email" if tried == "phone" else "phone"
+    instead = ("only", f"contact_{other}_only") if other in session.contact else None
+    instead = instead or ("instead", f"contact_use_{other}")
+    again = ("retry", f"contact_retry_{tried}")
+    first, second = (instead, again) if tried == "phone" else (again, instead)
+    return first, second, ("none", "contact_dont")
+
+
 def contact_prompt(
     flow: lang.Flow, question: lang.Question, session: Session, progress: int
 ) -> Prompt:
-    """The name / phone / email / preferred-time questions after a parent agrees to be contacted."""
+    """The name / phone / email / preferred-time questions after a parent agrees to be contacted,
+    and what to do after a phone number or email address that would not fit."""
     language = session.language
     field = session.contact_field or "name"
     key = f"{question.id}.{field}"
-    if field == "time":
-        times = ("morning", "afternoon", "evening", "any")
-        choices = tuple(Choice(t, say(f"time_{t}", language)) for t in times)
+    if field in ("time", "phone_failed", "email_failed"):
+        if field == "time":
+            times = ("morning", "afternoon", "evening", "any")
+            words = tuple((t, f"time_{t}") for t in times)
+        else:
+            words = ways_on(session)
         return Prompt(
             key=key,
             kind="single",
-            text=say("contact_time", language),
+            text=say(f"contact_{field}", language),
             language=language,
             seq=session.seq,
-            choices=choices,
+            choices=tuple(Choice(i, say(w, language)) for i, w in words),
             progress=progress,
             can_back=True,
         )
@@ -118,6 +135,6 @@ def contact_prompt(
         seq=session.seq,
         progress=progress,
         can_back=True,
-        can_skip=field in ("phone", "email"),
+        can_skip=field == "phone" or (field == "email" and "phone" in session.contact),
         max_length=100 if field == "name" else None,
     )

@@ -9,8 +9,11 @@ from pydantic import BaseModel, ConfigDict
 from bot.questionnaire.conditions import Value
 
 Stage = Literal["consent", "question", "other", "contact", "complete", "declined"]
-ContactField = Literal["consent", "name", "phone", "email", "time"]
+ContactField = Literal["consent", "name", "phone", "email", "time", "phone_failed", "email_failed"]
+#: The contact details in the order they are asked (Back goes one to the left).
 CONTACT_FIELDS: tuple[ContactField, ...] = ("consent", "name", "phone", "email", "time")
+#: After too many phone numbers (or email addresses) that do not fit: what would you like to do?
+FAILED: dict[ContactField, ContactField] = {"phone": "phone_failed", "email": "email_failed"}
 
 
 class Session(BaseModel):

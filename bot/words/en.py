@@ -115,7 +115,25 @@ WORDS = {
     "contact_need_one": "We need a phone number or an email address to contact you.",
     "bad_phone": "That doesn't look like a UK phone number. Please try again, like 07700 900123.",
     "bad_email": "That doesn't look like an email address. Please try again.",
-    "contact_thanks": "Thank you. The engagement team will be in touch.",
+    "contact_phone_failed": "That still doesn't look like a UK phone number. What would you "
+    "like to do?",
+    "contact_email_failed": "That still doesn't look like an email address. What would you like "
+    "to do?",
+    "contact_use_email": "Give an email address instead",
+    "contact_use_phone": "Give a phone number instead",
+    "contact_retry_phone": "Try the phone number again",
+    "contact_retry_email": "Try the email again",
+    "contact_phone_only": "Just use my phone number",
+    "contact_email_only": "Just use my email address",
+    "contact_dont": "Don't contact me",
+    "contact_none": "That's fine. Nobody will contact you. Your answers are still kept, "
+    "anonymously.",
+    "contact_thanks_phone": "Thank you. Someone from the engagement team will contact you by "
+    "phone.",
+    "contact_thanks_email": "Thank you. Someone from the engagement team will contact you by "
+    "email.",
+    "contact_thanks_both": "Thank you. Someone from the engagement team will contact you by "
+    "phone or email.",
     "time_morning": "Morning",
     "time_afternoon": "Afternoon",
     "time_evening": "Evening",

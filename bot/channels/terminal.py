@@ -1,22 +1,19 @@
 """The terminal chat: the same engine and storage as the Telegram bot, on stdin and stdout.
 
-Options are numbered and answered by number; `back`, `skip`, `stop`, `restart` and `delete` work.
+Options are numbered and answered by number; `help`, `privacy`, `back`, `skip`, `stop`,
+`restart` and `delete` work, with or without a leading `/`, in every language the bot speaks.
 With piped input it reads one answer per line and echoes each as `> answer`, so a scripted run
-reads as a transcript. Input is awaited without holding up the event loop, so Ctrl-C stops the
-chat at once, even while it waits for an answer.
+reads as a transcript. Every line is wrapped to the terminal's width. Input is awaited without
+holding up the event loop, so Ctrl-C stops the chat at once, even while it waits for an answer.
 """
 
 from __future__ import annotations
 
-import asyncio
-import codecs
-import contextlib
-import io
-import os
 import shutil
 import textwrap
 from typing import TextIO
 
+from bot.channels.typed import Lines
 from bot.conversation import events as ev
 from bot.service import Service
 from bot.words import erased, every_language, plain, say
@@ -31,7 +28,22 @@ COMMANDS: dict[str, ev.Input] = {
     )
     for word in every_language(key)
 }
+#: Typed words that are no answer: they show something, then the question again.
+SHOWN = ("help_word", "privacy_word")
 ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
+
+
+def command_in(typed: str) -> str:
+    """What was typed, folded, as a command word: `/Usuń`, `usun` and `usuń` alike."""
+    return plain(typed.strip()).removeprefix("/").strip()
+
+
+def meaning_of(word: str) -> str | None:
+    """The key of the command a folded word is, in any language ("pomoc": "help_word")."""
+    for key in (*SHOWN, "delete_word"):
+        if word in every_language(key):
+            return key
+    return None
 
 
 def render_prompt(prompt: ev.Prompt) -> str:
@@ -80,92 +92,56 @@ def width_of(out: TextIO) -> int:
     return shutil.get_terminal_size().columns - 1 if out.isatty() else 0
 
 
+def write(out: TextIO, text: str, width: int, end: str = "\n") -> None:
+    out.write(wrapped(text.rstrip(), width) + end)
+
+
 def render(events: list[ev.Event], out: TextIO, language: str = "en", width: int = 0) -> None:
     paused = False
     for event in events:
         if isinstance(event, ev.ResponsePaused):
             paused = True
-            out.write(wrapped(say("paused_terminal", language), width) + "\n")
+            write(out, say("paused_terminal", language), width)
         elif isinstance(event, ev.Signposted):
-            out.write(wrapped(f"🆘 {event.text.strip()}", width) + "\n\n")
+            write(out, f"🆘 {event.text.strip()}", width, "\n\n")
         elif isinstance(event, ev.Said) and paused:
             continue  # the chat-app wording ("send /start") does not apply here
         elif isinstance(event, ev.Said):
-            out.write(wrapped(event.text.rstrip(), width) + "\n\n")
+            write(out, event.text, width, "\n\n")
         elif isinstance(event, ev.Rejected):
-            out.write(wrapped(f"! {event.reason}", width) + "\n")
+            write(out, f"! {event.reason}", width)
         elif isinstance(event, ev.Asked | ev.Updated):
-            out.write(wrapped(render_prompt(event.prompt), width) + "\n")
+            write(out, render_prompt(event.prompt), width)
     out.flush()
-
-
-class Lines:
-    """Lines typed or piped in. A terminal or a pipe is read when the event loop says it has
-    input, so a task waiting here is cancelled at once (Ctrl-C); a blocking `readline()` would
-    hold the whole loop, and Ctrl-C with it, until Enter. Text streams without a file (tests'
-    StringIO) and files the loop cannot watch (a regular file) are read directly: they never
-    block for long."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._fd: int | None = None
-        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
-            self._fd = stream.fileno()
-        encoding = getattr(stream, "encoding", None) or "utf-8"
-        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-        self._text = ""
-        self._ended = False
-
-    async def readline(self) -> str:
-        """The next line with its line break; '' once the input has ended."""
-        if self._fd is None:
-            return self._stream.readline()
-        while "\n" not in self._text and not self._ended:
-            chunk = await self._chunk(self._fd)
-            self._ended = not chunk
-            self._text += self._decoder.decode(chunk, final=self._ended)
-        line, newline, self._text = self._text.partition("\n")
-        return line + newline
-
-    @staticmethod
-    async def _chunk(fd: int) -> bytes:
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
-
-        def wake() -> None:
-            if not ready.done():
-                ready.set_result(None)
-
-        try:
-            loop.add_reader(fd, wake)
-        except (NotImplementedError, OSError, ValueError):  # a regular file, or no selector
-            return os.read(fd, 65536)
-        try:
-            await ready
-        finally:
-            loop.remove_reader(fd)
-        return os.read(fd, 65536)
 
 
 async def _delete(
-    service: Service, respondent: str, lines: Lines, out: TextIO, language: str, echo: bool
+    service: Service, respondent: str, lines: Lines, out: TextIO, language: str, width: int
 ) -> bool:
     """Ask first, as every channel does; True when the answers were deleted."""
-    out.write(f"{say('delete_confirm', language)} {say('delete_typed', language)}\n> ")
+    write(out, f"{say('delete_confirm', language)} {say('delete_typed', language)}", width)
+    out.write("> ")
     out.flush()
     typed = (await lines.readline()).rstrip("\r\n")
-    if echo:
-        out.write(typed + "\n")
+    if lines.piped:
+        out.write(wrapped("> " + typed, width)[2:] + "\n")
     if plain(typed.strip()) not in every_language("yes"):
-        out.write(say("nothing_deleted", language) + "\n")
+        write(out, say("nothing_deleted", language), width)
         return False
     done = await service.erase(respondent)
     text = erased(
         language, responses=done.responses, answers=done.answers, contacts=done.contacts,
         sessions=done.sessions, days=service.config.privacy.unlink_after_days,
     )  # fmt: skip
-    out.write(text + "\n")
+    write(out, text, width)
     return True
+
+
+def _shown(service: Service, key: str, language: str) -> list[str]:
+    """What `help` and `privacy` show before the question again."""
+    if key == "help_word":
+        return [say("help_terminal", language), service.signpost_in(language)]
+    return [service.privacy_notice_in(language)]
 
 
 async def run_chat(
@@ -178,34 +154,37 @@ async def run_chat(
     language: str | None = None,
     tag: str | None = None,
 ) -> int:
-    """Chat until the questionnaire ends, the parent types `stop`, or input runs out. Ctrl-C
-    (cancelling this task) stops it at once, also while it waits for an answer; every answer
-    given before is already stored."""
+    """Chat until the questionnaire ends, the parent types `stop`, or input runs out."""
     echo = not stdin.isatty()
     lines = Lines(stdin)
     width = width_of(out)
-    out.write(wrapped(service.config.welcome_in(language).strip(), width) + "\n\n")
+    welcome = service.config.welcome_in(language)
     outcome = await service.handle(respondent, ev.Start(tag, language), flow_id=flow_id)
-    render(outcome.events, out, width=width)
+    spoken = outcome.language or "en"
+    write(out, welcome.strip(), width, "\n\n")
+    write(out, say("hint_commands", spoken), width, "\n\n")
+    render(outcome.events, out, spoken, width)
     while not any(isinstance(e, ENDINGS) for e in outcome.events):
         out.write("> ")
         out.flush()
         line = await lines.readline()
         if not line:
-            out.write("\n" + say("paused_terminal", outcome.language or "en") + "\n")
+            out.write("\n")
+            write(out, say("paused_terminal", spoken), width)
             return 0
         typed = line.rstrip("\r\n")
-        if echo:
-            out.write(typed + "\n")
-        word = plain(typed.strip())
-        if word in every_language("delete_word"):
-            language = outcome.language or "en"
-            if await _delete(service, respondent, lines, out, language, echo):
+        if echo:  # as the terminal would show it typed: wrapped after the "> "
+            out.write(wrapped("> " + typed, width)[2:] + "\n")
+        word = command_in(typed)
+        meaning = meaning_of(word)
+        if meaning == "delete_word":
+            if await _delete(service, respondent, lines, out, spoken, width):
                 return 0
-            outcome = await service.handle(respondent, ev.Repeat())
-            render(outcome.events, out, outcome.language or "en", width)
-            continue
-        event = COMMANDS.get(word, ev.Reply(typed))
+        elif meaning is not None:  # no answer and no attempt: shown, then the question again
+            for text in _shown(service, meaning, spoken):
+                write(out, text, width, "\n\n")
+        event = ev.Repeat() if meaning else COMMANDS.get(word, ev.Reply(typed))
         outcome = await service.handle(respondent, event)
-        render(outcome.events, out, outcome.language or "en", width)
+        spoken = outcome.language or spoken
+        render(outcome.events, out, spoken, width)
     return 0

@@ -106,24 +106,25 @@ def chat(
 ) -> None:
     """Walk through a questionnaire in the terminal, exactly as a parent would. A preview by
     default: answers go to a preview database beside the live one, and never to the agency."""
-    from bot.channels.terminal import run_chat
+    from bot.channels.terminal import run_chat, width_of, wrapped
+
+    def notice(line: str) -> None:  # wrapped to the terminal, like everything the chat prints
+        click.echo(wrapped(line, width_of(sys.stderr)), err=True)
 
     config = config_from(config_path)
     if live:
-        click.echo(
+        notice(
             f"LIVE: answers are stored in {config.database} with parents' real ones, and contact "
-            "details typed here are sent to the agency.",
-            err=True,
+            "details typed here are sent to the agency."
         )
     else:
         config = preview_of(config)
-        click.echo(
+        notice(
             f"Preview: answers are kept apart in {config.database}, never mixed with parents' "
             "real ones, and contact details typed here go nowhere. (--live to use the live "
-            "database.)",
-            err=True,
+            "database.)"
         )
-    keys = development_keys(config, lambda line: click.echo(line, err=True))
+    keys = development_keys(config, notice)
 
     def respondent(flow: str) -> str:  # one preview per questionnaire, each resumable
         return pseudonym(keys.pseudonym, "terminal", f"local/{flow}")
@@ -137,10 +138,9 @@ def chat(
         for other in sorted(set(app.flows.current) - {flow}):
             loaded = await app.store.load_session(respondent(other))
             if loaded is not None and not loaded.session.finished:
-                click.echo(
+                notice(
                     f"Your unfinished {other} is kept as it is: chat --flow {other} carries on "
-                    "with it.",
-                    err=True,
+                    "with it."
                 )
         return await run_chat(
             app.service, respondent(flow), sys.stdin, sys.stdout, flow_id=flow,

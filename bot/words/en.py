@@ -145,8 +145,9 @@ WORDS = {
     "/privacy to see how answers are kept, and /delete to delete your answers.",
     "help_terminal": "I ask a few questions about your maternity care. Type the number of an "
     "answer, or type your answer when I ask you to. Type back to change the answer before, "
-    "skip to leave a question out, stop to pause (your answers are kept), privacy to see how "
-    "answers are kept, and delete to delete your answers.",
+    "skip to leave a question out, restart to start again from the first question, stop to "
+    "pause (your answers are kept), privacy to see how answers are kept, and delete to delete "
+    "your answers.",
     "help_web": "This page asks a few questions about your maternity care. Choose an answer, or "
     "type one when asked. Back changes the answer before, Skip leaves a question out, and Stop "
     "for now pauses: your answers are kept, and opening this page again on this phone carries "

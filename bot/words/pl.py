@@ -157,8 +157,9 @@ WORDS = {
     "usunąć.",
     "help_terminal": "Zadaję kilka pytań o opiekę okołoporodową. Wpisz numer odpowiedzi albo "
     "wpisz odpowiedź, gdy o to poproszę. Wpisz wstecz, aby zmienić poprzednią odpowiedź, pomiń, "
-    "aby opuścić pytanie, stop, aby przerwać (odpowiedzi zostaną zapisane), prywatność, aby "
-    "zobaczyć, jak przechowujemy odpowiedzi, i usuń, aby je usunąć.",
+    "aby opuścić pytanie, od nowa, aby zacząć od pierwszego pytania, stop, aby przerwać "
+    "(odpowiedzi zostaną zapisane), prywatność, aby zobaczyć, jak przechowujemy odpowiedzi, i "
+    "usuń, aby je usunąć.",
     "help_web": "Ta strona zadaje kilka pytań o opiekę okołoporodową. Wybierz odpowiedź albo "
     "wpisz ją, gdy o to poprosimy. Wstecz zmienia poprzednią odpowiedź, Pomiń opuszcza pytanie, a "
     "Przerwij na razie zatrzymuje ankietę: odpowiedzi zostaną zapisane, a po ponownym otwarciu "

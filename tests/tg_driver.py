@@ -1,5 +1,6 @@
 """Simulated parents for load and crash tests: each keeps answering whatever the bot asks, with a
-fixed policy (first option, first tick then Done, 'fine' when asked to type)."""
+fixed policy (first option, first tick then Done, 'fine' when asked to type; offered "Don't
+contact me" after 'fine' would not do as a phone number or email address, they take it)."""
 
 from __future__ import annotations
 
@@ -80,8 +81,9 @@ def _act(tg: FakeTelegram, user_id: int, message: SentMessage) -> None:
         tg.press(user_id, message.message_id, done if ticked else toggles[0], force=True)
         return
     choices = [d for d in datas if ":c:" in d]
+    stop = [d for d in choices if d.endswith(":c:none")]
     if choices:
-        tg.press(user_id, message.message_id, choices[0], force=True)
+        tg.press(user_id, message.message_id, (stop or choices)[0], force=True)
     else:
         tg.send_text(user_id, TYPED)
 
@@ -103,7 +105,8 @@ def expected_answers(flow: Flow, now: datetime) -> dict[str, str]:
         if prompt.kind == "multi":
             event: ev.Input = ev.Choose((prompt.choices[0].id,))
         elif prompt.choices:
-            event = ev.Choose((prompt.choices[0].id,))
+            ids = [c.id for c in prompt.choices]
+            event = ev.Choose(("none",) if "none" in ids else (ids[0],))
         else:
             event = ev.Reply(TYPED)
         session, events = step(flow, session, event, now)

@@ -336,3 +336,27 @@ def test_the_hazard_log_names_only_tests_that_exist() -> None:
         for name in re.findall(r"^(?:async )?def (test_\w+)", path.read_text("utf-8"), re.M)
     }
     assert len(named) >= 15 and named <= defined, named - defined
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+async def test_the_labelled_sets_through_the_service_every_channel_shares(
+    tmp_path: Path, store: Store, language: str
+) -> None:
+    # Every channel's typed text goes through Service.handle; each parent here answers the
+    # consent, then types one labelled message, in their own language.
+    service = await make_service(store, make_config(tmp_path))
+    danger = lines(SETS / "set2" / f"{language}_danger.txt")[::6]
+    ordinary = lines(SETS / "set2" / f"{language}_ordinary.txt")[::12]
+    wrong: list[str] = []
+    for n, (text, expected) in enumerate(
+        [(t, True) for t in danger] + [(t, False) for t in ordinary]
+    ):
+        who = f"{language}-{n}"
+        await service.handle(who, ev.Start(None, language))
+        await service.handle(who, ev.Reply("1"))
+        outcome = await service.handle(who, ev.Reply(text))
+        signposts = [e for e in outcome.events if isinstance(e, ev.Signposted)]
+        shown = signposts == [ev.Signposted(service.signpost_in(language))]
+        if shown != expected or (signposts and outcome.events[0] != signposts[0]):
+            wrong.append(text)
+    assert len(danger) >= 25 and len(ordinary) >= 25 and not wrong, wrong

@@ -8,14 +8,13 @@ from __future__ import annotations
 import asyncio
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import CONTACT_KEY, FLOWS, ROOT
 from fake_telegram import FakeTelegram
-from test_telegram_process import bot_env
+from test_telegram_process import bot_env, refused_webhook_run
 
 from bot.cli import main
 from bot.privacy.placeholders import is_placeholder
@@ -133,12 +132,7 @@ def test_the_real_process_refuses_before_telegram_or_the_database(
             path = config(folder, tg.base_url)
             path.write_text(path.read_text().replace("blocked/db.sqlite3", "db.sqlite3"))
             env = bot_env(None) | GOOD | {"TELEGRAM_BOT_TOKEN": tg.token, name: "CHANGE-ME"}
-            done = await asyncio.to_thread(
-                subprocess.run,
-                [sys.executable, "-m", "bot", "run", "--webhook", "--config", str(path)],
-                capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
-            )  # fmt: skip
-            return done, len(tg.calls)
+            return await refused_webhook_run(tg, path, env)
 
     done, calls = asyncio.run(go())
     assert done.returncode == 1

@@ -44,6 +44,19 @@ def bot_env(token: str | None) -> dict[str, str]:
     return env
 
 
+async def refused_webhook_run(
+    tg: FakeTelegram, config: Path, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """`bot run --webhook` as a process meant to stop before it contacts Telegram: what it
+    printed and exited with, and how many Bot API calls it made."""
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "run", "--webhook", "--config", str(config)],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    return done, len(tg.calls)
+
+
 @asynccontextmanager
 async def bot_process(
     config: Path, token: str, log: Path | None = None

@@ -9,15 +9,14 @@ import logging
 import signal
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEALER, eventually, make_config, make_service
+from conftest import SEALER, eventually, make_config, make_service
 from fake_telegram import FakeTelegram
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
-from test_telegram_process import bot_env, bot_process, write_config
+from test_telegram_process import bot_env, bot_process, refused_webhook_run, write_config
 from tg_harness import KEY
 
 from bot.channels.telegram.adapter import TelegramBot
@@ -199,12 +198,7 @@ def test_run_webhook_with_an_http_address_is_one_sentence_and_nothing_sent(tmp_p
             with config.open("a") as f:
                 f.write("  webhook: {public_url: 'http://feedback.example.org'}\n")
             env = bot_env(tg.token) | {"TELEGRAM_WEBHOOK_SECRET": SECRET}
-            done = await asyncio.to_thread(
-                subprocess.run,
-                [sys.executable, "-m", "bot", "run", "--webhook", "--config", str(config)],
-                capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
-            )  # fmt: skip
-            return done, len(tg.calls)
+            return await refused_webhook_run(tg, config, env)
 
     done, calls = asyncio.run(go())
     assert done.returncode == 1

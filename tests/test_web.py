@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from web_driver import Browser, Page, browser, count, database_bytes, serving, web_config
 
 from bot.channels.web.guard import CONTENT_SECURITY_POLICY, Cookies, Limiter
+from bot.channels.web.headings import LaidOut, lay_out
 from bot.service import Service
 from bot.storage.store import Store
 
@@ -352,3 +353,74 @@ async def test_the_language_switch_and_the_privacy_notice(base: str) -> None:
     assert polish.seq == english.seq and polish.heading != english.heading  # the same question
     assert "art. 6 ust. 1 lit. e" in privacy.text and "ciasteczko" in privacy.text  # in Polish
     assert forged.status == 200 and "<script>" not in forged.text
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "heading", "after"),
+    [
+        (  # the consent text: a paragraph whose last sentence is the question
+            "The NHS is looking at how its units work. Your answers will help. Are you happy "
+            "to start?",
+            ("The NHS is looking at how its units work. Your answers will help.",),
+            "Are you happy to start?",
+            (),
+        ),
+        (  # words after the question are its hint
+            "When was your baby born, or when are they due? Just the month and year, like "
+            "“March 2025”.",
+            (),
+            "When was your baby born, or when are they due?",
+            ("Just the month and year, like “March 2025”.",),
+        ),
+        (
+            "First.\n\nWhat happened?\n\nTake your time.",
+            ("First.",),
+            "What happened?",
+            ("Take your time.",),
+        ),
+        ("Czy możemy zaczynać?", (), "Czy możemy zaczynać?", ()),
+        ("How was the food, e.g. the choice?", (), "How was the food, e.g. the choice?", ()),
+        (
+            "Did they ask “how are you?” each time?",
+            (),
+            "Did they ask “how are you?” each time?",
+            (),
+        ),
+        ("نود أن نسمع منك. هل أنت مستعد للبدء؟", ("نود أن نسمع منك.",), "هل أنت مستعد للبدء؟", ()),
+        (
+            "About you.\n\nPlease tell us a little more. Anything helps.",
+            ("About you.",),
+            "Please tell us a little more. Anything helps.",
+            (),
+        ),
+    ],
+)
+def test_any_question_text_has_one_short_heading_with_its_lead_in_as_text(
+    text: str, lead: tuple[str, ...], heading: str, after: tuple[str, ...]
+) -> None:
+    assert lay_out(text) == LaidOut(lead, heading, after)
+
+
+async def test_every_page_has_one_short_heading_and_a_title_said_once(base: str) -> None:
+    async with browser(base) as parent:
+        welcome = await parent.get("/")
+        consent = await parent.start()
+        question = await parent.answer(consent)
+        pages = [
+            welcome,
+            consent,
+            question,
+            await parent.get("/privacy"),
+            await parent.get("/delete"),
+            await parent.get("/nowhere"),
+        ]
+        end, _ = await parent.finish(question)
+    for page in [*pages, end]:
+        assert page.text.count("<h1") == 1, page.heading
+        assert 0 < len(page.heading) <= 100, page.heading
+        assert page.title.count("Maternity feedback") == 1, page.title
+    assert welcome.title == "Maternity feedback"
+    assert consent.heading == "Are you happy to start?"
+    assert consent.title == "Are you happy to start? – Maternity feedback"
+    assert '<p class="lead-in">The NHS in Shropshire' in consent.text  # the rest, as text
+    assert end.title == "Thank you – Maternity feedback"

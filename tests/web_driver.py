@@ -30,6 +30,8 @@ HEADING = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 BUBBLE = re.compile(r'<li class="bubble bubble-(\w+)">(.*?)</li>', re.S)
 TAGS = re.compile(r"<[^>]+>")
 HIDDEN = re.compile(r'<span class="visually-hidden">.*?</span>')
+FIELDSET = re.compile(r"<fieldset.*?</fieldset>", re.S)
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
 def web_config(config: Config, options: dict[str, object] | None = None, **limits: float) -> Config:
@@ -61,6 +63,17 @@ class Page:
     def heading(self) -> str:
         found = HEADING.search(self.text)
         return html.unescape(TAGS.sub("", found.group(1))).strip() if found else ""
+
+    @property
+    def question(self) -> str:
+        """The question's words as a parent reads them: heading, hints and labels."""
+        found = FIELDSET.search(self.text)
+        return " ".join(html.unescape(TAGS.sub(" ", found.group(0))).split()) if found else ""
+
+    @property
+    def title(self) -> str:
+        found = TITLE.search(self.text)
+        return html.unescape(found.group(1)).strip() if found else ""
 
     @property
     def bubbles(self) -> list[tuple[str, str]]:
@@ -128,7 +141,7 @@ class Browser:
 
     async def to_typed_question(self, page: Page) -> Page:
         """Answer until a question asks for words (not a month)."""
-        while page.kind != "text" or "month" in page.heading.casefold():
+        while page.kind != "text" or "month" in page.question.casefold():
             page = await self.answer(page, lambda p: "March 2026")
         return page
 
@@ -165,7 +178,7 @@ def typed_for(question: str) -> str:
 
 
 def typed_answer(page: Page) -> str:
-    return typed_for(page.heading)
+    return typed_for(page.question)
 
 
 @asynccontextmanager

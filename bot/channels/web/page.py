@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from bot.channels.web.headings import lay_out
 from bot.channels.web.view import View
 from bot.channels.web.words import RIGHT_TO_LEFT, word, words_in
 from bot.config import Config
@@ -38,6 +39,7 @@ class Pages:
             "w": words_in(language),
             "base": self.base,
             "heading": heading,
+            "page_title": title_of(heading, language),
             "csrf": csrf,
             "started": False,
             "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
@@ -61,11 +63,13 @@ class Pages:
     ) -> str:
         language = view.language
         prompt = view.prompt
-        heading = prompt.text if prompt else word("ended", language)
+        laid = lay_out(prompt.text) if prompt else None
+        heading = laid.heading if laid else word("ended", language)
         values = self._common(language, heading, csrf, languages)
         values |= {
             "started": True,
             "view": view,
+            "laid": laid,
             "notice": notice,
             "tick": say("tick_then_done", language),
             "done": say("done", language),
@@ -92,3 +96,9 @@ class Pages:
         values = self._common(language, heading, csrf, ())
         values |= {"text": text, "confirm": confirm, "keep": keep, "back_text": back_text}
         return _TEMPLATES["page"].render(values)
+
+
+def title_of(heading: str, language: str) -> str:
+    """The browser tab's title: the page's heading, then the service's name (once)."""
+    service = word("title", language)
+    return service if heading == service else f"{heading} – {service}"

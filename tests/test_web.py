@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import NOW, SEALER, make_config, make_service
+from conftest import DATA, NOW, SEALER, make_config, make_service
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from web_driver import Browser, Page, browser, count, database_bytes, serving, web_config
@@ -424,3 +426,49 @@ async def test_every_page_has_one_short_heading_and_a_title_said_once(base: str)
     assert consent.title == "Are you happy to start? – Maternity feedback"
     assert '<p class="lead-in">The NHS in Shropshire' in consent.text  # the rest, as text
     assert end.title == "Thank you – Maternity feedback"
+
+
+@pytest.fixture
+async def every_type_base(tmp_path: Path) -> AsyncIterator[str]:
+    """The web chat on the engine tests' questionnaire, which asks every kind of question."""
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    shutil.copy(DATA / "every_type.yaml", flows)
+    config = make_config(tmp_path, flows=flows, default_flow="every_type")
+    store = await Store.open(config.database, SEALER)
+    try:
+        service = await make_service(store, web_config(config, answers_per_minute=0))
+        async with serving(service) as (_, url):
+            yield url
+    finally:
+        await store.close()
+
+
+def field(page: Page) -> str:
+    found = re.search(
+        r'<(?:input|textarea) class="(?:input|textarea)" id="answer"[^>]*>', page.text
+    )
+    assert found, "no answer box"
+    return found.group(0)
+
+
+async def test_each_typed_answer_gets_a_box_and_keyboard_that_fit_it(every_type_base: str) -> None:
+    async with browser(every_type_base) as parent:
+        page = await parent.start()
+        boxes = {}
+        for words in ("How many visits", "When was your baby born", "Why?", "What name",
+                      "What phone number", "What email address"):  # fmt: skip
+            page, _ = await parent.answer_until(page, lambda p, w=words: w in p.question)
+            boxes[words] = field(page)
+    name, phone, email = (
+        boxes[w] for w in ("What name", "What phone number", "What email address")
+    )
+    assert 'type="text" autocomplete="name"' in name and 'spellcheck="false"' in name
+    assert 'type="tel" autocomplete="tel" inputmode="tel"' in phone
+    assert 'type="email" autocomplete="email" inputmode="email"' in email
+    assert 'spellcheck="false"' in phone and 'autocapitalize="none"' in email
+    assert all(box.startswith("<input") for box in (name, phone, email))  # one line, not four
+    assert 'inputmode="numeric"' in boxes["How many visits"]  # whole numbers: the digits keypad
+    month = boxes["When was your baby born"]
+    assert 'autocomplete="off"' in month and "inputmode" not in month  # "March 2026" typeable
+    assert boxes["Why?"].startswith("<input") and 'maxlength="50"' in boxes["Why?"]

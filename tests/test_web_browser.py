@@ -141,8 +141,7 @@ def answer(driver: WebDriver) -> None:
         driver.find_element(By.CSS_SELECTOR, "#now .check-label").click()
         driver.find_element(By.CSS_SELECTOR, "#now button[value=done]").click()
     else:
-        question = driver.find_element(By.CSS_SELECTOR, "#now fieldset").text
-        driver.find_element(By.ID, "answer").send_keys(typed_for(question))
+        driver.find_element(By.ID, "answer").send_keys(typed_for(question(driver)))
         driver.find_element(By.CSS_SELECTOR, "#now button[value=text]").click()
     WebDriverWait(driver, WAIT).until(
         lambda d: seq(d) != before or d.find_elements(By.CSS_SELECTOR, "#chat .bubble-warn")
@@ -153,6 +152,21 @@ def answer(driver: WebDriver) -> None:
         assert skip, f"an answer was refused and there is no Skip: {refused}"
         skip[0].click()
         WebDriverWait(driver, WAIT).until(lambda d: seq(d) != before)
+
+
+def question(driver: WebDriver) -> str:
+    """The question's words on screen: heading, hints and labels."""
+    return str(driver.find_element(By.CSS_SELECTOR, "#now fieldset").text)
+
+
+def answer_until(driver: WebDriver, words: str, limit: int = 60) -> None:
+    """Answer as a parent who takes the first option, until a question has `words`."""
+    for _ in range(limit):
+        if seq(driver) is not None and words in question(driver):
+            return
+        assert seq(driver) is not None, f"the questionnaire ended before {words!r}"
+        answer(driver)
+    raise AssertionError(f"never got to {words!r}; stuck at {heading(driver)!r}")
 
 
 def complete(driver: WebDriver, limit: int = 80) -> int:
@@ -252,3 +266,27 @@ def test_a_questionnaire_completes_with_javascript_off(server: Server, tmp_path:
         driver.quit()
     server.__exit__()
     assert server.answers == 1
+
+
+def test_contact_details_get_the_keyboard_and_autofill_they_need(
+    server: Server, browser: WebDriver
+) -> None:
+    browser.get(server.url + "/s/mlu-ludlow")
+    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
+    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    boxes = {}
+    for words, purpose in (("What name", "name"), ("What phone", "tel"), ("What email", "email")):
+        answer_until(browser, words)
+        box = browser.find_element(By.ID, "answer")
+        boxes[purpose] = {
+            name: box.get_attribute(name)
+            for name in ("autocomplete", "type", "inputmode", "spellcheck", "rows")
+        } | {"tag": box.tag_name}
+        accessible(browser, words)
+        if purpose == "tel":
+            keep_screenshot(browser, "contact")
+    one_line = {"tag": "input", "spellcheck": "false", "rows": None}
+    assert boxes["name"] == one_line | {"autocomplete": "name", "type": "text", "inputmode": None}
+    assert boxes["tel"] == one_line | {"autocomplete": "tel", "type": "tel", "inputmode": "tel"}
+    assert boxes["email"] == one_line | {"autocomplete": "email", "type": "email",
+                                         "inputmode": "email"}  # fmt: skip

@@ -141,7 +141,7 @@ class Browser:
 
     async def to_typed_question(self, page: Page) -> Page:
         """Answer until a question asks for words (not a month)."""
-        while page.kind != "text" or "month" in page.question.casefold():
+        while page.kind != "text" or typed_answer(page) == "March 2026":
             page = await self.answer(page, lambda p: "March 2026")
         return page
 
@@ -150,9 +150,17 @@ class Browser:
 
     async def finish(self, page: Page, limit: int = 80) -> tuple[Page, int]:
         """Answer until the questionnaire ends; returns the last page and the answers sent."""
+        return await self.answer_until(page, lambda p: p.kind == "end", limit)
+
+    async def answer_until(
+        self, page: Page, done: Callable[[Page], bool], limit: int = 80
+    ) -> tuple[Page, int]:
+        """Answer as a parent who takes the first option, until `done`; returns the page and
+        the answers sent."""
         sent = 0
-        while page.kind != "end":
-            assert sent < limit, f"never finished; stuck at {page.heading!r}"
+        while not done(page):
+            assert page.kind != "end", "the questionnaire ended first"
+            assert sent < limit, f"never got there; stuck at {page.heading!r}"
             before = page.seq
             page = await self.answer(page, typed_answer)
             if page.seq == before:  # refused: the question allows skipping, or says what it needs
@@ -166,7 +174,7 @@ def typed_for(question: str) -> str:
     """Words that fit the question: a month, a number, contact details, or some feedback."""
     question = question.casefold()
     for words, typed in (
-        (("month",), "March 2026"),
+        (("month", "for example"), "March 2026"),
         (("how many",), "2"),
         (("phone",), "07700 900123"),
         (("email",), "parent@example.org"),

@@ -137,6 +137,7 @@ class Prompt:
     can_skip: bool = False
     can_prefer_not: bool = False
     max_length: int | None = None
+    whole: bool = False  # a number question that takes whole numbers only
 
 
 # ── events: what happened ───────────────────────────────────────────────────────────────────

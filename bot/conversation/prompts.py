@@ -87,6 +87,7 @@ def prompt_for(flow: lang.Flow, question: lang.Question, session: Session, progr
         can_skip=question.optional,
         can_prefer_not=question.prefer_not_to_say,
         max_length=question.max_length if isinstance(question, lang.TextQuestion) else None,
+        whole=isinstance(question, lang.NumberQuestion) and question.whole,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from bot.channels.web.fields import field_for
 from bot.channels.web.headings import lay_out
 from bot.channels.web.view import View
 from bot.channels.web.words import RIGHT_TO_LEFT, word, words_in
@@ -70,6 +71,7 @@ class Pages:
             "started": True,
             "view": view,
             "laid": laid,
+            "field": field_for(prompt) if prompt else None,
             "notice": notice,
             "tick": say("tick_then_done", language),
             "done": say("done", language),

@@ -11,6 +11,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.channels.web.fields import contact_part
 from bot.conversation import events as ev
 from bot.questionnaire.conditions import NO_ANSWER
 from bot.service import Outcome
@@ -111,7 +112,7 @@ def answer_words(prompt: ev.Prompt, event: ev.Input, outcome: Outcome) -> str:
         return ", ".join(labels[o] for o in event.options if o in labels)
     if not isinstance(event, ev.Reply):
         return ""
-    if prompt.key.rpartition(".")[2] in ("name", "phone", "email"):
+    if contact_part(prompt) is not None:
         return "✓"
     for shown in outcome.events:
         kept = shown.value if isinstance(shown, ev.AnswerRecorded) else None

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from conftest import NOW, flow_from_text
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.conversation import events as ev
+from bot.conversation import parse
 from bot.conversation.engine import step
+from bot.conversation.months import example_month, month_in_digits, month_in_words
 from bot.conversation.session import Session
 from bot.questionnaire.flow import Flow
 
@@ -224,8 +228,24 @@ def test_month_year_out_of_range_is_explained(every_type: Flow) -> None:
         talk.reply(answer)
     talk.reply("January 2020")
     assert talk.rejected() == ["Please send a month between May 2024 and August 2027."]
-    talk.reply("yesterday")
-    assert talk.rejected() == ["Please send the month and year, like “March 2025” or “03/2025”."]
+    talk.reply("yesterday")  # the example is a month the question takes (NOW is November 2026)
+    assert talk.rejected() == ["Please send the month and year, like “August 2026” or “08/2026”."]
+    assert talk.prompt().example == "2026-08"
+
+
+@given(
+    today=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    back=st.integers(0, 240),
+    ahead=st.integers(0, 240),
+    language=st.sampled_from(["en", "pl"]),
+)
+def test_a_months_example_is_always_a_month_the_question_accepts(
+    today: date, back: int, ahead: int, language: str
+) -> None:
+    example = example_month(today, back, ahead)
+    now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+    for typed in (month_in_digits(example), month_in_words(example, language)):
+        assert parse.month_year(typed, now, back, ahead, language) == example, typed
 
 
 def test_skip_only_where_optional_and_prefer_not_where_offered(every_type: Flow) -> None:

@@ -472,3 +472,15 @@ async def test_each_typed_answer_gets_a_box_and_keyboard_that_fit_it(every_type_
     month = boxes["When was your baby born"]
     assert 'autocomplete="off"' in month and "inputmode" not in month  # "March 2026" typeable
     assert boxes["Why?"].startswith("<input") and 'maxlength="50"' in boxes["Why?"]
+
+
+async def test_the_month_hint_gives_an_example_the_question_accepts(every_type_base: str) -> None:
+    async with browser(every_type_base) as parent:
+        page = await parent.start()
+        page, _ = await parent.answer_until(page, lambda p: "When was your baby born" in p.question)
+        hint = re.search(r'<p class="hint" id="answer-hint">(.*?)</p>', page.text)
+        refused = await parent.say(page, "soon")
+        taken = await parent.say(refused, "08/2026")
+    assert hint and hint.group(1) == "For example, August 2026 or 08/2026"  # NOW: November 2026
+    assert "like “August 2026” or “08/2026”" in refused.text  # the engine's words agree
+    assert taken.seq != page.seq

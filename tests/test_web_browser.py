@@ -290,3 +290,18 @@ def test_contact_details_get_the_keyboard_and_autofill_they_need(
     assert boxes["tel"] == one_line | {"autocomplete": "tel", "type": "tel", "inputmode": "tel"}
     assert boxes["email"] == one_line | {"autocomplete": "email", "type": "email",
                                          "inputmode": "email"}  # fmt: skip
+
+
+def test_the_month_hint_gives_an_example_the_question_accepts(
+    server: Server, browser: WebDriver
+) -> None:
+    browser.get(server.url + "/s/mlu-ludlow")
+    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
+    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    answer_until(browser, "When was your baby born")
+    hint = browser.find_element(By.ID, "answer-hint").text
+    assert hint == "For example, August 2026 or 08/2026"  # the server's clock: November 2026
+    before = seq(browser)
+    browser.find_element(By.ID, "answer").send_keys(hint.rsplit(" ", 1)[-1])
+    browser.find_element(By.CSS_SELECTOR, "#now button[value=text]").click()
+    WebDriverWait(browser, WAIT).until(lambda d: seq(d) != before)

@@ -85,7 +85,7 @@ CONSENT = StageRules(
 
 # ── a question ──────────────────────────────────────────────────────────────────────────────
 def question_prompt(turn: Turn) -> Prompt:
-    return prompt_for(turn.flow, turn.current(), turn.session, turn.progress())
+    return prompt_for(turn.flow, turn.current(), turn.session, turn.progress(), turn.today)
 
 
 def answer(turn: Turn, event: Input, now: datetime) -> None:

@@ -138,7 +138,7 @@ def _finish(turn: Turn, question: lang.ContactStep, time_id: str) -> None:
 def prompt(turn: Turn) -> Prompt:
     question = turn.current()
     if _field(turn) == "consent":
-        return prompt_for(turn.flow, question, turn.session, turn.progress())
+        return prompt_for(turn.flow, question, turn.session, turn.progress(), turn.today)
     return contact_prompt(turn.flow, question, turn.session, turn.progress())
 
 

@@ -92,7 +92,7 @@ def _step(
         if isinstance(event, Returned):
             return session, []
         return session, [Said(say("finished", session.language))]
-    turn = Turn(flow, session, STAGES, rules)
+    turn = Turn(flow, session, STAGES, rules, now.date())
     if session.returning:
         return _returning(turn, event, now)
     if _away_too_long(session, now, rules) or isinstance(event, Returned):
@@ -208,7 +208,7 @@ def _begin(
         source=start.source,
         started=f"{now.year:04d}-{now.month:02d}",
     )
-    turn = Turn(flow, session, STAGES, rules)
+    turn = Turn(flow, session, STAGES, rules, now.date())
     intro = turn.text(flow.intro).replace("{minutes}", str(typical_minutes(flow)))
     turn.events.append(Said(intro))
     turn.ask()

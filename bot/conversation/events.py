@@ -138,6 +138,7 @@ class Prompt:
     can_prefer_not: bool = False
     max_length: int | None = None
     whole: bool = False  # a number question that takes whole numbers only
+    example: str | None = None  # an answer it accepts, as kept ("2026-08" for a month), for hints
 
 
 # ── events: what happened ───────────────────────────────────────────────────────────────────

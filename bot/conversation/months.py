@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     [
@@ -73,3 +75,24 @@ MONTH_NAMES_IN_RANGE = {
         "grudnia",
     ],
 }
+
+
+def example_month(today: date, back: int, ahead: int) -> str:
+    """A month that a question taking `back` months before today to `ahead` after accepts, as
+    an answer is kept ("2026-08"), for examples: a few months back where the question looks
+    back, else a few ahead (this month when it takes only this month)."""
+    index = today.year * 12 + today.month - 1
+    index += -min(back, 3) if back else min(ahead, 3)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_in_digits(month: str) -> str:
+    """ "2026-08" as a parent types it in digits: "08/2026"."""
+    year, number = month.split("-")
+    return f"{number}/{year}"
+
+
+def month_in_words(month: str, language: str) -> str:
+    """ "2026-08" in words in `language`: "August 2026", "sierpień 2026"."""
+    year, number = month.split("-")
+    return f"{MONTH_NAMES.get(language, MONTH_NAMES['en'])[int(number) - 1]} {year}"

@@ -9,7 +9,13 @@ from datetime import datetime
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.conversation.months import MONTH_NAMES_IN_RANGE, MONTHS
+from bot.conversation.months import (
+    MONTH_NAMES_IN_RANGE,
+    MONTHS,
+    example_month,
+    month_in_digits,
+    month_in_words,
+)
 from bot.words import number_words, plain, say
 
 
@@ -88,7 +94,9 @@ def month_year(text: str, now: datetime, back: int, ahead: int, lang: str) -> st
     elif m := re.fullmatch(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?([^\W\d]+)\s+(\d{2}|\d{4})", cleaned):
         month, year = MONTHS.get(m[1]), _year(m[2])
     if month is None or year is None or not 1 <= month <= 12:
-        return Invalid(say("month_year", lang))
+        example = example_month(now.date(), back, ahead)
+        words, digits = month_in_words(example, lang), month_in_digits(example)
+        return Invalid(say("month_year", lang, words=words, digits=digits))
     given = year * 12 + month - 1
     current = now.year * 12 + now.month - 1
     if not current - back <= given <= current + ahead:

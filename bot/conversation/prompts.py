@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.conversation.events import Choice, Prompt, PromptKind
+from bot.conversation.months import example_month
 from bot.conversation.session import Session
 from bot.questionnaire import flow as lang
 from bot.questionnaire.conditions import NO_ANSWER, Value
@@ -46,7 +49,14 @@ def label_of(flow: lang.Flow, question_id: str, value: Value, language: str) -> 
     return str(value)
 
 
-def prompt_for(flow: lang.Flow, question: lang.Question, session: Session, progress: int) -> Prompt:
+def prompt_for(
+    flow: lang.Flow,
+    question: lang.Question,
+    session: Session,
+    progress: int,
+    today: date | None = None,
+) -> Prompt:
+    """The question as the parent sees it. `today` (the engine's `now`) dates the examples."""
     language = session.language
 
     def text(value: lang.Text) -> str:
@@ -88,6 +98,9 @@ def prompt_for(flow: lang.Flow, question: lang.Question, session: Session, progr
         can_prefer_not=question.prefer_not_to_say,
         max_length=question.max_length if isinstance(question, lang.TextQuestion) else None,
         whole=isinstance(question, lang.NumberQuestion) and question.whole,
+        example=example_month(today, question.months_back, question.months_ahead)
+        if isinstance(question, lang.MonthYearQuestion) and today is not None
+        else None,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.conversation import parse
 from bot.conversation.events import (
@@ -86,11 +86,13 @@ class Turn:
         session: Session,
         stages: Mapping[Stage, StageRules],
         rules: Rules = PLAIN,
+        today: date | None = None,
     ) -> None:
         self.flow = flow
         self.session = session
         self.stages = stages
         self.rules = rules
+        self.today = today  # the day of this step (the engine's `now`), for prompts' examples
         self.events: list[Event] = []
 
     # ── small helpers ────────────────────────────────────────────────────────────

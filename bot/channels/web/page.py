@@ -13,6 +13,7 @@ from bot.channels.web.headings import lay_out
 from bot.channels.web.view import View
 from bot.channels.web.words import RIGHT_TO_LEFT, word, words_in
 from bot.config import Config
+from bot.conversation.months import month_in_digits, month_in_words
 from bot.words import LANGUAGE_NAMES, say
 
 _ENV = jinja2.Environment(
@@ -72,6 +73,7 @@ class Pages:
             "view": view,
             "laid": laid,
             "field": field_for(prompt) if prompt else None,
+            "month_hint": month_hint(prompt.example, language) if prompt and prompt.example else "",
             "notice": notice,
             "tick": say("tick_then_done", language),
             "done": say("done", language),
@@ -104,3 +106,9 @@ def title_of(heading: str, language: str) -> str:
     """The browser tab's title: the page's heading, then the service's name (once)."""
     service = word("title", language)
     return service if heading == service else f"{heading} – {service}"
+
+
+def month_hint(example: str, language: str) -> str:
+    """ "For example, August 2026 or 08/2026": a month the question accepts."""
+    words, digits = month_in_words(example, language), month_in_digits(example)
+    return say("web_month_hint", language, words=words, digits=digits)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from bot.words import en, say
 
 RIGHT_TO_LEFT = frozenset({"ar", "ur", "fa", "he", "ps", "ckb"})
-_PAGE_KEYS = tuple(key for key in en.WORDS if key.startswith("web_"))
+#: The page's words without blanks ({...}): those with blanks are filled in where they are used.
+_PAGE_KEYS = tuple(
+    key for key, text in en.WORDS.items() if key.startswith("web_") and "{" not in text
+)
 
 
 def word(key: str, language: str) -> str:

@@ -113,6 +113,7 @@ async def test_forged_sequence_numbers_options_and_tokens_change_nothing(
     assert all(p.heading == page.heading for p in pages)
     assert await count(service.store, ANSWERS) == before
     assert "out of date" in pages[4].text
+    assert '<a href="#choice-1">Please choose one of the options.</a>' in pages[3].text  # linked
 
 
 async def test_ten_thousand_characters_and_control_characters_get_a_polite_answer(
@@ -123,7 +124,8 @@ async def test_ten_thousand_characters_and_control_characters_get_a_polite_answe
         seq = page.seq or ""
         long = await parent.post("/answer", {"seq": seq, "action": "text", "text": "ą" * 10_000})
         assert long.status == 200 and long.seq == seq
-        assert any(kind == "warn" for kind, _ in long.bubbles)
+        assert 'id="error-summary"' in long.text and "under 1000" in long.text
+        assert "ą" * 4000 + "</textarea>" in long.text and "ą" * 4001 not in long.text  # kept
         odd = await parent.post("/answer", {"seq": seq, "action": "text", "text": "ok\x00\x1b[31m"})
     assert odd.status == 200 and odd.seq != seq
     rows = await service.store.db.execute_fetchall("SELECT value FROM answers")
@@ -484,3 +486,50 @@ async def test_the_month_hint_gives_an_example_the_question_accepts(every_type_b
     assert hint and hint.group(1) == "For example, August 2026 or 08/2026"  # NOW: November 2026
     assert "like “August 2026” or “08/2026”" in refused.text  # the engine's words agree
     assert taken.seq != page.seq
+
+
+async def test_a_refused_answer_is_shown_where_it_was_given_with_what_was_typed(
+    base: str,
+) -> None:
+    async with browser(base) as parent:
+        page = await parent.start()
+        page, _ = await parent.answer_until(page, lambda p: "When was your baby born" in p.question)
+        form = {"csrf": parent.csrf, "seq": page.seq or "", "action": "text", "text": "<b>soon"}
+        async with parent.session.post(base + "/answer", data=form, allow_redirects=False) as sent:
+            location = sent.headers["Location"]
+        again = await parent.get("/")
+        page, _ = await parent.answer_until(again, lambda p: "What phone number" in p.question)
+        phone = await parent.say(page, "12345")
+        taken = await parent.say(phone, "07700 900123")
+    assert location == "/"  # the top of the page, where the summary takes the focus
+    assert (
+        again.title == "Error: When was your baby born, or when are they due? – Maternity feedback"
+    )
+    assert (
+        '<h2 class="error-summary-title" id="error-summary-title">There is a problem</h2>'
+        in again.text
+    )
+    assert '<a href="#answer">Please send the month and year' in again.text
+    assert 'aria-describedby="answer-hint answer-error" aria-invalid="true"' in again.text
+    assert 'value="&lt;b&gt;soon"' in again.text  # kept, and escaped
+    assert not any(kind == "warn" for kind, _ in again.bubbles)  # said once, in its place
+    assert 'value="12345"' in phone.text and "UK phone number" in phone.text  # their own, kept
+    assert 'id="error-summary"' not in taken.text and "aria-invalid" not in taken.text
+    assert not taken.title.startswith("Error")
+
+
+async def test_an_answer_refused_too_often_moves_on_and_says_why_in_the_conversation(
+    every_type_base: str,
+) -> None:
+    async with browser(every_type_base) as parent:
+        page = await parent.start()
+        page, _ = await parent.answer_until(page, lambda p: "When was your baby born" in p.question)
+        for _ in range(3):  # the questionnaire's reask_limit is 2
+            page = await parent.say(page, "soon")
+    assert "When was your baby born" not in page.question  # moved on
+    assert 'id="error-summary"' not in page.text
+    assert (
+        "warn",
+        "Please send the month and year, like “August 2026” or “08/2026”.",
+    ) in page.bubbles
+    assert ("bot", "No problem, let's move on.") in page.bubbles

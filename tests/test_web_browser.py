@@ -18,6 +18,7 @@ from selenium.common.exceptions import StaleElementReferenceException, WebDriver
 from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 from web_driver import serving, typed_for, web_config
 
@@ -305,3 +306,83 @@ def test_the_month_hint_gives_an_example_the_question_accepts(
     browser.find_element(By.ID, "answer").send_keys(hint.rsplit(" ", 1)[-1])
     browser.find_element(By.CSS_SELECTOR, "#now button[value=text]").click()
     WebDriverWait(browser, WAIT).until(lambda d: seq(d) != before)
+
+
+def active(driver: WebDriver) -> str:
+    """The focused element, as "tag#id"."""
+    return str(driver.execute_script(
+        "const e = document.activeElement; return e.tagName.toLowerCase() + '#' + e.id;"
+    ))  # fmt: skip
+
+
+def spoken(element: WebElement) -> str:
+    """An element's text as a screen reader has it, visually hidden words included."""
+    return " ".join(str(element.get_attribute("textContent")).split())
+
+
+def refused(driver: WebDriver) -> None:
+    """Wait for the error summary after an answer that does not fit."""
+    WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.ID, "error-summary"))
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_a_refused_answer_is_impossible_to_miss(
+    server: Server, tmp_path: Path, javascript: bool
+) -> None:
+    driver = phone(tmp_path / "refused", javascript=javascript)
+    try:
+        driver.get(server.url + "/s/mlu-ludlow")
+        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        answer_until(driver, "When was your baby born")
+        driver.find_element(By.ID, "answer").send_keys("soon")
+        driver.find_element(By.CSS_SELECTOR, "#now button[value=text]").click()
+        refused(driver)
+        reason = "Please send the month and year, like “August 2026” or “08/2026”."
+        summary = driver.find_element(By.ID, "error-summary")
+        assert summary.find_element(By.TAG_NAME, "h2").text == "There is a problem"
+        link = summary.find_element(By.TAG_NAME, "a")
+        assert link.text == reason and link.get_attribute("href").endswith("#answer")
+        assert active(driver) == "div#error-summary"  # focus on the summary, script or not
+        top = driver.execute_script("return arguments[0].getBoundingClientRect().top;", summary)
+        assert 0 <= top < 844 / 2, top  # in sight, in the top half of the screen
+        assert driver.title.startswith("Error: When was your baby born")
+        box = driver.find_element(By.ID, "answer")
+        assert box.get_attribute("aria-invalid") == "true"
+        assert box.get_attribute("value") == "soon"  # what they typed is still there
+        described = box.get_attribute("aria-describedby").split()
+        assert described == ["answer-hint", "answer-error"]
+        assert spoken(driver.find_element(By.ID, "answer-error")) == f"Error: {reason}"
+        if javascript:  # (axe needs scripts; the page is the same without them)
+            keep_screenshot(driver, "question-error")
+            accessible(driver, "a refused answer")
+        link.click()  # the summary's link takes them to the box
+        WebDriverWait(driver, WAIT).until(lambda d: active(d) == "input#answer")
+        box.clear()
+        box.send_keys("08/2026")
+        before = seq(driver)
+        driver.find_element(By.CSS_SELECTOR, "#now button[value=text]").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) != before)
+        assert driver.find_elements(By.ID, "error-summary") == []
+        assert not driver.title.startswith("Error")
+        assert driver.find_elements(By.CSS_SELECTOR, "[aria-invalid]") == []
+    finally:
+        driver.quit()
+
+
+def test_a_refused_choice_links_to_the_first_option(server: Server, browser: WebDriver) -> None:
+    browser.get(server.url + "/s/mlu-ludlow")
+    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
+    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    answer_until(browser, "Which parts of your care")
+    browser.find_element(By.CSS_SELECTOR, "#now button[value=done]").click()  # nothing ticked
+    refused(browser)
+    assert active(browser) == "div#error-summary"
+    link = browser.find_element(By.CSS_SELECTOR, "#error-summary a")
+    assert link.get_attribute("href").endswith("#option-1")
+    fieldset = browser.find_element(By.CSS_SELECTOR, "#now fieldset")
+    assert "answer-error" in fieldset.get_attribute("aria-describedby").split()
+    assert spoken(browser.find_element(By.ID, "answer-error")).startswith("Error: Please choose")
+    accessible(browser, "a refused choice")
+    link.click()
+    WebDriverWait(browser, WAIT).until(lambda d: active(d) == "input#option-1")

@@ -189,6 +189,8 @@ WORDS = {
     "web_start": "Start",
     "web_send": "Send",
     "web_your_answer": "Your answer",
+    "web_problem": "There is a problem",
+    "web_error": "Error",
     "web_month_hint": "For example, {words} or {digits}",
     "web_conversation": "Conversation so far",
     "web_you": "You",

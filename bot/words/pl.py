@@ -204,6 +204,8 @@ WORDS = {
     "web_start": "Zacznij",
     "web_send": "Wyślij",
     "web_your_answer": "Twoja odpowiedź",
+    "web_problem": "Wystąpił problem",
+    "web_error": "Błąd",
     "web_month_hint": "Na przykład {words} albo {digits}",
     "web_conversation": "Dotychczasowa rozmowa",
     "web_you": "Ty",

@@ -33,7 +33,13 @@ class Pages:
         self.base = config.web.base_path
 
     def _common(
-        self, language: str, heading: str, csrf: str | None, languages: Sequence[str]
+        self,
+        language: str,
+        heading: str,
+        csrf: str | None,
+        languages: Sequence[str],
+        *,
+        error: bool = False,
     ) -> dict[str, Any]:
         return {
             "lang": language,
@@ -41,7 +47,7 @@ class Pages:
             "w": words_in(language),
             "base": self.base,
             "heading": heading,
-            "page_title": title_of(heading, language),
+            "page_title": title_of(heading, language, error=error),
             "csrf": csrf,
             "started": False,
             "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
@@ -67,7 +73,8 @@ class Pages:
         prompt = view.prompt
         laid = lay_out(prompt.text) if prompt else None
         heading = laid.heading if laid else word("ended", language)
-        values = self._common(language, heading, csrf, languages)
+        refused = view.refusal is not None and prompt is not None and view.refusal.seq == prompt.seq
+        values = self._common(language, heading, csrf, languages, error=refused)
         values |= {
             "started": True,
             "view": view,
@@ -102,10 +109,12 @@ class Pages:
         return _TEMPLATES["page"].render(values)
 
 
-def title_of(heading: str, language: str) -> str:
-    """The browser tab's title: the page's heading, then the service's name (once)."""
+def title_of(heading: str, language: str, *, error: bool = False) -> str:
+    """The browser tab's title: the page's heading, then the service's name (once); "Error: "
+    first while an answer is refused."""
     service = word("title", language)
-    return service if heading == service else f"{heading} – {service}"
+    title = service if heading == service else f"{heading} – {service}"
+    return f"{word('error', language)}: {title}" if error else title
 
 
 def month_hint(example: str, language: str) -> str:

@@ -224,7 +224,8 @@ class WebChat:
                 asked = view.prompt
                 event = form_event(form)
                 outcome = await self.service.handle(who, event)
-                view.show(outcome.events, outcome.language, answer_words(asked, event, outcome))
+                said = answer_words(asked, event, outcome)
+                view.show(outcome.events, outcome.language, said, event)
         return self._after(request, cookie, view)
 
     async def language(self, request: web.Request) -> web.StreamResponse:
@@ -270,7 +271,9 @@ class WebChat:
         """The page itself for the page's own script; a redirect to it for a plain form."""
         if request.headers.get("X-Chat") == "1":
             return self._html(self.pages.chat(view, self.cookies.csrf(cookie), view.languages))
-        return _see(self.config.web.base_path + "#now")
+        # A refused answer: the page opens at its top, where the error summary takes the focus
+        # (a #fragment would keep the browser from focusing it).
+        return _see(self.config.web.base_path + ("" if view.refusal else "#now"))
 
     def _again(self, request: web.Request) -> web.StreamResponse:
         """No valid session: back to the first page, which gives one."""

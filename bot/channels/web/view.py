@@ -19,6 +19,7 @@ from bot.words import say
 
 BubbleKind = Literal["bot", "you", "warn", "safety"]
 KEEP_BUBBLES = 12
+KEEP_TYPED = 4000  # characters of a refused answer kept to show again (the longest a text takes)
 ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
 
 
@@ -26,6 +27,17 @@ ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
 class Bubble:
     kind: BubbleKind
     paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An answer that did not fit the question still on screen: why, and what the parent gave,
+    to show again in its place (in memory only, until the next answer)."""
+
+    reason: str
+    seq: int
+    typed: str = ""
+    ticked: tuple[str, ...] = ()
 
 
 @dataclass
@@ -38,21 +50,31 @@ class View:
     prompt: ev.Prompt | None = None
     ended: bool = False
     started: bool = False
+    refusal: Refusal | None = None
 
     def add(self, kind: BubbleKind, text: str) -> None:
         parts = tuple(p.strip() for p in text.split("\n\n") if p.strip())
         if parts:
             self.bubbles.append(Bubble(kind, parts))
 
-    def show(self, events: list[ev.Event], language: str | None, said: str | None = None) -> None:
+    def show(
+        self,
+        events: list[ev.Event],
+        language: str | None,
+        said: str | None = None,
+        given: ev.Input | None = None,
+    ) -> None:
         """Apply what the engine said. `said` is the parent's own answer, in words, shown
-        unless the answer was refused or came from an old page."""
+        unless the answer was refused or came from an old page. An answer (`given`) refused
+        while its question stays on screen becomes the page's `refusal`; one refused as the
+        questionnaire moves on is said in the conversation."""
         if language:
             self.language = language
         refused = any(isinstance(e, ev.Rejected | ev.Stale) for e in events)
         if said and not refused:
             self.add("you", said)
         stale = any(isinstance(e, ev.Stale) for e in events)
+        self.refusal = _refusal(events, given)
         paused = False
         for event in events:
             if isinstance(event, ev.ResponseStarted | ev.ResponseRestarted):
@@ -64,13 +86,24 @@ class View:
                 self.add("safety", event.text)  # even on an old page: it is about now
             elif isinstance(event, ev.Said) and not stale and not paused:
                 self.add("bot", event.text)  # (the chat-app wording after a pause is not ours)
-            elif isinstance(event, ev.Rejected):
+            elif isinstance(event, ev.Rejected) and self.refusal is None:
                 self.add("warn", event.reason)
             elif isinstance(event, ev.Asked | ev.Updated):
                 self.prompt = event.prompt
                 self.started = True
             elif isinstance(event, ENDINGS):
                 self.prompt, self.ended = None, True
+
+
+def _refusal(events: list[ev.Event], given: ev.Input | None) -> Refusal | None:
+    reasons = [e.reason for e in events if isinstance(e, ev.Rejected)]
+    shown = [e.prompt for e in events if isinstance(e, ev.Asked | ev.Updated)]
+    seq = getattr(given, "seq", None)
+    if not reasons or not shown or seq != shown[-1].seq:
+        return None
+    typed = given.text[:KEEP_TYPED] if isinstance(given, ev.Reply) else ""
+    ticked = given.options if isinstance(given, ev.Choose) else ()
+    return Refusal(reasons[-1], seq, typed, ticked)
 
 
 class Views:

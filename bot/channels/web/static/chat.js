@@ -30,16 +30,20 @@
     if (lang) document.documentElement.setAttribute("lang", lang);
     document.documentElement.setAttribute("dir", fresh.documentElement.getAttribute("dir") || "ltr");
     var heading = document.querySelector("#now h1");
+    var summary = document.getElementById("error-summary"); // a refused answer
     var told = Array.prototype.map.call(
       document.querySelectorAll(".log .bubble-bot, .log .bubble-warn, #chat > .bubble-warn"),
       function (el) { return el.textContent.trim(); }
     ).slice(-2);
-    if (heading) told.push(heading.textContent.trim());
+    var error = document.querySelector("#now .error-message");
+    if (error) told.push(error.textContent.trim());
+    else if (heading) told.push(heading.textContent.trim());
     var announce = document.getElementById("announce");
     if (announce) announce.textContent = told.join(" ");
-    if (heading) heading.focus({ preventScroll: true });
-    var now = document.getElementById("now");
-    if (now) now.scrollIntoView({ block: "start" });
+    var focus = summary || heading;
+    if (focus) focus.focus({ preventScroll: true });
+    var top = summary || document.getElementById("now");
+    if (top) top.scrollIntoView({ block: "start" });
     return true;
   }
 

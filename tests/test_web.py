@@ -4,6 +4,7 @@ SQLite files: the same engine and storage as Telegram, and a public endpoint's d
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import re
 import shutil
@@ -426,7 +427,7 @@ async def test_every_page_has_one_short_heading_and_a_title_said_once(base: str)
     assert welcome.title == "Maternity feedback"
     assert consent.heading == "Are you happy to start?"
     assert consent.title == "Are you happy to start? – Maternity feedback"
-    assert '<p class="lead-in">The NHS in Shropshire' in consent.text  # the rest, as text
+    assert '<p class="lead-in" data-announce>The NHS in Shropshire' in consent.text  # as text
     assert end.title == "Thank you – Maternity feedback"
 
 
@@ -533,3 +534,20 @@ async def test_an_answer_refused_too_often_moves_on_and_says_why_in_the_conversa
         "Please send the month and year, like “August 2026” or “08/2026”.",
     ) in page.bubbles
     assert ("bot", "No problem, let's move on.") in page.bubbles
+
+
+def marked(page: Page) -> list[str]:
+    """What the page's script reads out after an answer: the elements marked data-announce."""
+    found = re.findall(r"<(\w+)[^>]*\sdata-announce[^>]*>(.*?)</\1>", page.text, re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split()) for _, body in found]
+
+
+async def test_only_what_an_answer_brings_is_marked_to_be_read_out(base: str) -> None:
+    async with browser(base) as parent:
+        consent = await parent.start()
+        question = await parent.answer(consent)
+        switched = await parent.post("/language", {"lang": "pl"})
+    assert marked(consent)[0].startswith("Hello! We'd love to hear")
+    assert marked(consent)[-1] == "Are you happy to start?"
+    assert marked(question) == ["Which midwife-led unit did you use?"]
+    assert marked(switched) == [switched.heading]  # the same question, in Polish

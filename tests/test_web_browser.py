@@ -315,6 +315,11 @@ def active(driver: WebDriver) -> str:
     ))  # fmt: skip
 
 
+def announced(driver: WebDriver) -> str:
+    """What the page's live region reads out now."""
+    return spoken(driver.find_element(By.ID, "announce"))
+
+
 def spoken(element: WebElement) -> str:
     """An element's text as a screen reader has it, visually hidden words included."""
     return " ".join(str(element.get_attribute("textContent")).split())
@@ -354,6 +359,7 @@ def test_a_refused_answer_is_impossible_to_miss(
         assert described == ["answer-hint", "answer-error"]
         assert spoken(driver.find_element(By.ID, "answer-error")) == f"Error: {reason}"
         if javascript:  # (axe needs scripts; the page is the same without them)
+            assert announced(driver) == f"Error: {reason}"  # read out: why, and nothing else
             keep_screenshot(driver, "question-error")
             accessible(driver, "a refused answer")
         link.click()  # the summary's link takes them to the box
@@ -386,3 +392,25 @@ def test_a_refused_choice_links_to_the_first_option(server: Server, browser: Web
     accessible(browser, "a refused choice")
     link.click()
     WebDriverWait(browser, WAIT).until(lambda d: active(d) == "input#option-1")
+
+
+def test_a_screen_reader_hears_only_what_each_answer_brings(
+    server: Server, browser: WebDriver
+) -> None:
+    browser.get(server.url + "/s/mlu-ludlow")
+    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
+    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    greeting = announced(browser)  # the start: the greeting, the consent's words, its question
+    assert greeting.startswith("Hello! We'd love to hear about your time")
+    assert greeting.endswith("stop at any time. Are you happy to start?")
+    answer(browser)  # "Yes, I'm happy to start"
+    assert announced(browser) == "Which parts of your care were at the unit?"
+    answer_until(browser, "why you gave that answer")
+    question_seq = seq(browser)
+    browser.find_element(By.ID, "answer").send_keys("I was bleeding and nobody came")
+    browser.find_element(By.CSS_SELECTOR, "#now button[value=text]").click()
+    WebDriverWait(browser, WAIT).until(lambda d: seq(d) != question_seq)
+    said = announced(browser)  # the safety message, then the next question; nothing older
+    assert said.startswith("This chat is not monitored, so nobody will see this straight away.")
+    assert said.endswith(heading(browser)) and "call 999" in said
+    assert "Hello!" not in said and "bleeding" not in said  # nor their own words

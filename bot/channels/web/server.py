@@ -218,6 +218,7 @@ class WebChat:
         who = self._who(cookie)
         async with self.turns.of(who):
             view = await self._view(who, "en")
+            view.next_turn()
             if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
                 view.add("warn", word("expired", view.language))
             elif view.prompt is not None:
@@ -237,6 +238,7 @@ class WebChat:
         who = self._who(cookie)
         async with self.turns.of(who):
             view = await self._view(who, code)
+            view.next_turn()
             if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
                 view.add("warn", word("expired", view.language))
             elif view.prompt is not None:

@@ -27,6 +27,7 @@ ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
 class Bubble:
     kind: BubbleKind
     paragraphs: tuple[str, ...]
+    turn: int = 0  # the view's turn it was added in: bubbles of the latest turn are new
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,16 @@ class View:
     ended: bool = False
     started: bool = False
     refusal: Refusal | None = None
+    turn: int = 0
+
+    def next_turn(self) -> None:
+        """A new answer or choice: only what it brings is new (and read out)."""
+        self.turn += 1
 
     def add(self, kind: BubbleKind, text: str) -> None:
         parts = tuple(p.strip() for p in text.split("\n\n") if p.strip())
         if parts:
-            self.bubbles.append(Bubble(kind, parts))
+            self.bubbles.append(Bubble(kind, parts, self.turn))
 
     def show(
         self,

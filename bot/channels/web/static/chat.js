@@ -31,13 +31,12 @@
     document.documentElement.setAttribute("dir", fresh.documentElement.getAttribute("dir") || "ltr");
     var heading = document.querySelector("#now h1");
     var summary = document.getElementById("error-summary"); // a refused answer
+    // Read out only what this answer brought (the server marks it): the bot's new messages,
+    // then the next question, or why the answer was refused. Never the earlier bubbles.
     var told = Array.prototype.map.call(
-      document.querySelectorAll(".log .bubble-bot, .log .bubble-warn, #chat > .bubble-warn"),
-      function (el) { return el.textContent.trim(); }
-    ).slice(-2);
-    var error = document.querySelector("#now .error-message");
-    if (error) told.push(error.textContent.trim());
-    else if (heading) told.push(heading.textContent.trim());
+      document.querySelectorAll("#chat [data-announce]"),
+      function (el) { return el.textContent.replace(/\s+/g, " ").trim(); }
+    );
     var announce = document.getElementById("announce");
     if (announce) announce.textContent = told.join(" ");
     var focus = summary || heading;

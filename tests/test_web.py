@@ -551,3 +551,18 @@ async def test_only_what_an_answer_brings_is_marked_to_be_read_out(base: str) ->
     assert marked(consent)[-1] == "Are you happy to start?"
     assert marked(question) == ["Which midwife-led unit did you use?"]
     assert marked(switched) == [switched.heading]  # the same question, in Polish
+
+
+async def test_the_privacy_page_keeps_the_language_the_parent_chose(base: str) -> None:
+    async with browser(base) as parent:
+        welcome = await parent.get("/?lang=pl")  # "Polski", chosen on the welcome page
+        links = re.findall(r'href="(/(?:privacy|delete)[^"]*)"', welcome.text)
+        privacy = await parent.get("/privacy?lang=pl")
+        back = re.findall(r'class="back-link" href="([^"#]+)', privacy.text)
+        again = await parent.get(back[0])
+        unknown = await parent.get("/privacy?lang=xx")
+    assert len(links) == 3 and all(link.endswith("?lang=pl") for link in links)
+    assert 'lang="pl"' in privacy.text and privacy.heading == "Jak przechowujemy odpowiedzi"
+    assert "ciasteczko" in privacy.text
+    assert 'lang="pl"' in again.text and "Zacznij" in again.text  # the welcome, still Polish
+    assert 'lang="en"' in unknown.text

@@ -414,3 +414,23 @@ def test_a_screen_reader_hears_only_what_each_answer_brings(
     assert said.startswith("This chat is not monitored, so nobody will see this straight away.")
     assert said.endswith(heading(browser)) and "call 999" in said
     assert "Hello!" not in said and "bleeding" not in said  # nor their own words
+
+
+def test_the_privacy_page_keeps_the_language_the_parent_chose(
+    server: Server, browser: WebDriver
+) -> None:
+    browser.get(server.url + "/")
+    browser.find_element(By.LINK_TEXT, "Polski").click()
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "pl"
+    )
+    browser.find_element(By.LINK_TEXT, "Jak przechowujemy odpowiedzi").click()  # in the footer
+    WebDriverWait(browser, WAIT).until(lambda d: "/privacy" in d.current_url)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "pl"
+    assert heading(browser) == "Jak przechowujemy odpowiedzi"
+    assert "ciasteczko" in browser.find_element(By.ID, "now").text
+    accessible(browser, "privacy, in Polish")
+    browser.find_element(By.CSS_SELECTOR, "a.back-link").click()
+    WebDriverWait(browser, WAIT).until(lambda d: "/privacy" not in d.current_url)
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "pl"
+    assert browser.find_element(By.CSS_SELECTOR, "button.button-start").text == "Zacznij"

@@ -184,9 +184,16 @@ class WebChat:
         )
 
     async def _language_of(self, request: web.Request) -> str:
+        """The language the page linking here was in (`?lang=`), else the parent's own."""
         cookie = self._cookie(request)
-        known = await self.service.language_of(self._who(cookie)) if cookie else None
-        return known or self._guess_language(request, self._languages_for())
+        standing = await self.service.standing(self._who(cookie)) if cookie else None
+        offered = self._languages_for() + (standing.languages if standing else ())
+        asked = request.query.get("lang", "")
+        if asked in offered:
+            return asked
+        if standing is not None and standing.language:
+            return standing.language
+        return self._guess_language(request, self._languages_for())
 
     # ── forms ──────────────────────────────────────────────────────────────────────────────
     async def start(self, request: web.Request) -> web.StreamResponse:

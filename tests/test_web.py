@@ -566,3 +566,38 @@ async def test_the_privacy_page_keeps_the_language_the_parent_chose(base: str) -
     assert "ciasteczko" in privacy.text
     assert 'lang="pl"' in again.text and "Zacznij" in again.text  # the welcome, still Polish
     assert 'lang="en"' in unknown.text
+
+
+async def test_help_is_at_the_foot_of_every_page_with_where_to_get_help_now(base: str) -> None:
+    async with browser(base) as parent:
+        pages = [await parent.get("/"), await parent.start(), await parent.get("/privacy")]
+        help_page = await parent.get("/help?lang=en")
+        polish = await parent.get("/help?lang=pl")
+    assert all('<a href="/help?lang=en">Help</a>' in page.text for page in pages)
+    assert help_page.heading == "Help" and "Stop for now pauses" in help_page.text
+    assert "If you need help now" in help_page.text and "call 999" in help_page.text
+    assert polish.heading == "Pomoc" and 'lang="pl"' in polish.text
+
+
+async def test_stop_for_now_keeps_the_answers_and_carry_on_comes_back_to_the_question(
+    service: Service, base: str
+) -> None:
+    async with browser(base) as parent:
+        consent = await parent.start()
+        assert 'value="stop"' not in consent.text  # nothing to stop before they agree
+        question = await parent.answer(await parent.answer(consent))
+        assert (
+            '<button class="link-button stop-button" name="action" value="stop">' in question.text
+        )
+        paused = await parent.post("/answer", {"seq": question.seq or "", "action": "stop"})
+        again = await parent.get("/")
+        carried_on = await parent.post("/start", {"lang": "en"})
+    assert paused.heading == "You have stopped for now" and paused.seq is None
+    assert "Your answers so far are saved. Open this page again on this phone" in paused.text
+    assert again.heading == paused.heading  # still stopped, when they look again
+    assert carried_on.seq == question.seq and carried_on.heading == question.heading
+    assert ("bot", "Welcome back! Let's carry on where you left off.") in carried_on.bubbles
+    assert (
+        await count(service.store, "SELECT COUNT(*) FROM responses WHERE status = 'partial'") == 1
+    )
+    assert await count(service.store, ANSWERS) == 1  # the unit, kept

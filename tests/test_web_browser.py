@@ -434,3 +434,40 @@ def test_the_privacy_page_keeps_the_language_the_parent_chose(
     WebDriverWait(browser, WAIT).until(lambda d: "/privacy" not in d.current_url)
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "pl"
     assert browser.find_element(By.CSS_SELECTOR, "button.button-start").text == "Zacznij"
+
+
+def test_help_is_a_tap_away_with_where_to_get_help_now(server: Server, browser: WebDriver) -> None:
+    browser.get(server.url + "/")
+    browser.find_element(By.CSS_SELECTOR, "footer").find_element(By.LINK_TEXT, "Help").click()
+    WebDriverWait(browser, WAIT).until(lambda d: "/help" in d.current_url)
+    assert heading(browser) == "Help"
+    page = browser.find_element(By.ID, "now").text
+    assert "If you need help now" in page and "call 999" in page and "Stop for now" in page
+    accessible(browser, "help")
+    keep_screenshot(browser, "help")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_stop_for_now_shows_the_answers_are_kept_and_carries_on_later(
+    server: Server, tmp_path: Path, javascript: bool
+) -> None:
+    driver = phone(tmp_path / "stop", javascript=javascript)
+    try:
+        driver.get(server.url + "/s/mlu-ludlow")
+        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        answer(driver)  # consent
+        asked, question_seq = heading(driver), seq(driver)
+        driver.find_element(By.CSS_SELECTOR, "#now button[value=stop]").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is None)
+        assert heading(driver) == "You have stopped for now"
+        assert "Your answers so far are saved." in driver.find_element(By.ID, "now").text
+        if javascript:
+            assert active(driver) == "h1#end-heading"
+            assert announced(driver).startswith("You have stopped for now Your answers so far")
+            accessible(driver, "stopped for now")
+        driver.find_element(By.CSS_SELECTOR, "#now button").click()  # Carry on
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        assert heading(driver) == asked and seq(driver) == question_seq
+    finally:
+        driver.quit()

@@ -194,6 +194,10 @@ WORDS = {
     "web_month_hint": "For example, {words} or {digits}",
     "web_conversation": "Conversation so far",
     "web_you": "You",
+    "web_help": "Help",
+    "web_urgent": "If you need help now",
+    "web_stop": "Stop for now",
+    "web_paused": "You have stopped for now",
     "web_privacy": "How your answers are kept",
     "web_cookie": "This page keeps one cookie on this phone, so you can carry on where you left "
     "off. It holds a random code, nothing about you, and goes when you delete your answers.",

@@ -209,6 +209,10 @@ WORDS = {
     "web_month_hint": "Na przykład {words} albo {digits}",
     "web_conversation": "Dotychczasowa rozmowa",
     "web_you": "Ty",
+    "web_help": "Pomoc",
+    "web_urgent": "Jeśli potrzebujesz pilnej pomocy",
+    "web_stop": "Przerwij na razie",
+    "web_paused": "Ankieta przerwana",
     "web_privacy": "Jak przechowujemy odpowiedzi",
     "web_cookie": "Ta strona zapisuje na tym telefonie jedno ciasteczko, aby można było wrócić do "
     "ankiety. Zawiera losowy kod, nic o Tobie, i znika po usunięciu odpowiedzi.",

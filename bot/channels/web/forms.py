@@ -85,6 +85,7 @@ def form_event(form: MultiDictProxy[str]) -> ev.Input:
         "back": ev.Back(seq),
         "skip": ev.Skip(seq),
         "prefer": ev.PreferNot(seq),
+        "stop": ev.Stop(),
     }
     if action in simple:
         return simple[action]

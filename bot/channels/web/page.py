@@ -72,7 +72,7 @@ class Pages:
         language = view.language
         prompt = view.prompt
         laid = lay_out(prompt.text) if prompt else None
-        heading = laid.heading if laid else word("ended", language)
+        heading = laid.heading if laid else word("paused" if view.paused else "ended", language)
         refused = view.refusal is not None and prompt is not None and view.refusal.seq == prompt.seq
         values = self._common(language, heading, csrf, languages, error=refused)
         values |= {
@@ -84,6 +84,8 @@ class Pages:
             "notice": notice,
             "tick": say("tick_then_done", language),
             "done": say("done", language),
+            "paused": say("paused_web", language),
+            "carry_on": say("carry_on", language),
             "progress": say("progress", language, percent=prompt.progress)
             if prompt and prompt.progress
             else "",
@@ -102,10 +104,13 @@ class Pages:
         confirm: str | None = None,
         keep: str | None = None,
         back_text: str | None = None,
+        urgent: str | None = None,
     ) -> str:
-        """A page of text: privacy, errors, the delete confirmation and its result."""
+        """A page of text: help (with `urgent`, where to get help now), privacy, errors, the
+        delete confirmation and its result."""
         values = self._common(language, heading, csrf, ())
         values |= {"text": text, "confirm": confirm, "keep": keep, "back_text": back_text}
+        values |= {"urgent": urgent}
         return _TEMPLATES["page"].render(values)
 
 

@@ -62,6 +62,7 @@ class WebChat:
         app.router.add_post(base + "start", self.start)
         app.router.add_post(base + "answer", self.answer)
         app.router.add_post(base + "language", self.language)
+        app.router.add_get(base + "help", self.help)
         app.router.add_get(base + "privacy", self.privacy)
         app.router.add_get(base + "delete", self.delete_page)
         app.router.add_post(base + "delete", self.delete)
@@ -160,6 +161,17 @@ class WebChat:
         if fresh:
             self._give_cookie(response, cookie)
         return response
+
+    async def help(self, request: web.Request) -> web.StreamResponse:
+        """How the chat works, and where to get help now (999, NHS 111, helplines)."""
+        language = await self._language_of(request)
+        html = self.pages.page(
+            language,
+            word("help", language),
+            say("help_web", language),
+            urgent=self.service.signpost_in(language),
+        )
+        return self._html(html)
 
     async def privacy(self, request: web.Request) -> web.StreamResponse:
         language = await self._language_of(request)

@@ -20,7 +20,7 @@ from bot.words import say
 BubbleKind = Literal["bot", "you", "warn", "safety"]
 KEEP_BUBBLES = 12
 KEEP_TYPED = 4000  # characters of a refused answer kept to show again (the longest a text takes)
-ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined, ev.ResponsePaused)
+ENDINGS = (ev.ResponseCompleted, ev.ResponseDeclined)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ class Refusal:
 
 @dataclass
 class View:
-    """One parent's page. `prompt` is None once the questionnaire has ended (or not begun)."""
+    """One parent's page. `prompt` is None once the questionnaire has ended or stopped for now
+    (or not begun)."""
 
     language: str
     languages: tuple[str, ...] = ()
@@ -51,6 +52,7 @@ class View:
     prompt: ev.Prompt | None = None
     ended: bool = False
     started: bool = False
+    paused: bool = False  # stopped for now: the questionnaire is kept, to carry on later
     refusal: Refusal | None = None
     turn: int = 0
 
@@ -87,7 +89,7 @@ class View:
                 self.started, self.ended = True, False
             if isinstance(event, ev.ResponsePaused):
                 paused = True
-                self.add("bot", say("paused_web", self.language))
+                self.prompt, self.paused = None, True  # (the page says so, in its own words)
             elif isinstance(event, ev.Signposted):
                 self.add("safety", event.text)  # even on an old page: it is about now
             elif isinstance(event, ev.Said) and not stale and not paused:
@@ -95,7 +97,7 @@ class View:
             elif isinstance(event, ev.Rejected) and self.refusal is None:
                 self.add("warn", event.reason)
             elif isinstance(event, ev.Asked | ev.Updated):
-                self.prompt = event.prompt
+                self.prompt, self.paused = event.prompt, False
                 self.started = True
             elif isinstance(event, ENDINGS):
                 self.prompt, self.ended = None, True

@@ -601,3 +601,21 @@ async def test_stop_for_now_keeps_the_answers_and_carry_on_comes_back_to_the_que
         await count(service.store, "SELECT COUNT(*) FROM responses WHERE status = 'partial'") == 1
     )
     assert await count(service.store, ANSWERS) == 1  # the unit, kept
+
+
+async def test_a_phone_that_blocks_the_cookie_is_told_how_to_allow_it(base: str) -> None:
+    async with browser(base) as parent:
+        welcome = await parent.get("/s/mlu-ludlow?lang=pl")
+        parent.session.cookie_jar.clear()  # as a browser that blocks cookies: none comes back
+        form = {"csrf": parent.csrf, "lang": "pl", "tag": "mlu-ludlow"}
+        polish = await parent.post("/start", form)
+        english = await parent.post("/start", {"lang": "en", "tag": "<script>", "flow": "x"})
+    assert "Zacznij" in welcome.text
+    assert (
+        polish.heading == "Włącz ciasteczka, aby korzystać z czatu" and 'lang="pl"' in polish.text
+    )
+    assert "jednego ciasteczka" in polish.text and "nic o Tobie" in polish.text
+    assert 'class="back-link" href="/s/mlu-ludlow?lang=pl"' in polish.text  # the same poster
+    assert english.heading == "Turn on cookies to use this chat"
+    assert "allow cookies for this site" in english.text and "nothing about you" in english.text
+    assert 'class="back-link" href="/?lang=en"' in english.text and "<script>" not in english.text

@@ -74,7 +74,7 @@ class Server:
         self._thread.join(WAIT)
 
 
-def phone(folder: Path, javascript: bool = True) -> WebDriver:
+def phone(folder: Path, javascript: bool = True, cookies: bool = True) -> WebDriver:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
@@ -83,15 +83,16 @@ def phone(folder: Path, javascript: bool = True) -> WebDriver:
         "--disable-dev-shm-usage", f"--user-data-dir={folder}",
     ):  # fmt: skip
         options.add_argument(flag)
+    prefs = {} if cookies else {"profile.default_content_setting_values.cookies": 2}
     if javascript:
         options.add_experimental_option(  # a phone's screen: 390×844 CSS pixels
             "mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}}
         )
     else:  # (chromedriver's clicks hang under phone emulation with scripts off: a window)
         options.add_argument("--window-size=390,844")
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2}
-        )
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(options=options, service=DriverService(CHROMEDRIVER))
     driver.set_page_load_timeout(WAIT)
     driver.set_script_timeout(30)
@@ -469,5 +470,29 @@ def test_stop_for_now_shows_the_answers_are_kept_and_carries_on_later(
         driver.find_element(By.CSS_SELECTOR, "#now button").click()  # Carry on
         WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
         assert heading(driver) == asked and seq(driver) == question_seq
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_a_phone_that_blocks_cookies_is_told_how_to_allow_them(
+    server: Server, tmp_path: Path, javascript: bool
+) -> None:
+    driver = phone(tmp_path / "no-cookies", javascript=javascript, cookies=False)
+    try:
+        driver.get(server.url + "/s/mlu-ludlow")
+        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
+        WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "a.back-link"))
+        assert heading(driver) == "Turn on cookies to use this chat"
+        page = driver.find_element(By.ID, "now").text
+        assert "needs one cookie to remember your place" in page
+        assert "allow cookies for this site" in page and "nothing about you" in page
+        again = driver.find_element(By.CSS_SELECTOR, "a.back-link")
+        assert again.text == "Try again"
+        assert again.get_attribute("href") == server.url + "/s/mlu-ludlow?lang=en"
+        if javascript:
+            assert active(driver) == "h1#page-heading"
+            accessible(driver, "cookies blocked")
+            keep_screenshot(driver, "cookies-off")
     finally:
         driver.quit()

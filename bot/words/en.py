@@ -201,6 +201,12 @@ WORDS = {
     "web_privacy": "How your answers are kept",
     "web_cookie": "This page keeps one cookie on this phone, so you can carry on where you left "
     "off. It holds a random code, nothing about you, and goes when you delete your answers.",
+    "web_cookies_off": "Turn on cookies to use this chat",
+    "web_cookies_off_text": "This chat needs one cookie to remember your place in the questions. "
+    "This phone's browser did not keep it, so the questions cannot start.",
+    "web_cookies_how": "To allow it, open your browser's settings and allow cookies for this "
+    "site, or leave private browsing. Then try again.",
+    "web_try_again": "Try again",
     "web_delete": "Delete my answers",
     "web_language": "Language",
     "web_again": "Answer again",

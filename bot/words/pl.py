@@ -216,6 +216,12 @@ WORDS = {
     "web_privacy": "Jak przechowujemy odpowiedzi",
     "web_cookie": "Ta strona zapisuje na tym telefonie jedno ciasteczko, aby można było wrócić do "
     "ankiety. Zawiera losowy kod, nic o Tobie, i znika po usunięciu odpowiedzi.",
+    "web_cookies_off": "Włącz ciasteczka, aby korzystać z czatu",
+    "web_cookies_off_text": "Ten czat potrzebuje jednego ciasteczka, aby zapamiętać, na którym "
+    "pytaniu jesteś. Przeglądarka na tym telefonie go nie zachowała, więc nie można zacząć.",
+    "web_cookies_how": "Aby na nie pozwolić, otwórz ustawienia przeglądarki i zezwól na "
+    "ciasteczka dla tej strony albo wyjdź z trybu prywatnego. Potem spróbuj ponownie.",
+    "web_try_again": "Spróbuj ponownie",
     "web_delete": "Usuń moje odpowiedzi",
     "web_language": "Język",
     "web_again": "Odpowiedz ponownie",

@@ -104,14 +104,53 @@ class Pages:
         confirm: str | None = None,
         keep: str | None = None,
         back_text: str | None = None,
+        back_to: str | None = None,
         urgent: str | None = None,
     ) -> str:
         """A page of text: help (with `urgent`, where to get help now), privacy, errors, the
         delete confirmation and its result."""
         values = self._common(language, heading, csrf, ())
         values |= {"text": text, "confirm": confirm, "keep": keep, "back_text": back_text}
-        values |= {"urgent": urgent}
+        values |= {"urgent": urgent, "back_to": back_to or f"{self.base}?lang={language}#now"}
         return _TEMPLATES["page"].render(values)
+
+    # ── pages of text ──────────────────────────────────────────────────────────────────────
+    def help(self, language: str, signpost: str) -> str:
+        """How the chat works, then where to get help now (999, NHS 111, helplines)."""
+        return self.page(
+            language, word("help", language), say("help_web", language), urgent=signpost
+        )
+
+    def privacy(self, language: str, notice: str) -> str:
+        text = f"{notice}\n\n{word('cookie', language)}"
+        return self.page(language, word("privacy", language), text)
+
+    def cookies_off(self, language: str, tag: str | None, flow: str | None) -> str:
+        """The chat's one cookie did not come back: what it is for, and how to allow it. "Try
+        again" opens the same welcome (the same poster's questionnaire), in the same language."""
+        text = "\n\n".join((word("cookies_off_text", language), word("cookies_how", language)))
+        poster = "/".join(part for part in (flow, tag) if part)
+        again = f"{self.base}{'s/' + poster if poster else ''}?lang={language}"
+        return self.page(
+            language,
+            word("cookies_off", language),
+            f"{text}\n\n{word('cookie', language)}",
+            back_text=word("try_again", language),
+            back_to=again,
+        )
+
+    def delete(self, language: str, csrf: str | None) -> str:
+        """ "Delete my answers", asked first; with no cookie there is nothing to delete."""
+        if csrf is None:
+            return self.page(language, word("delete", language), say("nothing_to_delete", language))
+        return self.page(
+            language,
+            word("delete", language),
+            say("delete_confirm", language),
+            csrf=csrf,
+            confirm=say("delete_yes", language).removeprefix("🗑 "),
+            keep=say("delete_no", language),
+        )
 
 
 def title_of(heading: str, language: str, *, error: bool = False) -> str:

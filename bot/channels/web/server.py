@@ -28,7 +28,7 @@ from bot.conversation import events as ev
 from bot.privacy.pseudonym import pseudonym
 from bot.questionnaire.flow import TAG_PATTERN
 from bot.service import Service, Turns
-from bot.words import erased, say
+from bot.words import erased
 
 TAG = re.compile(TAG_PATTERN)
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -163,36 +163,18 @@ class WebChat:
         return response
 
     async def help(self, request: web.Request) -> web.StreamResponse:
-        """How the chat works, and where to get help now (999, NHS 111, helplines)."""
         language = await self._language_of(request)
-        html = self.pages.page(
-            language,
-            word("help", language),
-            say("help_web", language),
-            urgent=self.service.signpost_in(language),
-        )
-        return self._html(html)
+        return self._html(self.pages.help(language, self.service.signpost_in(language)))
 
     async def privacy(self, request: web.Request) -> web.StreamResponse:
         language = await self._language_of(request)
-        text = f"{self.service.privacy_notice_in(language)}\n\n{word('cookie', language)}"
-        return self._html(self.pages.page(language, word("privacy", language), text))
+        return self._html(self.pages.privacy(language, self.service.privacy_notice_in(language)))
 
     async def delete_page(self, request: web.Request) -> web.StreamResponse:
         language = await self._language_of(request)
         cookie = self._cookie(request)
-        if cookie is None:
-            text = say("nothing_to_delete", language)
-            return self._html(self.pages.page(language, word("delete", language), text))
         return self._html(
-            self.pages.page(
-                language,
-                word("delete", language),
-                say("delete_confirm", language),
-                csrf=self.cookies.csrf(cookie),
-                confirm=say("delete_yes", language).removeprefix("🗑 "),
-                keep=say("delete_no", language),
-            )
+            self.pages.delete(language, self.cookies.csrf(cookie) if cookie else None)
         )
 
     async def _language_of(self, request: web.Request) -> str:
@@ -211,12 +193,19 @@ class WebChat:
     async def start(self, request: web.Request) -> web.StreamResponse:
         form = await read_form(request, self.config.web.body_timeout)
         cookie = self._cookie(request)
-        if cookie is None or not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
-            return self._again(request)
         tag = text_of(form, "tag")
         flow = text_of(form, "flow")
         languages = self._languages_for(tag, flow)
         language = text_of(form, "lang")
+        if cookie is None:  # the welcome gave one: this phone does not keep it
+            known = (
+                tag if TAG.match(tag) else None,
+                flow if flow in self.service.flows.current else None,
+            )
+            asked = language if language in languages else self._guess_language(request, languages)
+            return self._html(self.pages.cookies_off(asked, *known))
+        if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
+            return self._again(request)
         start = ev.Start(
             tag if TAG.match(tag) else None, language if language in languages else None
         )

@@ -179,6 +179,24 @@ def test_coming_back_after_the_expiry_window_offers_carry_on_or_start_again(
     assert not soon.returning
 
 
+def test_an_answer_from_a_page_older_than_the_offer_is_never_taken_for_a_choice(
+    every_type: Flow,
+) -> None:
+    rules = Rules(expire_after_days=14)
+    session, _ = step(every_type, None, ev.Start(), NOW, rules)
+    session, _ = step(every_type, session, ev.Choose(("agree",), seq=session.seq), NOW, rules)
+    asked = session.seq  # the unit question, on a web page
+    later = NOW + timedelta(days=15)
+    session, _ = step(every_type, session, ev.Repeat(), later, rules)  # the page drawn again
+    assert session.returning and session.seq == asked + 1
+    kept, events = step(every_type, session, ev.Reply("2", seq=asked), later, rules)  # not "again"
+    assert kept.returning and kept.stage == "question" and kept.seq == asked + 1
+    assert any(isinstance(e, ev.Stale) for e in events)
+    assert [e.prompt.key for e in events if isinstance(e, ev.Asked)] == ["returning"]
+    resumed, _ = step(every_type, session, ev.Choose(("resume",), seq=asked + 1), later, rules)
+    assert not resumed.returning  # the offer's own buttons still work
+
+
 def test_signposting_comes_first_whatever_the_stage(every_type: Flow) -> None:
     rules = Rules(in_danger=lambda text: "bleeding" in text, signpost=lambda lang: f"999 ({lang})")
     session, _ = step(every_type, None, ev.Start(), NOW, rules)

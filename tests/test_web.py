@@ -9,7 +9,7 @@ import json
 import re
 import shutil
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from web_driver import Browser, Page, browser, count, database_bytes, serving, w
 
 from bot.channels.web.guard import CONTENT_SECURITY_POLICY, Cookies, Limiter
 from bot.channels.web.headings import LaidOut, lay_out
+from bot.channels.web.server import WebChat
 from bot.service import Service
 from bot.storage.store import Store
 
@@ -619,3 +620,98 @@ async def test_a_phone_that_blocks_the_cookie_is_told_how_to_allow_it(base: str)
     assert english.heading == "Turn on cookies to use this chat"
     assert "allow cookies for this site" in english.text and "nothing about you" in english.text
     assert 'class="back-link" href="/?lang=en"' in english.text and "<script>" not in english.text
+
+
+@pytest.fixture
+async def clocked(tmp_path: Path) -> AsyncIterator[tuple[list[datetime], Service, WebChat, str]]:
+    """The web chat on a clock the test moves: [now], the service, the chat and its address."""
+    now = [NOW]
+    config = web_config(make_config(tmp_path), answers_per_minute=0, new_visitors_per_minute=0)
+    store = await Store.open(config.database, SEALER)
+    try:
+        service = await make_service(store, config, clock=lambda: now[0])
+        async with serving(service) as (chat, url):
+            yield now, service, chat, url
+    finally:
+        await store.close()
+
+
+AWAY = timedelta(days=20)  # longer than sessions.expire_after_days (14)
+
+
+@pytest.mark.parametrize("restarted", [False, True], ids=["same-server", "restarted"])
+async def test_an_answer_after_a_long_gap_carries_on_and_is_saved(
+    clocked: tuple[list[datetime], Service, WebChat, str], restarted: bool
+) -> None:
+    now, service, chat, url = clocked
+    async with browser(url) as parent:
+        question = await parent.answer(await parent.start())  # which unit?
+        now[0] += AWAY
+        if restarted:
+            chat.views.forget(next(iter(chat.views._views)))
+        page = await parent.post("/answer", {"seq": question.seq or "", "choose": "ludlow"})
+    assert "You had been away for a while" in page.text and "saved your answer" in page.text
+    assert ("you", "Ludlow") in page.bubbles and page.heading != question.heading  # moved on
+    rows = await service.store.db.execute_fetchall("SELECT value FROM answers")
+    assert [row[0] for row in rows] == ['"ludlow"']
+    assert await count(service.store, "SELECT COUNT(*) FROM responses") == 1  # the same one
+
+
+async def test_a_number_typed_after_a_long_gap_is_never_taken_for_start_again(
+    tmp_path: Path,
+) -> None:
+    now = [NOW]
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    shutil.copy(DATA / "every_type.yaml", flows)
+    config = web_config(make_config(tmp_path, flows=flows, default_flow="every_type"))
+    store = await Store.open(config.database, SEALER)
+    try:
+        service = await make_service(store, config, clock=lambda: now[0])
+        async with serving(service) as (chat, url), browser(url) as parent:
+            page, _ = await parent.answer_until(
+                await parent.start(), lambda p: "How many visits" in p.question
+            )
+            now[0] += AWAY
+            chat.views.forget(next(iter(chat.views._views)))  # a restart: drawn from storage
+            await parent.get("/")  # the page drawn again offers to carry on or start again
+            page = await parent.say(page, "2")  # the number of visits, from the old page
+            rows = await service.store.db.execute_fetchall(
+                "SELECT value FROM answers WHERE question_id = 'visits'"
+            )
+    finally:
+        await store.close()
+    assert [row[0] for row in rows] == ["2"] and "saved your answer" in page.text
+    assert "Shall we start?" not in page.text  # not begun again
+
+
+async def test_an_answer_from_an_older_page_after_a_long_gap_is_said_to_be_unsaved(
+    clocked: tuple[list[datetime], Service, WebChat, str],
+) -> None:
+    now, service, _, url = clocked
+    async with browser(url) as parent:
+        consent = await parent.start()
+        await parent.answer(await parent.answer(consent))  # two questions on
+        now[0] += AWAY
+        page = await parent.post("/answer", {"seq": consent.seq or "", "choose": "agree"})
+    assert "You had been away for a while, so that answer was not saved." in page.text
+    assert page.heading == "Would you like to carry on where you left off, or start again?"
+    assert await count(service.store, ANSWERS) == 1
+
+
+async def test_an_answer_to_a_forgotten_or_finished_questionnaire_says_it_was_not_saved(
+    clocked: tuple[list[datetime], Service, WebChat, str],
+) -> None:
+    now, service, _, url = clocked
+    async with browser(url) as parent:
+        question = await parent.answer(await parent.start())
+        now[0] += timedelta(days=60)  # past expire_after_days + unlink_after_days
+        await service.purge()  # the parent's place is forgotten
+        gone = await parent.post("/answer", {"seq": question.seq or "", "choose": "ludlow"})
+        sessions = await count(service.store, "SELECT COUNT(*) FROM sessions")
+        await parent.finish(await parent.start())
+        finished = await parent.post("/answer", {"seq": question.seq or "", "choose": "ludlow"})
+    assert "We could not find your earlier answers" in gone.text and "not saved" in gone.text
+    assert gone.seq is None and "Start" in gone.text and sessions == 0  # nothing began by itself
+    assert "You have already finished these questions" in finished.text
+    assert finished.heading == "Thank you" and "Send /start" not in finished.text

@@ -9,10 +9,11 @@ import asyncio
 import os
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FLOWS, ROOT, SEALER, make_config, make_service
+from conftest import FLOWS, NOW, ROOT, SEALER, make_config, make_service
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service as DriverService
@@ -39,6 +40,7 @@ class Server:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.now = [NOW]  # the server's clock: a test may move it on
         self.url = ""
         self.answers = -1
         self._ready = threading.Event()
@@ -50,7 +52,7 @@ class Server:
         config = web_config(make_config(self.folder), answers_per_minute=0, page_loads_per_minute=0)
         store = await Store.open(config.database, SEALER)
         try:
-            service = await make_service(store, config)
+            service = await make_service(store, config, clock=lambda: self.now[0])
             async with serving(service) as (_, url):
                 self.url, self._loop, self._stop = url, asyncio.get_running_loop(), asyncio.Event()
                 self._ready.set()
@@ -494,5 +496,36 @@ def test_a_phone_that_blocks_cookies_is_told_how_to_allow_them(
             assert active(driver) == "h1#page-heading"
             accessible(driver, "cookies blocked")
             keep_screenshot(driver, "cookies-off")
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_an_answer_after_a_long_gap_is_kept_and_says_so(
+    server: Server, tmp_path: Path, javascript: bool
+) -> None:
+    driver = phone(tmp_path / "away", javascript=javascript)
+    try:
+        driver.get(server.url + "/s/mlu-ludlow")
+        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        answer(driver)  # consent
+        asked = heading(driver)
+        driver.find_element(By.CSS_SELECTOR, "#now .check-label").click()
+        server.now[0] += timedelta(days=20)  # the phone left on this page for 20 days
+        before = seq(driver)
+        driver.find_element(By.CSS_SELECTOR, "#now button[value=done]").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) != before)
+        notice = driver.find_element(By.CSS_SELECTOR, "#chat > .bubble-warn").text
+        assert notice.startswith("You had been away for a while")
+        assert notice.endswith("carried on where you left off and saved your answer.")
+        assert heading(driver) != asked  # on to the next question
+        mine = driver.find_elements(By.CSS_SELECTOR, ".bubble-you")
+        assert mine[-1].text.endswith("Check-ups in pregnancy (antenatal)")
+        if javascript:
+            assert announced(driver).startswith(notice) and announced(driver).endswith(
+                heading(driver)
+            )
+            accessible(driver, "an answer after a long gap")
     finally:
         driver.quit()

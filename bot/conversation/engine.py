@@ -178,7 +178,13 @@ COMMON: dict[type, Callable[[Turn, Input], None]] = {
 # ── beginning, and coming back after a long gap ─────────────────────────────────────────────
 def _returning(turn: Turn, event: Input, now: datetime) -> tuple[Session, list[Event]]:
     """'Carry on' resumes the same response; 'start again' begins a new one (the old one stays
-    as a partial response)."""
+    as a partial response). An input from an older message (its `seq` is not the offer's) is
+    stale: a "2" typed as a number of visits is never taken for "start again"."""
+    if getattr(event, "seq", None) not in (None, turn.session.seq):
+        turn.events.append(Stale())
+        turn.tell("stale")
+        turn.ask(new=False)
+        return turn.session, turn.events
     choice = event.options if isinstance(event, Choose) else None
     if isinstance(event, Reply):
         typed = event.text.strip()

@@ -215,6 +215,15 @@ WORDS = {
     "web_not_found": "Page not found",
     "web_not_found_text": "There is nothing at this address. The questions are on the first page.",
     "web_too_fast": "Please wait a moment",
+    "web_away_saved": "You had been away for a while, so we checked your place first. We have "
+    "carried on where you left off and saved your answer.",
+    "web_away_resumed": "You had been away for a while, so we checked your place first. We have "
+    "carried on where you left off.",
+    "web_away_lost": "You had been away for a while, so that answer was not saved.",
+    "web_gone": "We could not find your earlier answers on this phone: they were deleted, or "
+    "left for too long. That answer was not saved. You can start the questions again.",
+    "web_finished_already": "You have already finished these questions, so that answer was not "
+    "saved.",
     "web_expired": "This page was out of date, so nothing was changed. Here is where you are now.",
     "web_sorry": "Sorry, something went wrong",
     "web_sorry_text": "Your answers so far are saved. Please try again in a minute.",

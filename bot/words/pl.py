@@ -230,6 +230,16 @@ WORDS = {
     "web_not_found": "Nie znaleziono strony",
     "web_not_found_text": "Pod tym adresem nic nie ma. Pytania są na pierwszej stronie.",
     "web_too_fast": "Proszę chwilę poczekać",
+    "web_away_saved": "Minęło trochę czasu, więc najpierw sprawdziliśmy, na czym skończono. "
+    "Kontynuujemy od tego miejsca, a odpowiedź została zapisana.",
+    "web_away_resumed": "Minęło trochę czasu, więc najpierw sprawdziliśmy, na czym skończono. "
+    "Kontynuujemy od tego miejsca.",
+    "web_away_lost": "Minęło trochę czasu, więc ta odpowiedź nie została zapisana.",
+    "web_gone": "Nie znaleźliśmy wcześniejszych odpowiedzi na tym telefonie: zostały usunięte "
+    "albo minęło zbyt wiele czasu. Ta odpowiedź nie została zapisana. Można zacząć pytania od "
+    "nowa.",
+    "web_finished_already": "Te pytania zostały już ukończone, więc ta odpowiedź nie została "
+    "zapisana.",
     "web_expired": "Ta strona była nieaktualna, więc nic nie zmieniono. Oto bieżące pytanie.",
     "web_sorry": "Przepraszamy, coś poszło nie tak",
     "web_sorry_text": "Dotychczasowe odpowiedzi są zapisane. Spróbuj ponownie za minutę.",

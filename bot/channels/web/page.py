@@ -61,14 +61,14 @@ class Pages:
         *,
         tag: str | None = None,
         flow: str | None = None,
+        notice: str | None = None,
     ) -> str:
         values = self._common(language, word("title", language), csrf, languages)
         values |= {"welcome": self.config.welcome_in(language), "tag": tag, "flow": flow}
+        values |= {"notice": notice}
         return _TEMPLATES["welcome"].render(values)
 
-    def chat(
-        self, view: View, csrf: str, languages: Sequence[str], notice: str | None = None
-    ) -> str:
+    def chat(self, view: View, csrf: str, languages: Sequence[str]) -> str:
         language = view.language
         prompt = view.prompt
         laid = lay_out(prompt.text) if prompt else None
@@ -81,7 +81,6 @@ class Pages:
             "laid": laid,
             "field": field_for(prompt) if prompt else None,
             "month_hint": month_hint(prompt.example, language) if prompt and prompt.example else "",
-            "notice": notice,
             "tick": say("tick_then_done", language),
             "done": say("done", language),
             "paused": say("paused_web", language),

@@ -21,7 +21,8 @@ from bot.channels.web.forms import form_event, read_form, text_of
 from bot.channels.web.gate import Gate, unnamed
 from bot.channels.web.guard import COOKIE, Cookies
 from bot.channels.web.page import Pages
-from bot.channels.web.view import View, Views, answer_words
+from bot.channels.web.posting import take_answer
+from bot.channels.web.view import View, Views
 from bot.channels.web.words import word
 from bot.config import Config
 from bot.conversation import events as ev
@@ -125,7 +126,7 @@ class WebChat:
         async with self.turns.of(who):
             view = await self._view(who, self._guess_language(request, self._languages_for()))
         if not view.started:
-            return self._welcome(request, None, None, cookie)
+            return self._welcome(request, None, None, cookie, notice=view.notice)
         return self._html(self.pages.chat(view, self.cookies.csrf(cookie), view.languages))
 
     async def poster(self, request: web.Request) -> web.StreamResponse:
@@ -151,12 +152,12 @@ class WebChat:
         cookie: str,
         *,
         fresh: bool = False,
+        notice: str | None = None,
     ) -> web.StreamResponse:
         languages = self._languages_for(tag, flow)
         language = self._guess_language(request, languages)
-        html = self.pages.welcome(
-            language, self.cookies.csrf(cookie), languages, tag=tag, flow=flow
-        )
+        csrf = self.cookies.csrf(cookie)
+        html = self.pages.welcome(language, csrf, languages, tag=tag, flow=flow, notice=notice)
         response = self._html(html)
         if fresh:
             self._give_cookie(response, cookie)
@@ -228,13 +229,9 @@ class WebChat:
             view = await self._view(who, "en")
             view.next_turn()
             if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
-                view.add("warn", word("expired", view.language))
-            elif view.prompt is not None:
-                asked = view.prompt
-                event = form_event(form)
-                outcome = await self.service.handle(who, event)
-                said = answer_words(asked, event, outcome)
-                view.show(outcome.events, outcome.language, said, event)
+                view.notice = word("expired", view.language)
+            else:
+                await take_answer(self.service, who, view, form_event(form))
         return self._after(request, cookie, view)
 
     async def language(self, request: web.Request) -> web.StreamResponse:
@@ -279,6 +276,8 @@ class WebChat:
     # ── answers ────────────────────────────────────────────────────────────────────────────
     def _after(self, request: web.Request, cookie: str, view: View) -> web.StreamResponse:
         """The page itself for the page's own script; a redirect to it for a plain form."""
+        if request.headers.get("X-Chat") == "1" and not view.started:
+            return self._welcome(request, None, None, cookie, notice=view.notice)
         if request.headers.get("X-Chat") == "1":
             return self._html(self.pages.chat(view, self.cookies.csrf(cookie), view.languages))
         # A refused answer: the page opens at its top, where the error summary takes the focus

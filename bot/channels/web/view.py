@@ -54,11 +54,19 @@ class View:
     started: bool = False
     paused: bool = False  # stopped for now: the questionnaire is kept, to carry on later
     refusal: Refusal | None = None
+    notice: str | None = None  # what happened to the parent's place, said once at the top
     turn: int = 0
 
     def next_turn(self) -> None:
         """A new answer or choice: only what it brings is new (and read out)."""
         self.turn += 1
+        self.notice = None
+
+    def lost(self, notice: str, *, finished: bool) -> None:
+        """An answer that found no questionnaire under way: say so, and show the end of a
+        finished one, or the welcome."""
+        self.prompt, self.refusal, self.paused, self.notice = None, None, False, notice
+        self.started = self.ended = finished
 
     def add(self, kind: BubbleKind, text: str) -> None:
         parts = tuple(p.strip() for p in text.split("\n\n") if p.strip())

@@ -67,11 +67,14 @@ Status = Literal["new", "active", "finished"]
 @dataclass(frozen=True)
 class Standing:
     """A parent with no questionnaire, one under way or a finished one; its language (none if
-    new) and the languages it offers."""
+    new) and the languages it offers; the questionnaire (the version they are on) and the
+    poster's tag it began from."""
 
     status: Status
     language: str | None
     languages: tuple[str, ...]
+    flow: Flow | None = None
+    source: str | None = None
 
 
 @dataclass
@@ -137,6 +140,25 @@ class Service:
         flow_id: str | None = None,
     ) -> Outcome:
         """Process one input from one parent: lock, load, step, save, then hand back to show."""
+        return await self._handle(respondent, event, update_id, flow_id)
+
+    async def start_afresh(
+        self, respondent: str, start: ev.Start, *, flow_id: str | None = None
+    ) -> Outcome:
+        """Begin the questionnaire a poster opens (by its tag, or `flow_id`) even though another
+        is under way, as "start again" after a long gap does: the one under way stays as a
+        partial response, kept under the usual privacy rules."""
+        return await self._handle(respondent, start, None, flow_id, afresh=True)
+
+    async def _handle(
+        self,
+        respondent: str,
+        event: ev.Input,
+        update_id: int | None,
+        flow_id: str | None,
+        *,
+        afresh: bool = False,
+    ) -> Outcome:
         async with self._turns.of(respondent):
             if update_id is not None and await self.store.already_processed(update_id):
                 return Outcome([], duplicate=True)
@@ -146,7 +168,7 @@ class Service:
                 # nothing started, nothing to show again; but danger is always answered
                 language = (event.language if isinstance(event, ev.Aside) else None) or "en"
                 return Outcome(signposts(event, language, self.rules), language=language)
-            session = loaded.session if loaded else None
+            session = loaded.session if loaded and not afresh else None
             flow = await self._flow_for(session, event, flow_id)
             if session is not None and session.flow_id != flow.id:
                 session = None  # a finished questionnaire; this one starts afresh
@@ -220,7 +242,7 @@ class Service:
         session = loaded.session
         flow = await self.flows.version(session.flow_hash) or self.pick_flow(None)
         status: Status = "finished" if session.finished else "active"
-        return Standing(status, session.language, tuple(flow.languages))
+        return Standing(status, session.language, tuple(flow.languages), flow, session.source)
 
     async def language_of(self, respondent: str) -> str | None:
         """The language of this parent's questionnaire, if they have one."""

@@ -339,14 +339,44 @@ async def test_signposting_and_the_contact_consent_behave_as_in_telegram(
     assert b"07700 900123" not in stored and b"parent@example.org" not in stored  # sealed
 
 
-async def test_a_poster_for_another_questionnaire_carries_on_the_one_under_way(
+async def test_a_poster_for_another_questionnaire_offers_to_carry_on_or_start_it(
     service: Service, base: str
 ) -> None:
     async with browser(base) as parent:
-        page = await parent.answer(await parent.start())  # on the MLU questionnaire
-        elsewhere = await parent.start("/s/community_hub")
-    assert elsewhere.status == 200 and elsewhere.heading == page.heading
-    assert any("Welcome back" in text for _, text in elsewhere.bubbles)
+        question = await parent.answer(await parent.answer(await parent.start()))  # MLU, 1 answer
+        offer = await parent.get("/s/community_hub")
+        carried_on = await parent.post("/start", {"lang": "en"})  # "Carry on where I left off"
+        offer = await parent.get("/s/community_hub")
+        fields = re.findall(r'name="(tag|flow|afresh)" value="([^"]*)"', offer.text)
+        started = await parent.post("/start", [("lang", "en"), *fields])  # "Start the new ..."
+        again = await parent.post("/start", [("lang", "en"), *fields])  # the same form, twice
+        rows = await service.store.db.execute_fetchall(
+            "SELECT flow_id, status, (SELECT COUNT(*) FROM answers WHERE response_id = r.id) "
+            "FROM responses AS r"
+        )
+    assert offer.heading == "Carry on, or start the new questions?"
+    assert "You have already started “Your experience of our midwife-led units”." in offer.text
+    assert "The link you opened is for “Your community maternity hub”." in offer.text
+    assert carried_on.heading == question.heading and carried_on.seq == question.seq
+    assert any("Welcome back" in text for _, text in carried_on.bubbles)
+    assert ("afresh", "1") in fields and started.heading == "Are you happy to start?"
+    assert "community maternity hub" in started.text  # its own welcome words
+    assert again.heading == started.heading and again.seq == started.seq  # not begun twice
+    assert [tuple(r) for r in rows] == [("mlu_experience", "partial", 1)]  # kept as it was
+
+
+async def test_a_poster_for_another_unit_offers_the_choice_and_the_same_poster_carries_on(
+    base: str,
+) -> None:
+    async with browser(base) as parent:
+        await parent.answer(await parent.start("/s/mlu-ludlow"))
+        other_unit = await parent.get("/s/mlu-telford")
+        same = await parent.get("/s/mlu-ludlow")
+        same_named = await parent.get("/s/mlu_experience/mlu-ludlow")
+    assert other_unit.heading == "Carry on, or start the new questions?"
+    assert "“Your experience of our midwife-led units (Ludlow)”" in other_unit.text
+    assert "“Your experience of our midwife-led units (Telford)”" in other_unit.text
+    assert same.heading == same_named.heading == "Maternity feedback"  # its welcome: carry on
 
 
 async def test_the_language_switch_and_the_privacy_notice(base: str) -> None:

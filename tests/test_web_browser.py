@@ -529,3 +529,37 @@ def test_an_answer_after_a_long_gap_is_kept_and_says_so(
             accessible(driver, "an answer after a long gap")
     finally:
         driver.quit()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_a_poster_for_another_questionnaire_offers_to_carry_on_or_start_it(
+    server: Server, tmp_path: Path, javascript: bool
+) -> None:
+    driver = phone(tmp_path / "posters", javascript=javascript)
+    try:
+        driver.get(server.url + "/")
+        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        answer(driver)  # consent: the MLU questionnaire is under way
+        driver.get(server.url + "/s/community_hub")  # a hub's poster
+        assert heading(driver) == "Carry on, or start the new questions?"
+        offer = driver.find_element(By.ID, "now").text
+        assert "You have already started “Your experience of our midwife-led units”." in offer
+        assert "The link you opened is for “Your community maternity hub”." in offer
+        buttons = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#now button")]
+        assert buttons == ["Carry on where I left off", "Start the new questions"]
+        if javascript:
+            accessible(driver, "a poster's choice")
+            keep_screenshot(driver, "poster-choice")
+        driver.find_element(By.XPATH, "//button[text()='Start the new questions']").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        assert heading(driver) == "Are you happy to start?"
+        assert "maternity hubs work better" in driver.find_element(By.ID, "now").text
+        hub = seq(driver)
+        driver.get(server.url + "/s/mlu-ludlow")  # and back to a unit's poster: carry on
+        driver.find_element(By.XPATH, "//button[text()='Carry on where I left off']").click()
+        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        assert heading(driver) == "Are you happy to start?" and seq(driver) == hub
+        assert "maternity hubs work better" in driver.find_element(By.ID, "now").text
+    finally:
+        driver.quit()

@@ -198,6 +198,13 @@ WORDS = {
     "web_urgent": "If you need help now",
     "web_stop": "Stop for now",
     "web_paused": "You have stopped for now",
+    "web_poster_title": "Carry on, or start the new questions?",
+    "web_poster_under_way": "You have already started “{current}”.",
+    "web_poster_opened": "The link you opened is for “{new}”.",
+    "web_poster_kept": "If you start the new questions, the answers you have given so far are "
+    "kept, but you cannot go back to them.",
+    "web_poster_carry_on": "Carry on where I left off",
+    "web_poster_start": "Start the new questions",
     "web_privacy": "How your answers are kept",
     "web_cookie": "This page keeps one cookie on this phone, so you can carry on where you left "
     "off. It holds a random code, nothing about you, and goes when you delete your answers.",

@@ -213,6 +213,13 @@ WORDS = {
     "web_urgent": "Jeśli potrzebujesz pilnej pomocy",
     "web_stop": "Przerwij na razie",
     "web_paused": "Ankieta przerwana",
+    "web_poster_title": "Kontynuować czy zacząć nowe pytania?",
+    "web_poster_under_way": "Masz już rozpoczętą ankietę „{current}”.",
+    "web_poster_opened": "Otwarty link prowadzi do ankiety „{new}”.",
+    "web_poster_kept": "Jeśli zaczniesz nowe pytania, dotychczasowe odpowiedzi zostaną zachowane, "
+    "ale nie będzie można do nich wrócić.",
+    "web_poster_carry_on": "Kontynuuj poprzednią ankietę",
+    "web_poster_start": "Zacznij nowe pytania",
     "web_privacy": "Jak przechowujemy odpowiedzi",
     "web_cookie": "Ta strona zapisuje na tym telefonie jedno ciasteczko, aby można było wrócić do "
     "ankiety. Zawiera losowy kod, nic o Tobie, i znika po usunięciu odpowiedzi.",

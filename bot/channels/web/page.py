@@ -10,6 +10,7 @@ import jinja2
 
 from bot.channels.web.fields import field_for
 from bot.channels.web.headings import lay_out
+from bot.channels.web.posters import PosterChoice
 from bot.channels.web.view import View
 from bot.channels.web.words import RIGHT_TO_LEFT, word, words_in
 from bot.config import Config
@@ -24,7 +25,9 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     auto_reload=False,  # the package's own templates: read once, never checked again
 )
-_TEMPLATES = {name: _ENV.get_template(f"{name}.html.j2") for name in ("welcome", "chat", "page")}
+_TEMPLATES = {
+    name: _ENV.get_template(f"{name}.html.j2") for name in ("welcome", "chat", "page", "choice")
+}
 
 
 class Pages:
@@ -112,6 +115,25 @@ class Pages:
         values |= {"text": text, "confirm": confirm, "keep": keep, "back_text": back_text}
         values |= {"urgent": urgent, "back_to": back_to or f"{self.base}?lang={language}#now"}
         return _TEMPLATES["page"].render(values)
+
+    def poster_choice(
+        self,
+        choice: PosterChoice,
+        language: str,
+        csrf: str,
+        *,
+        tag: str | None,
+        flow: str | None,
+    ) -> str:
+        """A poster for another questionnaire while one is under way: carry on, or start it."""
+        values = self._common(language, word("poster_title", language), csrf, choice.languages)
+        values |= {
+            "under_way": say("web_poster_under_way", language, current=choice.under_way),
+            "opened": say("web_poster_opened", language, new=choice.poster),
+            "tag": tag,
+            "flow": flow,
+        }
+        return _TEMPLATES["choice"].render(values)
 
     # ── pages of text ──────────────────────────────────────────────────────────────────────
     def help(self, language: str, signpost: str) -> str:

@@ -21,6 +21,7 @@ from bot.channels.web.forms import form_event, read_form, text_of
 from bot.channels.web.gate import Gate, unnamed
 from bot.channels.web.guard import COOKIE, Cookies
 from bot.channels.web.page import Pages
+from bot.channels.web.posters import poster_choice
 from bot.channels.web.posting import take_answer
 from bot.channels.web.view import View, Views
 from bot.channels.web.words import word
@@ -130,18 +131,24 @@ class WebChat:
         return self._html(self.pages.chat(view, self.cookies.csrf(cookie), view.languages))
 
     async def poster(self, request: web.Request) -> web.StreamResponse:
-        """A poster's link: the welcome, then the right questionnaire with the unit answered."""
-        tag = request.match_info["tag"]
-        flow = request.match_info.get("flow")
-        known_flow = flow if flow in self.service.flows.current else None
+        """A poster's link: the welcome, then the right questionnaire with the unit answered;
+        with another questionnaire under way, the choice of carrying on or starting this one."""
+        tag, flow = self._poster(request.match_info["tag"], request.match_info.get("flow"))
         cookie = self._cookie(request)
-        fresh = cookie is None
-        return self._welcome(
-            request,
+        if cookie is None:
+            return self._welcome(request, tag, flow, self.cookies.new(), fresh=True)
+        language = await self._language_of(request)
+        choice = await poster_choice(self.service, self._who(cookie), tag, flow, language)
+        if choice is None:
+            return self._welcome(request, tag, flow, cookie)
+        csrf = self.cookies.csrf(cookie)
+        return self._html(self.pages.poster_choice(choice, language, csrf, tag=tag, flow=flow))
+
+    def _poster(self, tag: str, flow: str | None) -> tuple[str | None, str | None]:
+        """A poster's tag and questionnaire, each if it can be one (else None)."""
+        return (
             tag if TAG.match(tag) else None,
-            known_flow,
-            cookie or self.cookies.new(),
-            fresh=fresh,
+            flow if flow in self.service.flows.current else None,
         )
 
     def _welcome(
@@ -194,25 +201,26 @@ class WebChat:
     async def start(self, request: web.Request) -> web.StreamResponse:
         form = await read_form(request, self.config.web.body_timeout)
         cookie = self._cookie(request)
-        tag = text_of(form, "tag")
-        flow = text_of(form, "flow")
+        tag, flow = self._poster(text_of(form, "tag"), text_of(form, "flow"))
         languages = self._languages_for(tag, flow)
-        language = text_of(form, "lang")
+        asked = text_of(form, "lang")
+        language = asked if asked in languages else None
         if cookie is None:  # the welcome gave one: this phone does not keep it
-            known = (
-                tag if TAG.match(tag) else None,
-                flow if flow in self.service.flows.current else None,
-            )
-            asked = language if language in languages else self._guess_language(request, languages)
-            return self._html(self.pages.cookies_off(asked, *known))
+            shown = language or self._guess_language(request, languages)
+            return self._html(self.pages.cookies_off(shown, tag, flow))
         if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
             return self._again(request)
-        start = ev.Start(
-            tag if TAG.match(tag) else None, language if language in languages else None
-        )
-        who = self._who(cookie)
+        start, who = ev.Start(tag, language), self._who(cookie)
         async with self.turns.of(who):
-            outcome = await self.service.handle(who, start, flow_id=flow or None)
+            # A poster's other questionnaire, chosen while one is under way (checked again, so
+            # a form sent twice never abandons the questionnaire it began).
+            afresh = text_of(form, "afresh") == "1" and (
+                await poster_choice(self.service, who, tag, flow, language or "en") is not None
+            )
+            if afresh:
+                outcome = await self.service.start_afresh(who, start, flow_id=flow)
+            else:
+                outcome = await self.service.handle(who, start, flow_id=flow)
             view = View(language=outcome.language or language or "en")
             view.languages = tuple(await self.service.languages(who))
             view.show(outcome.events, outcome.language)

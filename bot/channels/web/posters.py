@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.conversation import events as ev
 from bot.conversation.prompts import label_of
 from bot.questionnaire import flow as lang
-from bot.service import Service
+from bot.service import Outcome, Service
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,19 @@ async def poster_choice(
         described(poster, known, language),
         standing.languages,
     )
+
+
+async def start_or_carry_on(
+    service: Service, who: str, start: ev.Start, flow_id: str | None, *, afresh: bool
+) -> Outcome:
+    """The welcome's Start: begin, or carry on the questionnaire under way. With `afresh` (the
+    choice's "Start the new questions"), begin the poster's instead, if it still differs: so
+    the same form sent twice never abandons the questionnaire it began."""
+    if afresh:
+        language = start.language or "en"
+        if await poster_choice(service, who, start.source, flow_id, language) is not None:
+            return await service.start_afresh(who, start, flow_id=flow_id)
+    return await service.handle(who, start, flow_id=flow_id)
 
 
 def _answered(flow: lang.Flow, tag: str | None) -> dict[str, str]:

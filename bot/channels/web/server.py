@@ -20,10 +20,11 @@ from aiohttp import web
 from bot.channels.web.forms import form_event, read_form, text_of
 from bot.channels.web.gate import Gate, unnamed
 from bot.channels.web.guard import COOKIE, Cookies
+from bot.channels.web.language import guessed, offered, page_language
 from bot.channels.web.page import Pages
-from bot.channels.web.posters import poster_choice
+from bot.channels.web.posters import poster_choice, start_or_carry_on
 from bot.channels.web.posting import take_answer
-from bot.channels.web.view import View, Views
+from bot.channels.web.view import View, Views, drawn_again
 from bot.channels.web.words import word
 from bot.config import Config
 from bot.conversation import events as ev
@@ -92,31 +93,21 @@ class WebChat:
         )
 
     def _languages_for(self, tag: str | None = None, flow: str | None = None) -> tuple[str, ...]:
-        return tuple(self.service.pick_flow(tag, flow).languages)
+        return offered(self.service, tag, flow)
 
     def _guess_language(self, request: web.Request, languages: tuple[str, ...]) -> str:
-        asked = request.query.get("lang", "")
-        if asked in languages:
-            return asked
-        for part in request.headers.get("Accept-Language", "").split(",")[:10]:
-            code = part.split(";")[0].strip().split("-")[0].lower()
-            if code in languages:
-                return code
-        return languages[0] if languages else "en"
+        return guessed(request, languages)
+
+    async def _language_of(self, request: web.Request) -> str:
+        cookie = self._cookie(request)
+        return await page_language(self.service, request, self._who(cookie) if cookie else None)
 
     async def _view(self, who: str, language: str) -> View:
         """This parent's page: from memory, or drawn again from the stored session."""
         view = self.views.get(who)
-        if view is not None:
-            return view
-        standing = await self.service.standing(who)
-        view = View(language=standing.language or language, languages=standing.languages)
-        if standing.status == "active":
-            outcome = await self.service.handle(who, ev.Repeat())
-            view.show(outcome.events, outcome.language)
-        elif standing.status == "finished":
-            view.started = view.ended = True
-        return self.views.put(who, view)
+        if view is None:
+            view = self.views.put(who, await drawn_again(self.service, who, language))
+        return view
 
     # ── pages ──────────────────────────────────────────────────────────────────────────────
     async def home(self, request: web.Request) -> web.StreamResponse:
@@ -185,18 +176,6 @@ class WebChat:
             self.pages.delete(language, self.cookies.csrf(cookie) if cookie else None)
         )
 
-    async def _language_of(self, request: web.Request) -> str:
-        """The language the page linking here was in (`?lang=`), else the parent's own."""
-        cookie = self._cookie(request)
-        standing = await self.service.standing(self._who(cookie)) if cookie else None
-        offered = self._languages_for() + (standing.languages if standing else ())
-        asked = request.query.get("lang", "")
-        if asked in offered:
-            return asked
-        if standing is not None and standing.language:
-            return standing.language
-        return self._guess_language(request, self._languages_for())
-
     # ── forms ──────────────────────────────────────────────────────────────────────────────
     async def start(self, request: web.Request) -> web.StreamResponse:
         form = await read_form(request, self.config.web.body_timeout)
@@ -212,15 +191,8 @@ class WebChat:
             return self._again(request)
         start, who = ev.Start(tag, language), self._who(cookie)
         async with self.turns.of(who):
-            # A poster's other questionnaire, chosen while one is under way (checked again, so
-            # a form sent twice never abandons the questionnaire it began).
-            afresh = text_of(form, "afresh") == "1" and (
-                await poster_choice(self.service, who, tag, flow, language or "en") is not None
-            )
-            if afresh:
-                outcome = await self.service.start_afresh(who, start, flow_id=flow)
-            else:
-                outcome = await self.service.handle(who, start, flow_id=flow)
+            afresh = text_of(form, "afresh") == "1"
+            outcome = await start_or_carry_on(self.service, who, start, flow, afresh=afresh)
             view = View(language=outcome.language or language or "en")
             view.languages = tuple(await self.service.languages(who))
             view.show(outcome.events, outcome.language)
@@ -253,7 +225,7 @@ class WebChat:
             view = await self._view(who, code)
             view.next_turn()
             if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
-                view.add("warn", word("expired", view.language))
+                view.notice = word("expired", view.language)
             elif view.prompt is not None:
                 outcome = await self.service.handle(who, ev.SwitchLanguage(code))
                 view.show(outcome.events, outcome.language)

@@ -14,7 +14,7 @@ from typing import Literal
 from bot.channels.web.fields import contact_part
 from bot.conversation import events as ev
 from bot.questionnaire.conditions import NO_ANSWER
-from bot.service import Outcome
+from bot.service import Outcome, Service
 from bot.words import say
 
 BubbleKind = Literal["bot", "you", "warn", "safety"]
@@ -120,6 +120,19 @@ def _refusal(events: list[ev.Event], given: ev.Input | None) -> Refusal | None:
     typed = given.text[:KEEP_TYPED] if isinstance(given, ev.Reply) else ""
     ticked = given.options if isinstance(given, ev.Choose) else ()
     return Refusal(reasons[-1], seq, typed, ticked)
+
+
+async def drawn_again(service: Service, who: str, language: str) -> View:
+    """A parent's page drawn again from their stored session (after a restart, or once memory
+    has let it go): the current question, without the older bubbles."""
+    standing = await service.standing(who)
+    view = View(language=standing.language or language, languages=standing.languages)
+    if standing.status == "active":
+        outcome = await service.handle(who, ev.Repeat())
+        view.show(outcome.events, outcome.language)
+    elif standing.status == "finished":
+        view.started = view.ended = True
+    return view
 
 
 class Views:

@@ -105,7 +105,7 @@ def answers_for(text: str, seq: str) -> list[list[tuple[str, str]]]:
         return [[("seq", seq), ("choose", chosen[0])], skip]
     if ticked := OPTION.findall(text):
         return [[("seq", seq), ("action", "done"), ("option", ticked[0])], skip]
-    typed = [typed_for(Page(200, text).heading)]  # what the tests' parents type
+    typed = [typed_for(Page(200, text).question)]  # what the tests' parents type
     return [[("seq", seq), ("action", "text"), ("text", t)] for t in typed] + [skip]
 
 

@@ -560,11 +560,10 @@ async def test_an_answer_refused_too_often_moves_on_and_says_why_in_the_conversa
             page = await parent.say(page, "soon")
     assert "When was your baby born" not in page.question  # moved on
     assert 'id="error-summary"' not in page.text
-    assert (
-        "warn",
-        "Please send the month and year, like “August 2026” or “08/2026”.",
-    ) in page.bubbles
-    assert ("bot", "No problem, let's move on.") in page.bubbles
+    assert ("bot", "Let's leave this one for now. You can come back to it with Back.") in (
+        page.bubbles
+    )
+    assert ("you", "soon") not in page.bubbles  # what did not fit is not shown as an answer
 
 
 def marked(page: Page) -> list[str]:
@@ -656,7 +655,12 @@ async def test_a_phone_that_blocks_the_cookie_is_told_how_to_allow_it(base: str)
 async def clocked(tmp_path: Path) -> AsyncIterator[tuple[list[datetime], Service, WebChat, str]]:
     """The web chat on a clock the test moves: [now], the service, the chat and its address."""
     now = [NOW]
-    config = web_config(make_config(tmp_path), answers_per_minute=0, new_visitors_per_minute=0)
+    config = web_config(
+        make_config(tmp_path),
+        answers_per_minute=0,
+        page_loads_per_minute=0,
+        new_visitors_per_minute=0,
+    )
     store = await Store.open(config.database, SEALER)
     try:
         service = await make_service(store, config, clock=lambda: now[0])
@@ -745,3 +749,13 @@ async def test_an_answer_to_a_forgotten_or_finished_questionnaire_says_it_was_no
     assert gone.seq is None and "Start" in gone.text and sessions == 0  # nothing began by itself
     assert "You have already finished these questions" in finished.text
     assert finished.heading == "Thank you" and "Send /start" not in finished.text
+
+
+async def test_a_phone_number_that_never_fits_is_not_shown_as_given(base: str) -> None:
+    async with browser(base) as parent:
+        page, _ = await parent.answer_until(await parent.start(), lambda p: "phone" in p.question)
+        ticks = page.bubbles.count(("you", "✓"))  # the name, given
+        for _ in range(3):
+            page = await parent.say(page, "not a number")
+    assert "What would you like to do?" in page.question
+    assert page.bubbles.count(("you", "✓")) == ticks  # nothing typed for it was taken

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.conversation import parse
 from bot.conversation.answering import not_answered
-from bot.conversation.events import Back, ContactOptedIn, Input, Prompt, Reply, Skip
+from bot.conversation.events import Back, ContactOptedIn, Input, Left, Prompt, Reply, Skip
 from bot.conversation.prompts import contact_prompt, label_of, prompt_for
 from bot.conversation.session import CONTACT_FIELDS, FAILED, ContactField
 from bot.conversation.turn import StageRules, Turn, free_text
@@ -167,6 +167,7 @@ def give_up(turn: Turn, reason: str) -> None:
         turn.update(contact={})
         not_answered(turn, reason)
     elif field in FAILED:
+        turn.events.append(Left(f"{_step(turn).id}.{field}"))  # what was typed is no answer
         details = {k: v for k, v in turn.session.contact.items() if k != field}
         turn.update(contact=details, contact_field=FAILED[field], attempts=0)
         turn.ask()

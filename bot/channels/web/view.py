@@ -86,7 +86,7 @@ class View:
         questionnaire moves on is said in the conversation."""
         if language:
             self.language = language
-        refused = any(isinstance(e, ev.Rejected | ev.Stale) for e in events)
+        refused = any(isinstance(e, ev.Rejected | ev.Stale | ev.Left) for e in events)
         if said and not refused:
             self.add("you", said)
         stale = any(isinstance(e, ev.Stale) for e in events)

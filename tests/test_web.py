@@ -21,20 +21,26 @@ from web_driver import Browser, Page, browser, count, database_bytes, serving, w
 from bot.channels.web.guard import CONTENT_SECURITY_POLICY, Cookies, Limiter
 from bot.channels.web.headings import LaidOut, lay_out
 from bot.channels.web.server import WebChat
+from bot.config import Config
 from bot.service import Service
 from bot.storage.store import Store
 
 ANSWERS = "SELECT COUNT(*) FROM answers"
 
 
-@pytest.fixture
-async def service(tmp_path: Path) -> AsyncIterator[Service]:
-    config = web_config(
+def unlimited(tmp_path: Path) -> Config:
+    """The web chat's settings with no per-client limits, so tests can answer at their pace."""
+    return web_config(
         make_config(tmp_path),
         answers_per_minute=0,
         page_loads_per_minute=0,
         new_visitors_per_minute=0,
     )
+
+
+@pytest.fixture
+async def service(tmp_path: Path) -> AsyncIterator[Service]:
+    config = unlimited(tmp_path)
     store = await Store.open(config.database, SEALER)
     try:
         yield await make_service(store, config)
@@ -655,12 +661,7 @@ async def test_a_phone_that_blocks_the_cookie_is_told_how_to_allow_it(base: str)
 async def clocked(tmp_path: Path) -> AsyncIterator[tuple[list[datetime], Service, WebChat, str]]:
     """The web chat on a clock the test moves: [now], the service, the chat and its address."""
     now = [NOW]
-    config = web_config(
-        make_config(tmp_path),
-        answers_per_minute=0,
-        page_loads_per_minute=0,
-        new_visitors_per_minute=0,
-    )
+    config = unlimited(tmp_path)
     store = await Store.open(config.database, SEALER)
     try:
         service = await make_service(store, config, clock=lambda: now[0])

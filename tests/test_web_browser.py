@@ -134,6 +134,13 @@ def heading(driver: WebDriver) -> str:
     return driver.find_element(By.CSS_SELECTOR, "#now h1").text
 
 
+def start_at(driver: WebDriver, url: str) -> None:
+    """Open a welcome page (the chat's, or a poster's) and press Start: the consent is asked."""
+    driver.get(url)
+    driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
+    WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+
+
 def answer(driver: WebDriver) -> None:
     """Answer the question on screen as a parent who takes the first option, then wait for the
     next one (or skip a question whose answer was refused)."""
@@ -210,9 +217,7 @@ def keep_screenshot(driver: WebDriver, name: str) -> None:
 def test_every_example_questionnaire_completes_in_a_phone_browser_without_reloading(
     server: Server, browser: WebDriver, flow: str
 ) -> None:
-    browser.get(f"{server.url}/s/{flow}")
-    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
-    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    start_at(browser, f"{server.url}/s/{flow}")
     assert browser.find_elements(By.CSS_SELECTOR, "html.js")  # the page's own script runs
     browser.execute_script("window.sameDocument = true;")  # gone if the page ever reloads
     answered = complete(browser)
@@ -275,9 +280,7 @@ def test_a_questionnaire_completes_with_javascript_off(server: Server, tmp_path:
 def test_contact_details_get_the_keyboard_and_autofill_they_need(
     server: Server, browser: WebDriver
 ) -> None:
-    browser.get(server.url + "/s/mlu-ludlow")
-    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
-    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    start_at(browser, server.url + "/s/mlu-ludlow")
     boxes = {}
     for words, purpose in (("What name", "name"), ("What phone", "tel"), ("What email", "email")):
         answer_until(browser, words)
@@ -299,9 +302,7 @@ def test_contact_details_get_the_keyboard_and_autofill_they_need(
 def test_the_month_hint_gives_an_example_the_question_accepts(
     server: Server, browser: WebDriver
 ) -> None:
-    browser.get(server.url + "/s/mlu-ludlow")
-    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
-    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    start_at(browser, server.url + "/s/mlu-ludlow")
     answer_until(browser, "When was your baby born")
     hint = browser.find_element(By.ID, "answer-hint").text
     assert hint == "For example, August 2026 or 08/2026"  # the server's clock: November 2026
@@ -339,9 +340,7 @@ def test_a_refused_answer_is_impossible_to_miss(
 ) -> None:
     driver = phone(tmp_path / "refused", javascript=javascript)
     try:
-        driver.get(server.url + "/s/mlu-ludlow")
-        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
-        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        start_at(driver, server.url + "/s/mlu-ludlow")
         answer_until(driver, "When was your baby born")
         driver.find_element(By.ID, "answer").send_keys("soon")
         driver.find_element(By.CSS_SELECTOR, "#now button[value=text]").click()
@@ -380,9 +379,7 @@ def test_a_refused_answer_is_impossible_to_miss(
 
 
 def test_a_refused_choice_links_to_the_first_option(server: Server, browser: WebDriver) -> None:
-    browser.get(server.url + "/s/mlu-ludlow")
-    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
-    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    start_at(browser, server.url + "/s/mlu-ludlow")
     answer_until(browser, "Which parts of your care")
     browser.find_element(By.CSS_SELECTOR, "#now button[value=done]").click()  # nothing ticked
     refused(browser)
@@ -400,9 +397,7 @@ def test_a_refused_choice_links_to_the_first_option(server: Server, browser: Web
 def test_a_screen_reader_hears_only_what_each_answer_brings(
     server: Server, browser: WebDriver
 ) -> None:
-    browser.get(server.url + "/s/mlu-ludlow")
-    browser.find_element(By.CSS_SELECTOR, "button.button-start").click()
-    WebDriverWait(browser, WAIT).until(lambda d: seq(d) is not None)
+    start_at(browser, server.url + "/s/mlu-ludlow")
     greeting = announced(browser)  # the start: the greeting, the consent's words, its question
     assert greeting.startswith("Hello! We'd love to hear about your time")
     assert greeting.endswith("stop at any time. Are you happy to start?")
@@ -456,9 +451,7 @@ def test_stop_for_now_shows_the_answers_are_kept_and_carries_on_later(
 ) -> None:
     driver = phone(tmp_path / "stop", javascript=javascript)
     try:
-        driver.get(server.url + "/s/mlu-ludlow")
-        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
-        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        start_at(driver, server.url + "/s/mlu-ludlow")
         answer(driver)  # consent
         asked, question_seq = heading(driver), seq(driver)
         driver.find_element(By.CSS_SELECTOR, "#now button[value=stop]").click()
@@ -506,9 +499,7 @@ def test_an_answer_after_a_long_gap_is_kept_and_says_so(
 ) -> None:
     driver = phone(tmp_path / "away", javascript=javascript)
     try:
-        driver.get(server.url + "/s/mlu-ludlow")
-        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
-        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        start_at(driver, server.url + "/s/mlu-ludlow")
         answer(driver)  # consent
         asked = heading(driver)
         driver.find_element(By.CSS_SELECTOR, "#now .check-label").click()
@@ -537,9 +528,7 @@ def test_a_poster_for_another_questionnaire_offers_to_carry_on_or_start_it(
 ) -> None:
     driver = phone(tmp_path / "posters", javascript=javascript)
     try:
-        driver.get(server.url + "/")
-        driver.find_element(By.CSS_SELECTOR, "button.button-start").click()
-        WebDriverWait(driver, WAIT).until(lambda d: seq(d) is not None)
+        start_at(driver, server.url + "/")
         answer(driver)  # consent: the MLU questionnaire is under way
         driver.get(server.url + "/s/community_hub")  # a hub's poster
         assert heading(driver) == "Carry on, or start the new questions?"

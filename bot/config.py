@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from bot.delivery.settings import AgencySettings
 from bot.errors import ConfigError
-from bot.safety import SHIPPED, Lists, PhraseError, danger_check
+from bot.safety import SHIPPED, Lists, PhraseError, check_entries
 from bot.words import LANGUAGES, say
 
 #: One text for every language, or one per language code (`{en: ..., pl: ...}`).
@@ -262,18 +262,16 @@ def load_config(path: Path) -> Config:
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{path}: {where}: {first['msg']}") from None
     try:
-        danger_check(config.safeguarding.lists())
+        check_entries(config.safeguarding.lists())
     except PhraseError as exc:
         raise ConfigError(f"{path}:{_line_of(path, exc.text)}: safeguarding: {exc}") from None
     return config
 
 
-def _line_of(path: Path, text: str) -> int:
-    """The line of config.yaml where a phrase is written (1 if it cannot be found)."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if text in line:
-            return number
-    return 1
+def _line_of(path: Path, text: str, lines: list[str] | None = None) -> int:
+    """The line of config.yaml where `text` is written (1 if it cannot be found)."""
+    lines = lines if lines is not None else path.read_text(encoding="utf-8").splitlines()
+    return next((n for n, line in enumerate(lines, start=1) if text in line), 1)
 
 
 #: The parent-facing texts of config.yaml: (setting, key in the file, the bot's own word).
@@ -289,13 +287,14 @@ def language_gaps(config: Config, path: Path, languages: set[str]) -> list[str]:
     questionnaires offer) would miss: a text the team has not written in their language, a
     signposting message without 999, a language with no built-in danger lists."""
     found: list[str] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
     written = {
         "safeguarding.message": config.safeguarding.message,
         "privacy.notice": config.privacy.notice,
         "welcome": config.welcome,
     }
     for setting, key, _word in TEXTS:
-        where = f"{path}:{_line_of(path, key)}: warning"
+        where = f"{path}:{_line_of(path, key, lines)}: warning"
         for code in missing_languages(written[setting], languages):
             fallback = "the bot's own text" if code in LANGUAGES else "your English text"
             found.append(
@@ -305,12 +304,13 @@ def language_gaps(config: Config, path: Path, languages: set[str]) -> list[str]:
     for code in sorted(languages):
         if "999" not in config.signpost_in(code):
             found.append(
-                f"{path}:{_line_of(path, 'message:')}: warning: safeguarding.message in {code!r} "
-                "does not say 999: parents in danger must read where to get help now"
+                f"{path}:{_line_of(path, 'message:', lines)}: warning: safeguarding.message in "
+                f"{code!r} does not say 999: parents in danger must read where to get help now"
             )
         if code not in SHIPPED and code not in config.safeguarding.phrases:
             found.append(
-                f"{path}:{_line_of(path, 'safeguarding:')}: warning: no danger phrases in {code!r}"
+                f"{path}:{_line_of(path, 'safeguarding:', lines)}: warning: no danger phrases in "
+                f"{code!r}"
                 f" (the bot ships {', '.join(SHIPPED)}): add `{code}: [...]` under "
                 "safeguarding.phrases so what those parents type in danger is recognised"
             )

@@ -278,7 +278,11 @@ async def test_telegram_reads_captions_edits_and_words_after_a_command(tmp_path:
         await parent.command("/stop my partner hits me")
         assert signpost in parent.texts()[before:]
         before = len(parent.texts())
+        await parent.command("/stop bleeding")  # one word, as a poster's tag could be
+        assert signpost in parent.texts()[before:]
+        before = len(parent.texts())
         await parent.command("/stop")
+        await parent.command("/start mlu-ludlow")  # a poster's tag is no words to read
         assert signpost not in parent.texts()[before:]
 
 

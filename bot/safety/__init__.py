@@ -36,7 +36,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
 from types import ModuleType
 
 from bot.safety import en, pl
@@ -56,7 +57,6 @@ TYPO_WORD = 7  # letters a whole red-flag word needs for the same
 BREAK = "."  # where one sentence ends: no phrase reaches across it
 URGENT = "!!"  # two or more exclamation marks: a now-word in every language
 _WORD = re.compile(r"\w+|[.!?;\n]+")
-_TOKEN = re.compile(r"^(?:\w+\*?|\.\.\.)$")
 _APOSTROPHE = (
     (
         re.compile(r"\b(can|won|shan)'t\b"),
@@ -264,26 +264,13 @@ class Lists:
     asking: tuple[str, ...] = ()
 
     def __add__(self, other: Lists) -> Lists:
-        return Lists(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
-
-    def astuple(self) -> tuple[tuple[str, ...], ...]:
-        return (
-            self.phrases, self.words, self.now, self.settled, self.alone, self.contrast,
-            self.asking,
-        )  # fmt: skip
+        return Lists(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
 
 def shipped(language: str) -> Lists:
+    """A shipped language's lists, from its module (`PHRASES`, `WORDS`, `NOW` …)."""
     module = SHIPPED[language]
-    return Lists(
-        tuple(module.PHRASES),
-        tuple(module.WORDS),
-        tuple(module.NOW),
-        tuple(module.SETTLED),
-        tuple(module.ALONE),
-        tuple(module.CONTRAST),
-        tuple(module.ASKING),
-    )
+    return Lists(*(tuple(getattr(module, f.name.upper())) for f in fields(Lists)))
 
 
 class DangerCheck:
@@ -291,7 +278,6 @@ class DangerCheck:
     hold. Build once, call many times; pure."""
 
     def __init__(self, lists: Lists, model: Model | None = None) -> None:
-        self.lists = lists
         self.model = model
         self.phrases = Phrases(lists.phrases)
         self.words = Phrases(lists.words, typos=True)
@@ -351,4 +337,20 @@ def danger_check(extra: Mapping[str, Lists] | None = None, model: bool = True) -
         lists = lists + shipped(language)
     for more in (extra or {}).values():
         lists = lists + more
+    return _built(lists, model)
+
+
+@lru_cache(maxsize=8)
+def _built(lists: Lists, model: bool) -> DangerCheck:
+    """Compiled once per set of lists: every service of a process shares it (it holds no state)."""
     return DangerCheck(lists, shipped_model() if model else None)
+
+
+def check_entries(extra: Mapping[str, Lists]) -> None:
+    """Read staff's own entries, as `danger_check` would: PhraseError on one that cannot be
+    read. Cheap: it compiles nothing else."""
+    for lists in extra.values():
+        for entries in (getattr(lists, f.name) for f in fields(lists)):
+            for entry in entries:
+                if entry.strip():
+                    Phrase.read(entry)

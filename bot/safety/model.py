@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 from bot.words import plain
@@ -81,7 +82,8 @@ class Model:
         return "\n".join(lines) + "\n"
 
 
+@cache
 def shipped_model() -> Model:
-    """The model trained on the labelled sets, as shipped with the bot."""
+    """The model trained on the labelled sets, as shipped with the bot (read once a process)."""
     table = resources.files("bot.safety").joinpath("model.tsv").read_text(encoding="utf-8")
     return Model.parse(table)

@@ -166,8 +166,9 @@ class TelegramBot:
         command, _, payload = text.partition(" ")
         command = command[1:].split("@")[0].lower()
         aside = self._aside(update, message, payload)
-        if command in OWN_INPUT and isinstance(aside, ev.Aside) and not TAG.match(payload.strip()):
-            # words after a command that takes none are still read for danger
+        tagged = command == "start" and self.service.known_tag(payload.strip()) is not None
+        if command in OWN_INPUT and isinstance(aside, ev.Aside) and not tagged:
+            # words after a command that takes none (or a poster's tag) are still read
             language = await self.language_of(who, update)
             await self.show(who, chat_id, signposts(aside, language, self.service.rules))
         if command == "start":

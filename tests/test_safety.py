@@ -114,7 +114,9 @@ def test_danger_said_among_ordinary_feedback_is_still_found(
 
 @given(st.text(max_size=2000))
 def test_any_text_gets_an_answer_never_an_error(text: str) -> None:
-    assert CHECK.found(text) is None or isinstance(CHECK.found(text), str)
+    found = CHECK.found(text)
+    assert found is None or isinstance(found, str)
+    assert CHECK(text) == (found is not None)
 
 
 def test_a_long_message_is_read_to_the_end() -> None:

@@ -556,7 +556,7 @@ async def test_a_refused_answer_is_shown_where_it_was_given_with_what_was_typed(
     assert not taken.title.startswith("Error")
 
 
-async def test_an_answer_refused_too_often_moves_on_and_says_why_in_the_conversation(
+async def test_an_answer_refused_too_often_is_left_and_the_conversation_says_so(
     every_type_base: str,
 ) -> None:
     async with browser(every_type_base) as parent:

@@ -115,16 +115,27 @@ def render(events: list[ev.Event], out: TextIO, language: str = "en", width: int
     out.flush()
 
 
+async def _typed(lines: Lines, out: TextIO, width: int) -> str | None:
+    """The next line, after a `> ` prompt; None once input has ended. Piped input is echoed as
+    the terminal would show it typed (wrapped after the `> `), so a scripted run reads as a
+    transcript."""
+    out.write("> ")
+    out.flush()
+    line = await lines.readline()
+    if not line:
+        return None
+    typed = line.rstrip("\r\n")
+    if lines.piped:
+        out.write(wrapped("> " + typed, width)[2:] + "\n")
+    return typed
+
+
 async def _delete(
     service: Service, respondent: str, lines: Lines, out: TextIO, language: str, width: int
 ) -> bool:
     """Ask first, as every channel does; True when the answers were deleted."""
     write(out, f"{say('delete_confirm', language)} {say('delete_typed', language)}", width)
-    out.write("> ")
-    out.flush()
-    typed = (await lines.readline()).rstrip("\r\n")
-    if lines.piped:
-        out.write(wrapped("> " + typed, width)[2:] + "\n")
+    typed = await _typed(lines, out, width) or ""
     if plain(typed.strip()) not in every_language("yes"):
         write(out, say("nothing_deleted", language), width)
         return False
@@ -155,7 +166,6 @@ async def run_chat(
     tag: str | None = None,
 ) -> int:
     """Chat until the questionnaire ends, the parent types `stop`, or input runs out."""
-    echo = not stdin.isatty()
     lines = Lines(stdin)
     width = width_of(out)
     welcome = service.config.welcome_in(language)
@@ -165,16 +175,11 @@ async def run_chat(
     write(out, say("hint_commands", spoken), width, "\n\n")
     render(outcome.events, out, spoken, width)
     while not any(isinstance(e, ENDINGS) for e in outcome.events):
-        out.write("> ")
-        out.flush()
-        line = await lines.readline()
-        if not line:
+        typed = await _typed(lines, out, width)
+        if typed is None:
             out.write("\n")
             write(out, say("paused_terminal", spoken), width)
             return 0
-        typed = line.rstrip("\r\n")
-        if echo:  # as the terminal would show it typed: wrapped after the "> "
-            out.write(wrapped("> " + typed, width)[2:] + "\n")
         word = command_in(typed)
         meaning = meaning_of(word)
         if meaning == "delete_word":

@@ -92,12 +92,6 @@ class WebChat:
             samesite="Lax",  # sent when a poster's link is opened; never on another site's form
         )
 
-    def _languages_for(self, tag: str | None = None, flow: str | None = None) -> tuple[str, ...]:
-        return offered(self.service, tag, flow)
-
-    def _guess_language(self, request: web.Request, languages: tuple[str, ...]) -> str:
-        return guessed(request, languages)
-
     async def _language_of(self, request: web.Request) -> str:
         cookie = self._cookie(request)
         return await page_language(self.service, request, self._who(cookie) if cookie else None)
@@ -116,7 +110,7 @@ class WebChat:
             return self._welcome(request, None, None, self.cookies.new(), fresh=True)
         who = self._who(cookie)
         async with self.turns.of(who):
-            view = await self._view(who, self._guess_language(request, self._languages_for()))
+            view = await self._view(who, guessed(request, offered(self.service)))
         if not view.started:
             return self._welcome(request, None, None, cookie, notice=view.notice)
         return self._html(self.pages.chat(view, self.cookies.csrf(cookie), view.languages))
@@ -152,8 +146,8 @@ class WebChat:
         fresh: bool = False,
         notice: str | None = None,
     ) -> web.StreamResponse:
-        languages = self._languages_for(tag, flow)
-        language = self._guess_language(request, languages)
+        languages = offered(self.service, tag, flow)
+        language = guessed(request, languages)
         csrf = self.cookies.csrf(cookie)
         html = self.pages.welcome(language, csrf, languages, tag=tag, flow=flow, notice=notice)
         response = self._html(html)
@@ -181,11 +175,11 @@ class WebChat:
         form = await read_form(request, self.config.web.body_timeout)
         cookie = self._cookie(request)
         tag, flow = self._poster(text_of(form, "tag"), text_of(form, "flow"))
-        languages = self._languages_for(tag, flow)
+        languages = offered(self.service, tag, flow)
         asked = text_of(form, "lang")
         language = asked if asked in languages else None
         if cookie is None:  # the welcome gave one: this phone does not keep it
-            shown = language or self._guess_language(request, languages)
+            shown = language or guessed(request, languages)
             return self._html(self.pages.cookies_off(shown, tag, flow))
         if not self.cookies.csrf_ok(cookie, text_of(form, "csrf")):
             return self._again(request)
@@ -276,7 +270,7 @@ class WebChat:
         page's, if this server has it in memory, else their browser's."""
         cookie = self._cookie(request)
         view = self.views.get(self._who(cookie)) if cookie else None
-        language = view.language if view else self._guess_language(request, self._languages_for())
+        language = view.language if view else guessed(request, offered(self.service))
         html = self.pages.page(language, word(heading, language), word(text, language))
         return self._html(html, status)
 

@@ -15,15 +15,18 @@ from typing import Literal
 from bot.config import Config
 from bot.conversation import events as ev
 from bot.conversation.engine import signposts, step
+from bot.conversation.reply import from_json, shown, to_json
 from bot.conversation.session import Session
 from bot.conversation.turn import Cleaner, Rules
-from bot.errors import FlowProblems
+from bot.errors import FlowProblems, WrongContactKey
 from bot.privacy.redact import redactor_for
+from bot.privacy.seal import Sealer
 from bot.questionnaire.flow import Flow
 from bot.safety import danger_check
 from bot.storage.retention import Erased, Purged
-from bot.storage.store import Store
+from bot.storage.store import Handled, Store
 from bot.storage.versions import FlowVersions
+from bot.storage.writer import Receipt
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +82,25 @@ class Standing:
 
 @dataclass
 class Outcome:
+    """What to show. For an input with a ticket: its reply (from event `first` on, when it was
+    stored before and partly shown)."""
+
     events: list[ev.Event]
     duplicate: bool = False
     language: str | None = None
+    first: int = 0
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A channel's own name for an input (a Telegram update, by id and mark): its step is
+    stored once, and its reply, `preface` and all, is kept sealed until the channel has shown
+    it, so a restart can finish showing it."""
+
+    update_id: int
+    mark: str
+    sealer: Sealer
+    preface: tuple[ev.Event, ...] = ()
 
 
 class Service:
@@ -136,11 +155,11 @@ class Service:
         respondent: str,
         event: ev.Input,
         *,
-        update_id: int | None = None,
+        ticket: Ticket | None = None,
         flow_id: str | None = None,
     ) -> Outcome:
         """Process one input from one parent: lock, load, step, save, then hand back to show."""
-        return await self._handle(respondent, event, update_id, flow_id)
+        return await self._handle(respondent, event, ticket, flow_id)
 
     async def start_afresh(
         self, respondent: str, start: ev.Start, *, flow_id: str | None = None
@@ -154,20 +173,26 @@ class Service:
         self,
         respondent: str,
         event: ev.Input,
-        update_id: int | None,
+        ticket: Ticket | None,
         flow_id: str | None,
         *,
         afresh: bool = False,
     ) -> Outcome:
         async with self._turns.of(respondent):
-            if update_id is not None and await self.store.already_processed(update_id):
-                return Outcome([], duplicate=True)
+            if ticket is not None:
+                handled = await self.store.handled(ticket.update_id, ticket.mark)
+                if handled is not None:
+                    return Outcome(owed(handled, ticket), True, first=handled.shown)
             now = self.clock()
             loaded = await self.store.load_session(respondent)
             if loaded is None and isinstance(event, ev.Repeat | ev.Aside):
                 # nothing started, nothing to show again; but danger is always answered
                 language = (event.language if isinstance(event, ev.Aside) else None) or "en"
-                return Outcome(signposts(event, language, self.rules), language=language)
+                events = signposts(event, language, self.rules)
+                if ticket is not None:
+                    events = shown([*ticket.preface, *events])
+                    await self.store.save_receipt(receipt_of(ticket, events, now), now.date())
+                return Outcome(events, language=language)
             session = loaded.session if loaded and not afresh else None
             flow = await self._flow_for(session, event, flow_id)
             if session is not None and session.flow_id != flow.id:
@@ -175,6 +200,7 @@ class Service:
             if isinstance(event, ev.Start):
                 event = ev.Start(self.known_tag(event.source), event.language)
             new, events = step(flow, session, event, now, self.rules)
+            reply = shown([*ticket.preface, *events]) if ticket is not None else events
             await self.store.save(
                 respondent,
                 new,
@@ -182,11 +208,11 @@ class Service:
                 now.date(),
                 response_id=loaded.response_id if loaded else None,
                 unlink_after_days=self.config.privacy.unlink_after_days,
-                update_id=update_id,
+                receipt=receipt_of(ticket, reply, now) if ticket is not None else None,
             )
         if self.on_contact and any(isinstance(e, ev.ContactOptedIn) for e in events):
             self.on_contact()
-        return Outcome(events, language=new.language)
+        return Outcome(reply, language=new.language)
 
     async def _flow_for(
         self, session: Session | None, event: ev.Input, flow_id: str | None
@@ -252,6 +278,25 @@ class Service:
     async def erase(self, respondent: str) -> Erased:
         async with self._turns.of(respondent):
             return await self.store.retention.erase(respondent)
+
+
+def receipt_of(ticket: Ticket, reply: list[ev.Event], now: datetime) -> Receipt:
+    """The update, to store with its step: with its reply sealed when there is one to show."""
+    sealed = ticket.sealer.seal({"reply": to_json(reply)}, now) if reply else None
+    return Receipt(ticket.update_id, ticket.mark, sealed)
+
+
+def owed(handled: Handled, ticket: Ticket) -> list[ev.Event]:
+    """What is left to show of a stored update's reply; nothing once it was all shown (or when
+    it does not open: sealed under a pseudonym key that was since changed)."""
+    if handled.reply is None:
+        return []
+    try:
+        reply = from_json(str(ticket.sealer.unseal(handled.reply)["reply"]))
+    except (WrongContactKey, KeyError, ValueError):
+        log.error("a reply still owed does not open with this pseudonym key; not shown")
+        return []
+    return reply[handled.shown :]
 
 
 async def housekeeping(service: Service, stopping: asyncio.Event, every: float = 6 * 3600) -> None:

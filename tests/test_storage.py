@@ -14,8 +14,11 @@ import time
 from pathlib import Path
 
 from conftest import DATA, FLOWS, ROOT, make_config, make_service
+from cryptography.fernet import Fernet
 
 from bot.conversation import events as ev
+from bot.privacy.seal import Sealer
+from bot.service import Ticket
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.store import Store
 
@@ -133,13 +136,42 @@ async def test_erase_deletes_everything_linked_to_the_pseudonym(
     assert rows(store.path, "SELECT count(*) FROM answers") == [(1,)]
 
 
-async def test_same_update_processed_once(tmp_path: Path, store: Store) -> None:
+REPLIES = Sealer(Fernet.generate_key())
+
+
+def ticket(update_id: int, mark: str = "m", *preface: ev.Event) -> Ticket:
+    return Ticket(update_id, mark, REPLIES, preface)
+
+
+async def test_same_update_processed_once_and_its_reply_kept_until_shown(
+    tmp_path: Path, store: Store
+) -> None:
     service = await make_service(store, every_type_config(tmp_path))
-    await service.handle("p1", ev.Start(), update_id=1)
-    first = await service.handle("p1", ev.Reply("1"), update_id=2)
-    again = await service.handle("p1", ev.Reply("1"), update_id=2)
-    assert not first.duplicate and again.duplicate and again.events == []
+    await service.handle("p1", ev.Start(), ticket=ticket(1))
+    first = await service.handle("p1", ev.Reply("1"), ticket=ticket(2, "m", ev.Said("Hello")))
+    assert isinstance(first.events[0], ev.Said) and isinstance(first.events[-1], ev.Asked)
+    again = await service.handle("p1", ev.Reply("1"), ticket=ticket(2))
+    assert again.duplicate and again.events == first.events and again.first == 0
     assert rows(store.path, "SELECT count(*) FROM responses") == [(1,)]
+    await store.inbox.shown(2, "m", 1)  # the first event went out before a crash
+    after_crash = await service.handle("p1", ev.Reply("1"), ticket=ticket(2))
+    assert after_crash.events == first.events[1:] and after_crash.first == 1
+    await store.inbox.answered([(0, 2, "m")])  # all shown: nothing is owed any more
+    assert (await service.handle("p1", ev.Reply("1"), ticket=ticket(2))).events == []
+    sealed = rows(store.path, "SELECT reply FROM processed_updates")
+    assert all(reply is None or b"Hello" not in reply for (reply,) in sealed)
+
+
+async def test_an_update_id_telegram_uses_again_is_a_new_update(
+    tmp_path: Path, store: Store
+) -> None:
+    """Telegram numbers updates afresh after a long quiet spell: the same id with another
+    chat or message (another mark) is answered, not taken for the old one."""
+    service = await make_service(store, every_type_config(tmp_path))
+    await service.handle("p1", ev.Start(), ticket=ticket(1, "old"))
+    fresh = await service.handle("p2", ev.Start(), ticket=ticket(1, "new"))
+    assert not fresh.duplicate and any(isinstance(e, ev.Asked) for e in fresh.events)
+    assert rows(store.path, "SELECT count(*) FROM sessions") == [(2,)]
 
 
 def test_kill_9_mid_questionnaire_loses_no_given_answer(tmp_path: Path) -> None:

@@ -73,6 +73,29 @@ MIGRATIONS: list[str] = [
         sealed BLOB NOT NULL                -- Fernet token of the chat to answer, under a key
     );                                      -- derived from the pseudonym key
     """,
+    # 5: the Telegram inbox (each update kept from receipt until its reply went out), updates
+    #    told apart by a mark as well as their id (Telegram restarts its numbering after a long
+    #    quiet spell), and the reply a stored update still owes
+    """
+    CREATE TABLE processed_new (
+        update_id INTEGER NOT NULL,
+        mark TEXT NOT NULL DEFAULT '',      -- keyed hash of the chat and message (or tap)
+        day TEXT NOT NULL,                  -- YYYY-MM-DD, for pruning
+        reply BLOB,                         -- sealed reply still owed, NULL once it went out
+        shown INTEGER NOT NULL DEFAULT 0,   -- how much of it was shown
+        PRIMARY KEY (update_id, mark)
+    ) WITHOUT ROWID;
+    INSERT INTO processed_new (update_id, day) SELECT update_id, day FROM processed_updates;
+    DROP TABLE processed_updates;
+    ALTER TABLE processed_new RENAME TO processed_updates;
+    CREATE TABLE inbox (
+        id INTEGER PRIMARY KEY,             -- order of arrival
+        update_id INTEGER NOT NULL,
+        mark TEXT NOT NULL,
+        sealed BLOB NOT NULL,               -- Fernet token of the update, under a key derived
+        UNIQUE (update_id, mark)            -- from the pseudonym key, deleted once answered
+    );
+    """,
 ]
 
 

@@ -56,7 +56,9 @@ class Retention:
                 "DELETE FROM responses WHERE coalesce(finished, started) < ?", (retention_month,)
             )
             week_ago = (today - timedelta(days=7)).isoformat()
-            await self._store.db.execute("DELETE FROM processed_updates WHERE day < ?", (week_ago,))
+            await self._store.db.execute(
+                "DELETE FROM processed_updates WHERE day < ? AND reply IS NULL", (week_ago,)
+            )
             await self._store.db.execute(
                 "DELETE FROM delivery_log WHERE day < ?",
                 ((today - timedelta(days=retention_days)).isoformat(),),

@@ -21,17 +21,24 @@ from bot.conversation.session import Session
 from bot.errors import MissingContactKey
 from bot.privacy.seal import Sealer
 from bot.questionnaire.flow import Flow
+from bot.storage.inbox import Inbox
 from bot.storage.migrations import migrate
 from bot.storage.outbox import OutboxQueue
 from bot.storage.owed import OwedReplies
 from bot.storage.retention import Retention
-from bot.storage.writer import GroupCommit, write_step
+from bot.storage.writer import GroupCommit, Receipt, write_receipt, write_step
 
 T = TypeVar("T")
 
 
 def now_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Handled:
+    reply: bytes | None
+    shown: int
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class Store:
         self.writer = GroupCommit(self)
         self.retention = Retention(self)
         self.owed = OwedReplies(self)
+        self.inbox = Inbox(self)
 
     @classmethod
     async def open_readonly(cls, path: Path | str, sealer: Sealer | None = None) -> Store:
@@ -146,11 +154,16 @@ class Store:
             raise MissingContactKey("contact details need the contact key (BOT_CONTACT_KEY)")
         return self.sealer
 
-    async def already_processed(self, update_id: int) -> bool:
-        found = await self._scalar(
-            "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)
+    async def handled(self, update_id: int, mark: str) -> Handled | None:
+        """The update's stored step, if any: its reply still owed (sealed) and how much of it
+        was shown. Updates stored before marks existed match by id alone."""
+        rows = await self.db.execute_fetchall(
+            "SELECT reply, shown FROM processed_updates WHERE update_id = ? AND mark IN (?, '') "
+            "ORDER BY mark DESC LIMIT 1",
+            (update_id, mark),
         )
-        return found is not None
+        row = next(iter(rows), None)
+        return None if row is None else Handled(row[0], int(row[1]))
 
     async def save(
         self,
@@ -161,9 +174,9 @@ class Store:
         *,
         response_id: int | None,
         unlink_after_days: int = 30,
-        update_id: int | None = None,
+        receipt: Receipt | None = None,
     ) -> None:
-        """Write a step's outcome atomically: answers, response status, session, update id.
+        """Write a step's outcome atomically: answers, response status, session, the update.
         The whole transaction runs in one trip to SQLite's thread, so the write lock is held
         for the statements alone, never across the event loop's other work."""
         contacts = [
@@ -181,11 +194,15 @@ class Store:
         state = None if session.stage == "declined" else session.model_dump_json()
         write = partial(
             write_step, respondent=respondent, events=events, today=today,
-            response_id=response_id, unlink_after_days=unlink_after_days, update_id=update_id,
+            response_id=response_id, unlink_after_days=unlink_after_days, receipt=receipt,
             contacts=contacts, state=state, keep_response=keep_response,
             language=session.language,
         )  # fmt: skip
         await self.writer.write(write)
+
+    async def save_receipt(self, receipt: Receipt, today: date) -> None:
+        """An update answered without a step (nothing started): stored once, reply owed."""
+        await self.writer.write(partial(write_receipt, receipt=receipt, today=today))
 
     async def in_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn` with the connection on SQLite's own thread, in one trip (aiosqlite runs

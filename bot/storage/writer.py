@@ -10,6 +10,7 @@ import json
 import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -21,6 +22,16 @@ if TYPE_CHECKING:
     from bot.storage.store import Store
 
 Step = Callable[[sqlite3.Connection], None]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A Telegram update a step answers: stored with the step, so it is applied once, with its
+    reply (sealed) owed until the channel has shown it."""
+
+    update_id: int
+    mark: str
+    reply: bytes | None = None
 
 
 class GroupCommit:
@@ -91,18 +102,15 @@ def write_step(
     today: date,
     response_id: int | None,
     unlink_after_days: int,
-    update_id: int | None,
+    receipt: Receipt | None,
     contacts: list[tuple[str, bytes]],
     state: str | None,
     keep_response: bool,
     language: str,
 ) -> None:
     """One step's statements, on SQLite's own thread, inside the group's transaction."""
-    if update_id is not None:
-        conn.execute(
-            "INSERT INTO processed_updates (update_id, day) VALUES (?, ?)",
-            (update_id, today.isoformat()),
-        )
+    if receipt is not None:
+        write_receipt(conn, receipt=receipt, today=today)
     for tag, sealed in contacts:
         conn.execute(OUTBOX_INSERT, (secrets.token_hex(16), tag, sealed, today.strftime("%Y-%m")))
     for event in events:
@@ -119,6 +127,13 @@ def write_step(
             (respondent, state, response_id if keep_response else None,
              today.isoformat()),
         )  # fmt: skip
+
+
+def write_receipt(conn: sqlite3.Connection, *, receipt: Receipt, today: date) -> None:
+    conn.execute(
+        "INSERT INTO processed_updates (update_id, mark, day, reply) VALUES (?, ?, ?, ?)",
+        (receipt.update_id, receipt.mark, today.isoformat(), receipt.reply),
+    )
 
 
 def _apply(

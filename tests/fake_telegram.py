@@ -201,6 +201,9 @@ class FakeTelegram:
         self.fault_rate = 0.0
         self.faults: list[str] = []
         self._faults = random.Random(7)
+        self.down = False  # while set, every call (getUpdates too) is answered 502
+        self.reachable = asyncio.Event()  # while clear, every call hangs: Telegram unreachable
+        self.reachable.set()
         self.held: set[int] = set()  # chats whose sendMessage hangs until `release` is set
         self.release = asyncio.Event()
         self._updates: list[Json] = []
@@ -276,6 +279,15 @@ class FakeTelegram:
         self.calls.append((method, params))
         self.call_times.append(asyncio.get_running_loop().time())
         self._notify()
+        await self.reachable.wait()
+        if method.lower() == "sendmessage" and _int(params, "chat_id") in self.held:
+            await asyncio.wait_for(self.release.wait(), 30)
+        if request.transport is None or request.transport.is_closing():
+            # The caller gave up (or died) while the call hung: it never reached Telegram.
+            return _reply(502, {"ok": False, "error_code": 502, "description": "never arrived"})
+        if self.down:
+            self.faults.append("down")
+            return _reply(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             return _reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -406,8 +418,6 @@ class FakeTelegram:
         return True
 
     async def _m_sendmessage(self, p: Json) -> Json:
-        if _int(p, "chat_id") in self.held:
-            await asyncio.wait_for(self.release.wait(), 30)
         chat = self._chat_for_send(p)
         text, entities = self._render(p, str(p.get("text", "")), 4096, "message text")
         return self._store(chat, text, p, entities).to_api(self.bot_user)

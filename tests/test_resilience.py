@@ -9,6 +9,8 @@ import os
 import random
 import signal
 import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,8 +18,10 @@ import pytest
 from conftest import FLOWS, NOW, load_flow
 from fake_telegram import FakeTelegram
 from test_telegram_process import bot_process, write_config
-from tg_driver import expected_answers, simulate_parent
+from tg_driver import TYPED, expected_answers, simulate_parent
 from tg_harness import Parent, running_bot
+
+from bot.words import say
 
 FULL = bool(os.environ.get("RESILIENCE"))
 KILL_PARENTS, KILLS = (200, 20) if FULL else (30, 3)
@@ -62,48 +66,97 @@ def answers_count(db: Path) -> int:
         return 0
 
 
+@dataclass
+class Run:
+    """What a run of simulated parents left: the database, the log, and what they did."""
+
+    db: Path
+    log: Path
+    chats: dict[int, list[str]]  # each parent's messages, as texts
+    nudges: list[int] = field(default_factory=list)
+    typings: list[int] = field(default_factory=list)
+
+
+async def run_with_kills(
+    tmp_path: Path, parents: int, kills: int, expected: int, typed: str = TYPED
+) -> Run:
+    """`parents` go through community_hub on a bot process killed with SIGKILL `kills` times,
+    at moments spread over the run (by answers stored, of `expected` in all)."""
+    moments = sorted(random.Random(11).sample(range(expected // 20, expected * 9 // 10), kills))
+    run = Run(tmp_path / "db.sqlite3", tmp_path / "bot.log", {})
+    db = run.db
+    async with FakeTelegram() as tg:
+        config = write_config(tmp_path, tg.base_url)
+        tasks = [
+            asyncio.create_task(simulate_parent(tg, 7000 + n, HUB_CLOSING, 1200 if FULL else 180,
+                                                nudge_after=15, nudges=run.nudges, typed=typed,
+                                                typings=run.typings))
+            for n in range(parents)
+        ]  # fmt: skip
+        for moment in moments:
+            async with bot_process(config, tg.token, run.log) as proc:
+                await tg.wait_for(lambda m=moment: answers_count(db) >= m, 120, f"{moment} answers")
+                proc.send_signal(signal.SIGKILL)
+                await proc.wait()
+        async with bot_process(config, tg.token, run.log) as proc:
+            actions = await asyncio.wait_for(asyncio.gather(*tasks), 1200 if FULL else 180)
+            proc.send_signal(signal.SIGTERM)  # a clean stop: the inbox forgets what was answered
+            assert await asyncio.wait_for(proc.wait(), 10) == 0
+        assert all(a > 0 for a in actions)
+        run.chats = {7000 + n: [m.text for m in tg.chat(7000 + n)] for n in range(parents)}
+    return run
+
+
 @pytest.mark.timeout(1500 if FULL else 240)
 async def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     flow = load_flow(FLOWS / "community_hub.yaml")
     expected = expected_answers(flow, datetime.now(UTC))
-    total = KILL_PARENTS * len(expected)
-    moments = sorted(random.Random(11).sample(range(total // 20, total * 9 // 10), KILLS))
-    db = tmp_path / "db.sqlite3"
-    log = tmp_path / "bot.log"
-    nudges: list[int] = []
-    async with FakeTelegram() as tg:
-        config = write_config(tmp_path, tg.base_url)
-        parents = [
-            asyncio.create_task(simulate_parent(tg, 7000 + n, HUB_CLOSING, 1200 if FULL else 180,
-                                                nudge_after=15, nudges=nudges))
-            for n in range(KILL_PARENTS)
-        ]  # fmt: skip
-        for moment in moments:
-            async with bot_process(config, tg.token, log) as proc:
-                await tg.wait_for(lambda m=moment: answers_count(db) >= m, 120, f"{moment} answers")
-                proc.send_signal(signal.SIGKILL)
-                await proc.wait()
-        async with bot_process(config, tg.token, log):
-            actions = await asyncio.wait_for(asyncio.gather(*parents), 1200 if FULL else 180)
-    assert all(a > 0 for a in actions)
-    got = stored(db)
+    run = await run_with_kills(tmp_path, KILL_PARENTS, KILLS, KILL_PARENTS * len(expected))
+    got = stored(run.db)
     responses = got["responses"]
     assert isinstance(responses, list) and len(responses) == KILL_PARENTS
     assert len({who for _, who, _ in responses}) == KILL_PARENTS  # one response each
     assert {status for _, _, status in responses} == {"complete"}
     answers = got["answers"]
     assert isinstance(answers, dict)
-    assert not unlike(answers, expected), (unlike(answers, expected), f"{len(nudges)} nudges")
-    # No reply is ever lost either, so no parent has to tap again: with more than a batch in
-    # flight the offset moves past stored answers only once their replies are written down as
-    # owed, and a restarted bot shows those parents where they are (pipeline.py).
-    assert nudges == [], f"{len(nudges)} taps again by {len(set(nudges))} parents"
-    lines = log.read_text().splitlines()
-    owed = sum(
-        int(line.split("wrote down ")[1].split()[0]) for line in lines if "wrote down" in line
-    )
-    repaid = [line for line in lines if "owed a reply where they are" in line]
-    print(f"{owed} replies written down as owed; {len(repaid)} restarts showed parents owed one")
+    assert not unlike(answers, expected), (unlike(answers, expected), f"{len(run.nudges)} nudges")
+    # No reply is ever lost either, so no parent has to tap again: every update waits in the
+    # inbox until its whole reply is shown, and a restarted bot shows what was still owed.
+    assert run.nudges == [], f"{len(run.nudges)} taps again by {len(set(run.nudges))} parents"
+    assert_inbox_empty(run.db)
+
+
+DANGER = "I'm bleeding heavily and the baby isn't moving"
+
+
+@pytest.mark.timeout(1500 if FULL else 300)
+async def test_kill_9_among_parents_in_danger_delivers_every_signposting_once(
+    tmp_path: Path,
+) -> None:
+    """Each parent types danger words whenever asked to type; the bot is killed at moments
+    spread over the run. Every typed message gets where to get help, first. A kill can repeat
+    the one message it cut off for each parent (Telegram took it, the bot died before noting
+    it; the Bot API has no way to send a message only once), never more, never less."""
+    flow = load_flow(FLOWS / "community_hub.yaml")
+    parents, kills = (100, 10) if FULL else (20, 5)
+    expected = expected_answers(flow, datetime.now(UTC))
+    run = await run_with_kills(tmp_path, parents, kills, parents * len(expected), DANGER)
+    typed = Counter(run.typings)
+    signposted = {who: sum(t.startswith("🆘") for t in texts) for who, texts in run.chats.items()}
+    wrong = {
+        who: (n, typed[who]) for who, n in signposted.items() if not 0 <= n - typed[who] <= kills
+    }
+    print(f"{sum(signposted.values())} signposting messages for {sum(typed.values())} typed")
+    assert not wrong, f"(signposted, typed) per parent: {wrong}"
+    assert sum(typed.values()) >= parents * 3
+    assert_inbox_empty(run.db)
+
+
+def assert_inbox_empty(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM inbox").fetchone() == (0,)
+        owed = conn.execute("SELECT count(*) FROM processed_updates WHERE reply IS NOT NULL")
+        assert owed.fetchone() == (0,)
 
 
 @pytest.mark.timeout(900 if FULL else 120)
@@ -122,6 +175,111 @@ async def test_a_flaky_bot_api_loses_and_duplicates_nothing(tmp_path: Path) -> N
     assert isinstance(responses, list) and isinstance(answers, dict)
     assert len(responses) == FAULT_PARENTS == len({who for _, who, _ in responses})
     assert not unlike(answers, expected), unlike(answers, expected)
+
+
+OUTAGE = 180 if FULL else 20  # seconds of 502s; replies used to be given up after ~6 s here
+
+
+@pytest.mark.timeout(OUTAGE + 300)
+async def test_a_long_outage_and_a_run_of_429s_lose_no_reply(tmp_path: Path) -> None:
+    """20 parents part-way through; the Bot API answers every call 502 for OUTAGE seconds, and
+    later refuses 20 messages in a row with 429. Every parent finishes with the answers they
+    gave, and none has to tap again (a parent left without a reply would, after a while)."""
+    flow = load_flow(FLOWS / "mlu_experience.yaml")
+    expected = expected_answers(flow, NOW)
+    nudges: list[int] = []
+    async with running_bot(tmp_path) as h:
+        db = h.config.database
+        parents = [
+            asyncio.create_task(simulate_parent(h.tg, 8100 + n, MLU_CLOSING, OUTAGE + 240,
+                                                nudge_after=OUTAGE + 20, nudges=nudges))
+            for n in range(20)
+        ]  # fmt: skip
+        total = 20 * len(expected)
+        await h.tg.wait_for(lambda: answers_count(db) >= total // 5, 60, "a fifth answered")
+        h.tg.down = True
+        await asyncio.sleep(OUTAGE)
+        h.tg.down = False
+        await h.tg.wait_for(lambda: answers_count(db) >= total * 3 // 5, 120, "three fifths")
+        h.tg.rate_limit_next("sendMessage", retry_after=1, count=20)
+        await asyncio.wait_for(asyncio.gather(*parents), OUTAGE + 240)
+        assert h.tg.faults.count("down") > 20 and "sendMessage" not in h.tg._inject
+    got = stored(db)
+    responses, answers = got["responses"], got["answers"]
+    assert isinstance(responses, list) and isinstance(answers, dict)
+    assert len(responses) == 20 == len({who for _, who, _ in responses})
+    assert not unlike(answers, expected), unlike(answers, expected)
+    assert nudges == [], f"{len(nudges)} taps again by {len(set(nudges))} parents"
+
+
+@pytest.mark.timeout(120)
+async def test_one_parent_flooding_300_messages_holds_nobody_and_is_told_once(
+    tmp_path: Path,
+) -> None:
+    """A parent sends 300 messages at once while another answers the whole questionnaire: the
+    other finishes; the flooder's first updates are answered, the rest are not read, and they
+    are told so once. Only a parent's backlog is kept, never the flood."""
+    async with running_bot(tmp_path, limits={"overall_per_second": 30, "per_chat": (3, 0.1)}) as h:
+        assert h.poller is not None
+        flooder = Parent(h, 501)
+        await flooder.start()
+        for n in range(300):
+            h.tg.send_text(501, f"hello {n}")
+        await simulate_parent(h.tg, 502, MLU_CLOSING, 90)
+        await h.settle()
+        told = [t for t in flooder.texts() if t == say("too_many", "en")]
+        assert len(told) == 1
+        workers = h.poller.workers
+        assert workers.dropped >= 200 and workers.dropped + workers.backlog >= 300 - 100
+
+
+@pytest.mark.timeout(120)
+async def test_sigterm_with_telegram_unreachable_exits_in_time_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    """Parents part-way through; Telegram stops answering at all (every call hangs) with their
+    updates in flight; SIGTERM. The bot exits within systemd's 10 s, and once restarted with
+    Telegram back, every parent finishes with the answers they gave, none tapping again."""
+    flow = load_flow(FLOWS / "community_hub.yaml")
+    expected = expected_answers(flow, datetime.now(UTC))
+    nudges: list[int] = []
+    log = tmp_path / "bot.log"
+    db = tmp_path / "db.sqlite3"
+    async with FakeTelegram() as tg:
+        config = write_config(tmp_path, tg.base_url)
+        parents = [
+            asyncio.create_task(simulate_parent(tg, 8300 + n, HUB_CLOSING, 150, nudge_after=60,
+                                                nudges=nudges))
+            for n in range(10)
+        ]  # fmt: skip
+        async with bot_process(config, tg.token, log) as proc:
+            await tg.wait_for(lambda: answers_count(db) >= 30, 60, "30 answers")
+            chats = {8300 + n for n in range(10)}
+            tg.held |= chats  # their replies hang …
+            mark = len(tg.calls)
+            for chat in chats:
+                tg.send_text(chat, "/help")
+
+            def hung() -> set[int]:
+                sent = [p for m, p in tg.calls[mark:] if m == "sendMessage"]
+                return {int(p["chat_id"]) for p in sent} & chats
+
+            await tg.wait_for(lambda: hung() == chats, 20, "a reply in flight for each parent")
+            tg.reachable.clear()  # … and then Telegram cannot be reached at all
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), 10) == 0
+        tg.held.clear()
+        tg.release.set()
+        tg.reachable.set()
+        async with bot_process(config, tg.token, log) as proc:
+            await asyncio.wait_for(asyncio.gather(*parents), 150)
+            proc.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(proc.wait(), 10) == 0
+    answers = stored(db)["answers"]
+    assert isinstance(answers, dict) and len(answers) == 10
+    assert not unlike(answers, expected), unlike(answers, expected)
+    assert nudges == [], f"{len(nudges)} taps again by {len(set(nudges))} parents"
+    assert "Traceback" not in log.read_text()
 
 
 HOSTILE_TEXT = [

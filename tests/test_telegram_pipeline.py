@@ -4,15 +4,13 @@ changes nothing. Ordering is measured on the fake Bot API's log of calls, never 
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 
-from telegram import Update
-from tg_harness import KEY, Harness, Parent, running_bot
+from tg_harness import Harness, Parent, running_bot
 
-from bot.channels.telegram.owed import OwedLedger
+from bot.storage.inbox import Inbox
 from bot.words import say
 
 # Telegram's shape with a faster per-chat pace, so a 60-message flood finishes in seconds.
@@ -146,7 +144,7 @@ async def hold_one_reply(h: Harness) -> Parent:
     await stuck.start()
     h.tg.held.add(441)
     h.tg.send_text(441, "maybe")
-    await h.tg.wait_for(lambda: h.tg.pending_updates() == 1, 10, "the stuck update fetched")
+    await h.tg.wait_for(lambda: h.tg.pending_updates() == 0, 10, "the stuck update received")
     for user in OTHERS:
         h.tg.send_text(user, "/help")
     return stuck
@@ -173,55 +171,53 @@ async def test_a_reply_stuck_for_one_parent_does_not_stop_updates_beyond_one_bat
         assert len(h.tg.chat(441)) > before
 
 
-async def test_a_reply_owed_when_the_offset_moved_on_is_shown_after_a_crash(
+async def test_a_reply_cut_off_by_a_crash_is_finished_after_the_restart(
     tmp_path: Path,
 ) -> None:
-    """The offset moves past a stored update whose reply hangs (a batch of others behind it).
-    Its reply is written down first, the chat sealed; after a kill the parent is shown where
-    they are, and the row is gone."""
+    """Parent 441's answer is stored and its reply hangs; 130 others are answered meanwhile, and
+    Telegram is told every update arrived. The bot is killed: the update waits in the inbox,
+    sealed, and the restarted bot sends the reply that was owed; then the row goes."""
     async with running_bot(tmp_path) as h:
+        db = h.config.database
         try:
             stuck = await hold_one_reply(h)
             await h.tg.wait_for(lambda: helped(h) == len(OTHERS), 10, "everyone else answered")
-            await h.settle()  # Telegram has forgotten the stuck update
-            owed = rows(h.config.database, "SELECT update_id, sealed FROM owed_replies")
-            assert len(owed) == 1
-            assert b"441" not in owed[0][1]
+            assert h.tg.pending_updates() == 0  # nothing waits on Telegram's side
+            one = lambda: len(rows(db, "SELECT * FROM inbox")) == 1  # noqa: E731
+            await h.tg.wait_for(one, 10, "the answered updates gone from the inbox")
+            kept = rows(db, "SELECT sealed FROM inbox")
+            assert b"441" not in kept[0][0] and b"maybe" not in kept[0][0]
             shown = len(h.tg.chat(441))
             await h.crash()
             h.tg.held.discard(441)  # the old request never completes: it died with the process
             await h.start()
             await h.tg.wait_for(lambda: len(h.tg.chat(441)) > shown, 10, "the owed reply shown")
             assert stuck.question().buttons  # where they are: the question they are on
-            await h.tg.wait_for(
-                lambda: rows(h.config.database, "SELECT * FROM owed_replies") == [], 10, "row gone"
-            )
+            await h.tg.wait_for(lambda: rows(db, "SELECT * FROM inbox") == [], 10, "row gone")
         finally:
             h.tg.release.set()
 
 
-class FullDisk(OwedLedger):
-    async def owe(self, updates: Iterable[Update]) -> None:
+class FullDisk(Inbox):
+    async def keep(self, updates: Sequence[tuple[int, str, bytes]]) -> list[int | None]:
         raise sqlite3.OperationalError("database or disk is full")
 
 
-async def test_when_owed_replies_cannot_be_written_telegram_keeps_the_update(
+async def test_when_the_inbox_cannot_be_written_telegram_keeps_the_updates(
     tmp_path: Path,
 ) -> None:
-    """The offset never passes a stored update whose reply is neither sent nor written down."""
+    """Telegram is told an update arrived only once it is kept."""
     async with running_bot(tmp_path) as h:
-        assert h.handler is not None
-        h.handler.owed = FullDisk(h.store, KEY)
-        try:
-            await hold_one_reply(h)
-            await h.tg.wait_for(lambda: helped(h) >= 99, 10, "the rest of the first batch")
-            await asyncio.sleep(0.5)  # several polls (one each 0.1 s while updates are in flight)
-            assert h.tg.pending_updates() >= 31  # the stuck update and all behind it
-            assert rows(h.config.database, "SELECT * FROM owed_replies") == []
-        finally:
-            h.tg.release.set()
+        working = h.store.inbox
+        h.store.inbox = FullDisk(h.store)
+        polls = len(h.tg.calls_to("getUpdates"))
+        h.tg.send_text(451, "/start")
+        more = lambda: len(h.tg.calls_to("getUpdates")) >= polls + 3  # noqa: E731
+        await h.tg.wait_for(more, 10, "three tries to keep it")
+        assert h.tg.pending_updates() == 1 and h.tg.chat(451) == []
+        h.store.inbox = working
         await h.settle()
-        assert helped(h) == len(OTHERS)
+        assert Parent(h, 451).texts()[0].startswith(say("welcome", "en")[:20])
 
 
 async def test_without_tidying_a_tap_costs_two_calls_and_old_buttons_stay_safe(

@@ -243,6 +243,7 @@ async def test_a_contact_opt_in_reaches_the_agency_by_email(tmp_path: Path) -> N
                     else:
                         tg.send_text(77, step)
                     await tg.wait_for(lambda: tg.pending_updates() == 0, 20, step)
+                    await tg.wait_for(lambda: _inbox(tmp_path / "db.sqlite3") == 0, 20, step)
                 await tg.wait_for(lambda: agency.inbox.messages, 20, "the agency's email")
                 await tg.wait_for(lambda: _outbox(tmp_path / "db.sqlite3") == 0, 20, "outbox empty")
         (email,) = agency.inbox.messages
@@ -252,6 +253,15 @@ async def test_a_contact_opt_in_reaches_the_agency_by_email(tmp_path: Path) -> N
         assert "Ludlow" in body  # the one answer this flow shares, as its consent text says
     finally:
         agency.stop()
+
+
+def _inbox(db: Path) -> int:
+    """Updates received and not yet answered."""
+    try:
+        with sqlite3.connect(db, timeout=1) as conn:
+            return int(conn.execute("SELECT count(*) FROM inbox").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 1
 
 
 def _has_button(tg: FakeTelegram, user: int, label: str) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime
+from functools import partial
 
 from fake_telegram import FakeTelegram, SentMessage
 
@@ -29,12 +30,16 @@ async def simulate_parent(
     *,
     nudge_after: float | None = None,
     nudges: list[int] | None = None,
+    typed: str = TYPED,
+    typings: list[int] | None = None,
 ) -> int:
     """Answer until the closing message arrives. Returns the number of actions taken.
 
     With `nudge_after`, the parent behaves as a real one does when no reply comes: after that
     many seconds of silence they tap the last question again (or send /start if there is none)
-    and the bot shows them where they are. Each nudge is appended to `nudges` (the user id)."""
+    and the bot shows them where they are. Each nudge is appended to `nudges` (the user id).
+    When asked to type they send `typed`, appending their id to `typings` each time."""
+    act = partial(_act, typed=typed, typings=typings)
     tg.send_text(user_id, "/start", language_code="en")
     acted: set[tuple[int, int]] = set()
     actions = 0
@@ -52,14 +57,14 @@ async def simulate_parent(
             if version not in acted:
                 acted.add(version)
                 actions += 1
-                _act(tg, user_id, latest)
+                act(tg, user_id, latest)
         now = (len(messages), len(latest.history) if latest else 0)
         if now != seen:
             seen, quiet_since = now, loop.time()
         elif nudge_after is not None and loop.time() - quiet_since > nudge_after:
             prompts = [m for m in messages if is_prompt(m)]
             if prompts:
-                _act(tg, user_id, prompts[-1])
+                act(tg, user_id, prompts[-1])
             else:
                 tg.send_text(user_id, "/start", language_code="en")
             if nudges is not None:
@@ -72,7 +77,13 @@ async def simulate_parent(
         await asyncio.sleep(0.02)
 
 
-def _act(tg: FakeTelegram, user_id: int, message: SentMessage) -> None:
+def _act(
+    tg: FakeTelegram,
+    user_id: int,
+    message: SentMessage,
+    typed: str = TYPED,
+    typings: list[int] | None = None,
+) -> None:
     datas = [d for _, d in message.buttons if d]
     toggles = [d for d in datas if ":t:" in d]
     if toggles:
@@ -85,7 +96,9 @@ def _act(tg: FakeTelegram, user_id: int, message: SentMessage) -> None:
     if choices:
         tg.press(user_id, message.message_id, (stop or choices)[0], force=True)
     else:
-        tg.send_text(user_id, TYPED)
+        tg.send_text(user_id, typed)
+        if typings is not None:
+            typings.append(user_id)
 
 
 def expected_answers(flow: Flow, now: datetime) -> dict[str, str]:

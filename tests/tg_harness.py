@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class Harness:
         """As kill -9 would leave it: every task stops where it is, nothing is drained or
         confirmed; only what was committed to the database stays."""
         assert self.task is not None and self.poller is not None
-        tasks = [self.task, *self.poller._workers.values()]
+        tasks = [self.task, *self.poller.workers._tasks.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -74,9 +75,17 @@ class Harness:
         await self.start()
 
     async def settle(self) -> None:
-        """Wait until every update queued so far is processed and answered: the poller confirms
-        updates (so the fake drops them) only after handling them."""
-        await self.tg.wait_for(lambda: self.tg.pending_updates() == 0, 10, "updates handled")
+        """Wait until every update queued so far is kept and answered: the fake drops updates
+        once they are in the inbox, and the workers are idle once each is answered."""
+        await self.tg.wait_for(lambda: self.tg.pending_updates() == 0, 10, "updates received")
+        assert self.poller is not None
+        workers = self.poller.workers
+        await self.tg.wait_for(lambda: not workers.busy, 10, "updates answered")
+        await self.tg.wait_for(self.inbox_empty, 10, "the inbox to forget what was answered")
+
+    def inbox_empty(self) -> bool:
+        with sqlite3.connect(self.config.database) as conn:
+            return conn.execute("SELECT count(*) FROM inbox").fetchone() == (0,)
 
 
 @asynccontextmanager

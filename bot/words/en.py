@@ -160,6 +160,8 @@ WORDS = {
     "unknown_command": "I don't know that command. Send /help to see what I can do.",
     "button_gone": "That button no longer works.",
     "sorry": "Sorry, something went wrong on our side and that wasn't saved. Please send it again.",
+    "too_many": "You've sent a lot of messages at once. I'll answer the ones I already have, but "
+    "I couldn't read the rest. Please wait for my reply before sending more.",
     "choose_language": "🌐 Choose a language",
     "command_start": "Start or carry on the questionnaire",
     "command_help": "How this chat works, and where to get help",

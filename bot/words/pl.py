@@ -175,6 +175,8 @@ WORDS = {
     "button_gone": "Ten przycisk już nie działa.",
     "sorry": "Przepraszamy, coś poszło nie tak po naszej stronie i to nie zostało zapisane. "
     "Proszę wysłać to jeszcze raz.",
+    "too_many": "Wysłano wiele wiadomości naraz. Odpowiem na te, które już mam, ale pozostałych "
+    "nie udało mi się przeczytać. Proszę poczekać na moją odpowiedź, zanim wyślesz kolejne.",
     "choose_language": "🌐 Wybierz język",
     "command_start": "Zacznij lub kontynuuj",
     "command_help": "Jak działa ten czat i gdzie szukać pomocy",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from functools import partial
 
 from telegram import BotCommand, CallbackQuery, Message, Update
@@ -21,8 +20,9 @@ from bot.config import Config
 from bot.conversation import events as ev
 from bot.conversation.engine import signposts
 from bot.privacy.pseudonym import pseudonym
+from bot.privacy.seal import Sealer, owed_reply_key
 from bot.questionnaire.flow import TAG_PATTERN
-from bot.service import Outcome, Service
+from bot.service import Outcome, Service, Ticket
 from bot.words import LANGUAGE_NAMES, erased, languages, say
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,8 @@ class TelegramBot:
         # Memory only: after a restart, old buttons are still safe (the engine spots stale taps).
         self.last_question: dict[str, tuple[int, bool]] = {}
         self.staff = StaffCommands(service, sender)
-        # Told each update id once its answer is durably stored (the poller may then let
-        # Telegram forget it, if it must, before the reply is sent).
-        self.on_stored: Callable[[int], None] = lambda update_id: None
-        self.owed = OwedLedger(service.store, key)
+        self.owed = OwedLedger(service.store, key)  # written by earlier versions; read once
+        self.sealer = Sealer(owed_reply_key(key))  # updates in the inbox, replies still owed
 
     @property
     def config(self) -> Config:
@@ -72,16 +70,30 @@ class TelegramBot:
     async def register_commands(self) -> None:
         """The command menu in English for everyone, and in each other language we speak."""
         bot = self.sender.bot
-        await self.sender.call(0, lambda: bot.set_my_commands(commands("en")))
+        await self.sender.call(0, lambda: bot.set_my_commands(commands("en")), owed=False)
         for code in languages():
             if code != "en":
-                menu = commands(code)
-                await self.sender.call(0, partial(bot.set_my_commands, menu, language_code=code))
+                menu = partial(bot.set_my_commands, commands(code), language_code=code)
+                await self.sender.call(0, menu, owed=False)
         await self.staff.register(commands("en"))
 
     async def language_of(self, who: str, update: Update) -> str:
         """The language to speak outside a question: the questionnaire's, else Telegram's."""
         return await self.service.language_of(who) or telegram_language(update) or "en"
+
+    def mark(self, update: Update) -> str:
+        """What tells this update apart from another with the same id (Telegram numbers
+        updates afresh after a long quiet spell): a keyed hash of its chat and message, or of
+        its tap. Says nothing without the pseudonym key."""
+        if update.callback_query is not None:
+            what = f"tap:{update.callback_query.id}"
+        else:
+            message = update.effective_message
+            chat = update.effective_chat
+            edited = message.edit_date.timestamp() if message and message.edit_date else 0
+            what = f"message:{chat.id if chat else 0}:{message.message_id if message else 0}"
+            what += f":{edited:.0f}"
+        return pseudonym(self.key, "update", what)[:16]
 
     async def process(self, update: Update) -> None:
         """Handle one update: store first, then reply. Private chats only."""
@@ -96,8 +108,8 @@ class TelegramBot:
             await self._message(update, who, chat.id, update.message)
         elif update.edited_message is not None:
             language = await self.language_of(who, update)
-            await self.sender.send(chat.id, escape(say("edited", language)))
-            await self._handle(update, who, chat.id, self._aside(update, update.edited_message))
+            aside = self._aside(update, update.edited_message)
+            await self._handle(update, who, chat.id, aside, ev.Said(say("edited", language)))
 
     async def repay(self, owed: Owed) -> None:
         """Show a parent where they are: the reply to their stored update may have been lost."""
@@ -111,54 +123,72 @@ class TelegramBot:
         words = text if text is not None else (message.text or message.caption or "")
         return ev.Aside(words, telegram_language(update)) if words.strip() else ev.Repeat()
 
-    async def _store(self, update: Update, who: str, event: ev.Input) -> Outcome:
-        """Store first. An update already stored before a restart is not applied again; the
-        parent is shown where they are now, in case the reply was never sent."""
-        outcome = await self.service.handle(who, event, update_id=update.update_id)
-        self.on_stored(update.update_id)
-        if not outcome.duplicate:
-            return outcome
-        repeat = await self.service.handle(who, ev.Repeat())
-        return Outcome(repeat.events, duplicate=True, language=repeat.language)
+    async def _store(
+        self, update: Update, who: str, event: ev.Input, preface: tuple[ev.Event, ...] = ()
+    ) -> Outcome:
+        """Store first, the reply (with `preface`, what this adapter says before the engine)
+        kept with it until shown. An update already stored before a restart is not applied
+        again: what was still owed of its reply is shown."""
+        ticket = Ticket(update.update_id, self.mark(update), self.sealer, preface)
+        return await self.service.handle(who, event, ticket=ticket)
 
-    async def _handle(self, update: Update, who: str, chat_id: int, event: ev.Input) -> None:
-        await self.show(who, chat_id, (await self._store(update, who, event)).events)
+    async def _handle(
+        self, update: Update, who: str, chat_id: int, event: ev.Input, *preface: ev.Event
+    ) -> None:
+        outcome = await self._store(update, who, event, preface)
+        await self.show(who, chat_id, outcome.events, owing=(update, outcome.first))
 
     async def show(
-        self, who: str, chat_id: int, events: list[ev.Event], origin: int | None = None
+        self,
+        who: str,
+        chat_id: int,
+        events: list[ev.Event],
+        origin: int | None = None,
+        owing: tuple[Update, int] | None = None,
     ) -> None:
-        for event in events:
-            if isinstance(event, ev.Signposted):
-                for part in split_text(f"🆘 {escape(event.text)}"):
-                    await self.sender.send(chat_id, part)
-            elif isinstance(event, ev.Said):
-                for part in split_text(escape(event.text)):
-                    await self.sender.send(chat_id, part)
-            elif isinstance(event, ev.Rejected):
-                await self.sender.send(chat_id, f"⚠️ {escape(event.reason)}")
-            elif isinstance(event, ev.Asked):
-                previous, had_buttons = self.last_question.pop(who, (None, False))
-                tidy = self.config.telegram.tidy_chat
-                if tidy and previous is not None and previous != origin and had_buttons:
-                    await self.sender.edit_buttons(chat_id, previous, ())
-                rendered = render_prompt(event.prompt)
-                sent = await self.sender.send(chat_id, rendered.text, rendered.buttons)
-                if sent is not None:
-                    self.last_question[who] = (sent.message_id, bool(rendered.buttons))
-            elif isinstance(event, ev.Updated) and origin is not None:
-                buttons = render_prompt(event.prompt).buttons
-                await self.sender.edit_buttons(chat_id, origin, buttons)
-                if self.last_question.get(who, (None,))[0] == origin:
-                    self.last_question[who] = (origin, bool(buttons))
-            elif isinstance(event, ev.ResponseCompleted | ev.ResponseDeclined):
-                self.last_question.pop(who, None)  # nothing left to answer
+        """Show a reply. With `owing` (its update, and which event of the kept reply comes
+        first): after each event but the last, the kept reply notes how far it was shown, so
+        a restart shows the rest, not all of it again."""
+        for number, event in enumerate(events, start=1):
+            await self._show_one(who, chat_id, event, origin)
+            if owing is not None and number < len(events):
+                update, first = owing
+                await self.service.store.inbox.shown(
+                    update.update_id, self.mark(update), first + number
+                )
+
+    async def _show_one(self, who: str, chat_id: int, event: ev.Event, origin: int | None) -> None:
+        if isinstance(event, ev.Signposted):
+            for part in split_text(f"🆘 {escape(event.text)}"):
+                await self.sender.send(chat_id, part)
+        elif isinstance(event, ev.Said):
+            for part in split_text(escape(event.text)):
+                await self.sender.send(chat_id, part)
+        elif isinstance(event, ev.Rejected):
+            await self.sender.send(chat_id, f"⚠️ {escape(event.reason)}")
+        elif isinstance(event, ev.Asked):
+            previous, had_buttons = self.last_question.pop(who, (None, False))
+            tidy = self.config.telegram.tidy_chat
+            if tidy and previous is not None and previous != origin and had_buttons:
+                await self.sender.edit_buttons(chat_id, previous, ())
+            rendered = render_prompt(event.prompt)
+            sent = await self.sender.send(chat_id, rendered.text, rendered.buttons)
+            if sent is not None:
+                self.last_question[who] = (sent.message_id, bool(rendered.buttons))
+        elif isinstance(event, ev.Updated) and origin is not None:
+            buttons = render_prompt(event.prompt).buttons
+            await self.sender.edit_buttons(chat_id, origin, buttons, owed=True)
+            if self.last_question.get(who, (None,))[0] == origin:
+                self.last_question[who] = (origin, bool(buttons))
+        elif isinstance(event, ev.ResponseCompleted | ev.ResponseDeclined):
+            self.last_question.pop(who, None)  # nothing left to answer
 
     async def _message(self, update: Update, who: str, chat_id: int, message: Message) -> None:
         text = message.text
         if text is None:
             language = await self.language_of(who, update)
-            await self.sender.send(chat_id, escape(say("unsupported", language)))
-            await self._handle(update, who, chat_id, self._aside(update, message))
+            unsupported = ev.Said(say("unsupported", language))
+            await self._handle(update, who, chat_id, self._aside(update, message), unsupported)
             return
         if not text.startswith("/"):
             await self._handle(update, who, chat_id, ev.Reply(text))
@@ -167,46 +197,52 @@ class TelegramBot:
         command = command[1:].split("@")[0].lower()
         aside = self._aside(update, message, payload)
         tagged = command == "start" and self.service.known_tag(payload.strip()) is not None
+        # Words after a command that takes none (or a poster's tag) are still read for danger.
+        danger: list[ev.Event] = []
         if command in OWN_INPUT and isinstance(aside, ev.Aside) and not tagged:
-            # words after a command that takes none (or a poster's tag) are still read
             language = await self.language_of(who, update)
-            await self.show(who, chat_id, signposts(aside, language, self.service.rules))
+            danger = signposts(aside, language, self.service.rules)
         if command == "start":
             asked = telegram_language(update)
             tag = payload.strip() if TAG.match(payload.strip()) else None
-            await self.sender.send(chat_id, escape(self.config.welcome_in(asked)))
-            await self._handle(update, who, chat_id, ev.Start(tag, asked))
+            welcome = ev.Said(self.config.welcome_in(asked))
+            await self._handle(update, who, chat_id, ev.Start(tag, asked), *danger, welcome)
         elif command == "help":
             language = await self.language_of(who, update)
-            await self.sender.send(chat_id, escape(say("help", language)))
-            await self.sender.send(chat_id, escape(self.service.signpost_in(language)))
-            await self._handle(update, who, chat_id, aside)
+            helped = (ev.Said(say("help", language)), ev.Said(self.service.signpost_in(language)))
+            await self._handle(update, who, chat_id, aside, *helped)
         elif command == "privacy":
             language = await self.language_of(who, update)
-            for part in split_text(escape(self.service.privacy_notice_in(language))):
-                await self.sender.send(chat_id, part)
-            await self._handle(update, who, chat_id, aside)
-        elif command == "language":
-            codes = await self.service.languages(who)
-            buttons = tuple(((LANGUAGE_NAMES.get(c, c), f"lang:{c}"),) for c in codes)
-            asking = " / ".join(dict.fromkeys(say("choose_language", c) for c in codes))
-            await self.sender.send(chat_id, escape(asking), buttons)
+            notice = ev.Said(self.service.privacy_notice_in(language))
+            await self._handle(update, who, chat_id, aside, notice)
         elif command in ("restart", "stop"):
             event: ev.Input = ev.Restart() if command == "restart" else ev.Stop()
-            await self._handle(update, who, chat_id, event)
-        elif command == "delete":
+            await self._handle(update, who, chat_id, event, *danger)
+        elif command in ("language", "delete"):  # a question of their own, nothing stored
+            await self.show(who, chat_id, danger)
             language = await self.language_of(who, update)
-            buttons = (
-                ((say("delete_yes", language), "del:yes"),),
-                ((say("delete_no", language), "del:no"),),
-            )
-            await self.sender.send(chat_id, escape(say("delete_confirm", language)), buttons)
+            asking, buttons = await self._own_question(who, command, language)
+            await self.sender.send(chat_id, escape(asking), buttons)
         elif update.effective_user and self.staff.handles(update.effective_user.id, command):
             await self.staff.run(chat_id, command, payload)
         else:
             language = await self.language_of(who, update)
-            await self.sender.send(chat_id, escape(say("unknown_command", language)))
-            await self._handle(update, who, chat_id, aside)
+            unknown = ev.Said(say("unknown_command", language))
+            await self._handle(update, who, chat_id, aside, unknown)
+
+    async def _own_question(
+        self, who: str, command: str, language: str
+    ) -> tuple[str, tuple[tuple[tuple[str, str], ...], ...]]:
+        """/language and /delete ask a question of their own, answered by a button."""
+        if command == "language":
+            codes = await self.service.languages(who)
+            buttons = tuple(((LANGUAGE_NAMES.get(c, c), f"lang:{c}"),) for c in codes)
+            return " / ".join(dict.fromkeys(say("choose_language", c) for c in codes)), buttons
+        buttons = (
+            ((say("delete_yes", language), "del:yes"),),
+            ((say("delete_no", language), "del:no"),),
+        )
+        return say("delete_confirm", language), buttons
 
     async def _tap(self, update: Update, who: str, chat_id: int, query: CallbackQuery) -> None:
         data = query.data or ""
@@ -234,9 +270,10 @@ class TelegramBot:
             await self._handle(update, who, chat_id, ev.Repeat())
             return
         outcome = await self._store(update, who, event)
+        owing: tuple[Update, int] | None = (update, outcome.first)
         if outcome.duplicate:
             await self.sender.answer_tap(chat_id, query.id)
-            await self.show(who, chat_id, outcome.events)
+            await self.show(who, chat_id, outcome.events, origin, owing)
             return
         events = outcome.events
         stale = any(isinstance(e, ev.Stale) for e in events)
@@ -249,6 +286,7 @@ class TelegramBot:
             newer = shown is not None and (origin is None or shown[0] > origin)
             dropped = (ev.Said, ev.Asked) if newer else (ev.Said,)
             events = [e for e in events if not isinstance(e, dropped)]
+            owing = None  # a short reply, shown whole again after a restart
         elif (
             message is not None
             and self.config.telegram.tidy_chat
@@ -256,7 +294,7 @@ class TelegramBot:
         ):
             left = any(isinstance(e, ev.Left) for e in events)
             await self._mark_answered(chat_id, message, data, event, left)
-        await self.show(who, chat_id, events, origin)
+        await self.show(who, chat_id, events, origin, owing)
 
     async def _mark_answered(
         self, chat_id: int, message: Message, data: str, event: ev.Input, left: bool = False

@@ -1,5 +1,5 @@
-"""Sending to Telegram politely: rate limits kept, 429 and network errors retried, never dropped
-silently. Wraps python-telegram-bot's Bot."""
+"""Sending to Telegram politely: rate limits kept, 429 and network errors retried, a parent's reply
+never dropped. Wraps python-telegram-bot's Bot."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ class Sender:
         per_chat: tuple[float, float] = (6, 6),
         max_attempts: int = 8,
         first_backoff: float = 0.5,
+        longest_wait: float = 15,
     ) -> None:
         self.bot = bot
         self.overall = SharedBudget(overall_per_second) if overall_per_second else None
@@ -56,6 +57,7 @@ class Sender:
         self._chats: dict[int, AsyncLimiter] = {}
         self.max_attempts = max_attempts
         self.first_backoff = first_backoff
+        self.longest_wait = longest_wait  # between tries while Telegram cannot be reached
 
     async def _limit(self, chat_id: int) -> None:
         """The chat's own pace first, then a share of the overall budget: a parent waiting on
@@ -70,12 +72,23 @@ class Sender:
             await self.overall.acquire()
 
     async def call(
-        self, chat_id: int, action: Callable[[], Awaitable[T]], *, limited: bool = True
+        self,
+        chat_id: int,
+        action: Callable[[], Awaitable[T]],
+        *,
+        limited: bool = True,
+        owed: bool = True,
     ) -> T | None:
-        """Run one Bot API call with retries. None when Telegram refuses it for good.
+        """Run one Bot API call. None when Telegram refuses it for good (a bad request, a parent
+        who blocked the bot). A call `owed` to a parent (a message of a reply) is tried until
+        Telegram takes it, however long Telegram cannot be reached: it is never given up, only
+        cancelled when the bot stops (its update stays in the inbox). Other calls (a button's
+        answer, tidying old buttons) are given up after `max_attempts`.
         `limited=False` for calls that are not chat messages (answering a button tap)."""
         backoff = self.first_backoff
-        for attempt in range(1, self.max_attempts + 1):
+        attempt = 0
+        while owed or attempt < self.max_attempts:
+            attempt += 1
             if limited:
                 await self._limit(chat_id)
             try:
@@ -93,12 +106,14 @@ class Sender:
                 log.info("a parent has blocked the bot; message not sent")
                 return None
             except NetworkError as exc:
-                if attempt == self.max_attempts:
-                    break
-                log.warning("network error (%s); retrying in %.1fs", exc.message, backoff)
+                if attempt & (attempt - 1) == 0:  # the 1st, 2nd, 4th, 8th … failure
+                    log.warning(
+                        "network error (%s), try %d; retrying in %.1fs", exc.message, attempt,
+                        backoff,
+                    )  # fmt: skip
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30)
-        log.error("gave up sending after %d attempts", self.max_attempts)
+                backoff = min(backoff * 2, self.longest_wait)
+        log.error("gave up tidying after %d attempts (nothing a parent waits for)", attempt)
         return None
 
     async def send(
@@ -114,26 +129,39 @@ class Sender:
     async def edit(
         self, chat_id: int, message_id: int, text: str, buttons: tuple[tuple[Button, ...], ...] = ()
     ) -> None:
+        """Tidying: an answered question shown with its answer."""
         await self.call(
             chat_id,
             lambda: self.bot.edit_message_text(
                 text, chat_id, message_id, parse_mode="HTML", reply_markup=keyboard(buttons)
             ),
+            owed=False,
         )
 
     async def edit_buttons(
-        self, chat_id: int, message_id: int, buttons: tuple[tuple[Button, ...], ...]
+        self,
+        chat_id: int,
+        message_id: int,
+        buttons: tuple[tuple[Button, ...], ...],
+        *,
+        owed: bool = False,
     ) -> None:
+        """New buttons on a message: owed when they are the reply (ticks redrawn), tidying
+        when old buttons are taken away."""
         await self.call(
             chat_id,
             lambda: self.bot.edit_message_reply_markup(
                 chat_id, message_id, reply_markup=keyboard(buttons)
             ),
+            owed=owed,
         )
 
     async def answer_tap(self, chat_id: int, query_id: str, notice: str | None = None) -> None:
         """Not a chat message: never waits behind the message limits (the parent's app shows a
         spinner until it is answered)."""
         await self.call(
-            chat_id, lambda: self.bot.answer_callback_query(query_id, text=notice), limited=False
+            chat_id,
+            lambda: self.bot.answer_callback_query(query_id, text=notice),
+            limited=False,
+            owed=False,
         )

@@ -122,6 +122,14 @@ class TelegramConfig(Section):
         description="Edit each answered question to show the answer and take its buttons away "
         "(a clean transcript; one more Bot API call per answer).",
     )
+    backlog_per_parent: int = Field(
+        30,
+        ge=1,
+        le=1000,
+        description="Updates one parent can have waiting for an answer; what they send beyond "
+        "it is not read (they are told once, and still signposted if it suggests danger), so a "
+        "flood holds nobody and fills nothing.",
+    )
     connections: int = Field(
         8,
         ge=1,

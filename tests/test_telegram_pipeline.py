@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from tg_harness import Harness, Parent, running_bot
 
 from bot.storage.inbox import Inbox
@@ -48,7 +49,25 @@ async def test_a_flooding_parent_does_not_hold_up_another_parents_first_reply(
         # few of the flooder's messages (one each time the budget comes round).
         assert other_first < flooder_after[-1]
         assert len([i for i in flooder_after if i < other_first]) <= 10
-        assert len(flooder_after) > 60  # the flood itself was answered in full
+        # The flooder's backlog (30 updates) was answered, two messages each; the rest of the
+        # flood was not read, and they were told so once.
+        assert len(flooder_after) == 2 * 30 + 1
+        assert Parent(h, 401).texts().count(say("too_many", "en")) == 1
+
+
+async def test_a_flood_beyond_the_backlog_is_still_read_for_danger(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, limits=LIMITS) as h:
+        flooder = Parent(h, 403)
+        await flooder.start()
+        for n in range(60):
+            h.tg.send_text(403, "I'm bleeding heavily" if n == 50 else f"hello {n}")
+        await h.settle()
+        texts = flooder.texts()
+        assert sum(t.startswith("🆘") for t in texts) == 1  # the 51st message was not kept
+        assert texts.count(say("too_many", "en")) == 1
+        assert texts.index(say("too_many", "en")) > max(
+            i for i, t in enumerate(texts) if t.startswith("🆘")
+        )
 
 
 async def test_fifty_rapid_taps_on_one_button_ask_the_next_question_at_most_twice(
@@ -259,3 +278,21 @@ async def test_when_the_budget_is_short_a_whole_reply_goes_before_a_later_parent
         assert reply >= 3 and len(second.messages()) == reply  # welcome, intro, first question
         # Served message by message as each asked, the two replies would interleave.
         assert order == [421] * reply + [422] * reply
+
+
+async def test_telegram_numbering_afresh_is_said_once_and_strands_nobody(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database that has answered updates up to 50,000, and a Telegram numbering from 1 again
+    (after a quiet week): the parent is answered, and the operator is told once."""
+    async with running_bot(tmp_path) as h:
+        with sqlite3.connect(h.config.database) as db:
+            db.executemany(
+                "INSERT INTO processed_updates (update_id, mark, day) VALUES (?, 'x', '2026-12')",
+                [(n,) for n in range(1, 50_001, 1000)] + [(50_000,)],
+            )
+        for user in (461, 462):
+            await Parent(h, user).start()
+        assert all(Parent(h, u).texts() for u in (461, 462))
+    said = [r.getMessage() for r in caplog.records if "numbers start again" in r.getMessage()]
+    assert len(said) == 1 and "up to 50000" in said[0]

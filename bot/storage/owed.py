@@ -1,6 +1,7 @@
 """Replies owed: parents whose update is stored but was confirmed to Telegram before its reply
 went out. Each row holds the update id and the sealed chat to answer, and lives only until that
-reply is sent (or, after a crash, until the restarted bot has shown the parent where they are)."""
+reply is sent (or, after a crash, until the restarted bot has shown the parent where they are).
+Written by earlier versions only: read once after an upgrade."""
 
 from __future__ import annotations
 
@@ -14,13 +15,6 @@ if TYPE_CHECKING:
 class OwedReplies:
     def __init__(self, store: Store) -> None:
         self._store = store
-
-    async def owe(self, rows: Iterable[tuple[int, bytes]]) -> None:
-        """Record replies owed, all in one transaction (durable when this returns)."""
-        async with self._store.transaction() as db:
-            await db.executemany(
-                "INSERT OR IGNORE INTO owed_replies (update_id, sealed) VALUES (?, ?)", rows
-            )
 
     async def settle(self, update_ids: Iterable[int]) -> None:
         """Those replies went out: forget them (secure_delete zeroes the rows)."""

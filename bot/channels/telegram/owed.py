@@ -1,5 +1,7 @@
-"""Replies owed, as the Telegram path sees them: the chat of each stored update that Telegram is
-told to forget before its reply went out, sealed under a key derived from the pseudonym key.
+"""Replies owed, as earlier versions of the Telegram path wrote them down: the chat of each stored
+update that Telegram was told to forget before its reply went out, sealed under a key derived from
+the pseudonym key. Read once after an upgrade (each parent is shown where they are); the inbox
+(bot/channels/telegram/workers.py) has taken their place.
 
 Whoever holds the pseudonym key can already turn a pseudonym back into a Telegram id by trying
 ids, so this seal gives nobody more than they have. Without that key a row says nothing."""
@@ -9,9 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-
-from telegram import Update
 
 from bot.errors import WrongContactKey
 from bot.privacy.seal import Sealer, owed_reply_key
@@ -33,17 +32,6 @@ class OwedLedger:
     def __init__(self, store: Store, pseudonym_key: bytes) -> None:
         self._store = store
         self._sealer = Sealer(owed_reply_key(pseudonym_key))
-
-    async def owe(self, updates: Iterable[Update]) -> None:
-        """Durably record these updates' replies as owed (one transaction)."""
-        now = datetime.now(UTC)
-        rows = []
-        for update in updates:
-            user, chat = update.effective_user, update.effective_chat
-            if user is not None and chat is not None:
-                sealed = self._sealer.seal({"user": user.id, "chat": chat.id}, now)
-                rows.append((update.update_id, sealed))
-        await self._store.owed.owe(rows)
 
     async def settle(self, update_ids: Iterable[int]) -> None:
         await self._store.owed.settle(update_ids)

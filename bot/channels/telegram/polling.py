@@ -243,7 +243,11 @@ async def serve(
             await _serve_webhook(target, handler, bot, stopping, where, backoff)
         elif await reach(bot.delete_webhook, stopping, "switch to polling", where, backoff):
             log.info("polling for updates")
-            await Poller(bot, handler, config.telegram.poll_timeout).run(stopping)
+            telegram = config.telegram
+            poller = Poller(
+                bot, handler, telegram.poll_timeout, backlog=telegram.backlog_per_parent
+            )
+            await poller.run(stopping)
     except InvalidToken:  # its text quotes the token
         raise StartError(REFUSED_TOKEN) from None
     except EndPointNotFound:

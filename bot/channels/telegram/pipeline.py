@@ -103,7 +103,9 @@ class Poller:
                 log.error("could not keep updates in the inbox (%s)", type(exc).__name__)
                 await _pause(stopping, 1)
                 continue
-            self.offset = max((self.offset or 0, *(_id(u) + 1 for u in batch)))
+            ids = [_id(u) for u in batch if _id(u) >= 0]
+            if ids:  # the next fetch tells Telegram these arrived
+                self.offset = max(self.offset or 0, max(ids) + 1)
             if not fresh and self.workers.busy:
                 await self._wait_for_progress(stopping)
         await self.workers.stop(STOP_GRACE)

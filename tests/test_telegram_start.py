@@ -20,8 +20,9 @@ from test_telegram_process import bot_env, bot_process, refused_webhook_run, wri
 from tg_harness import KEY
 
 from bot.channels.telegram.adapter import TelegramBot
-from bot.channels.telegram.polling import Backoff, reach, serve, webhook_target
+from bot.channels.telegram.polling import Backoff, reach, serve
 from bot.channels.telegram.sender import Sender
+from bot.channels.telegram.webhook import webhook_target
 from bot.config import Config, TelegramConfig, WebhookConfig
 from bot.errors import BotError, MissingWebhookSecret, StartError
 from bot.storage.store import Store

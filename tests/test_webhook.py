@@ -19,11 +19,16 @@ from telegram import Bot
 from tg_harness import KEY
 
 from bot.channels.telegram.adapter import TelegramBot
-from bot.channels.telegram.polling import webhook_app
+from bot.channels.telegram.pipeline import process_safely
 from bot.channels.telegram.sender import Sender
+from bot.channels.telegram.webhook import Receive, webhook_app
 from bot.storage.store import Store
 
 SECRET = "s3cret-token_for-tests"
+
+
+def processing(handler: TelegramBot) -> Receive:
+    return lambda update: process_safely(handler, update)
 
 
 async def test_webhook_refuses_without_secret_and_stores_before_answering(tmp_path: Path) -> None:
@@ -32,7 +37,9 @@ async def test_webhook_refuses_without_secret_and_stores_before_answering(tmp_pa
     async with FakeTelegram() as tg, Bot(tg.token, base_url=tg.base_url) as bot:
         service = await make_service(store, config)
         handler = TelegramBot(service, Sender(bot, overall_per_second=0, per_chat=(0, 0)), KEY)
-        server = TestServer(webhook_app(bot, handler, "/telegram", SECRET), host="127.0.0.1")
+        server = TestServer(
+            webhook_app(bot, processing(handler), "/telegram", SECRET), host="127.0.0.1"
+        )
         await server.start_server()
         try:
             url = str(server.make_url("/telegram"))
@@ -89,7 +96,9 @@ async def test_json_that_is_not_an_update_gets_400_and_a_log_line_without_conten
     async with FakeTelegram() as tg, Bot(tg.token, base_url=tg.base_url) as bot:
         service = await make_service(store, config)
         handler = TelegramBot(service, Sender(bot, overall_per_second=0, per_chat=(0, 0)), KEY)
-        server = TestServer(webhook_app(bot, handler, "/telegram", SECRET), host="127.0.0.1")
+        server = TestServer(
+            webhook_app(bot, processing(handler), "/telegram", SECRET), host="127.0.0.1"
+        )
         await server.start_server()
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
         try:
@@ -126,7 +135,9 @@ async def test_when_the_budget_is_short_the_parent_posted_first_gets_a_whole_rep
         budget = sender.overall
         assert budget is not None
         handler = TelegramBot(service, sender, KEY)
-        server = TestServer(webhook_app(bot, handler, "/telegram", SECRET), host="127.0.0.1")
+        server = TestServer(
+            webhook_app(bot, processing(handler), "/telegram", SECRET), host="127.0.0.1"
+        )
         await server.start_server()
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
         try:
@@ -155,7 +166,7 @@ async def test_when_the_budget_is_short_the_parent_posted_first_gets_a_whole_rep
 def test_the_secret_token_is_compared_in_constant_time() -> None:
     import inspect
 
-    from bot.channels.telegram import polling
+    from bot.channels.telegram import webhook
 
-    source = inspect.getsource(polling.webhook_app)
+    source = inspect.getsource(webhook.webhook_app)
     assert "hmac.compare_digest" in source and "!= secret" not in source

@@ -36,7 +36,8 @@ def run(webhook: bool, config_path: Path) -> None:
     import faulthandler
     import signal
 
-    from bot.channels.telegram.polling import serve, webhook_target
+    from bot.channels.telegram.polling import serve
+    from bot.channels.telegram.webhook import webhook_target
     from bot.privacy import logs
 
     config = config_from(config_path)

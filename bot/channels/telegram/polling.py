@@ -1,19 +1,16 @@
 """Running the Telegram bot: long polling that confirms an update only after it is stored, or a
-webhook that answers Telegram only after it is stored. Ctrl-C / SIGTERM finish in-flight updates."""
+webhook that answers Telegram only after it is stored (webhook.py). Ctrl-C / SIGTERM finish
+in-flight updates."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import json
 import logging
-import os
-import re
 import signal
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Bot
@@ -28,50 +25,16 @@ from telegram.error import (
 )
 
 from bot.channels.telegram.adapter import TelegramBot
-from bot.channels.telegram.budget import waiting_since
-from bot.channels.telegram.pipeline import ALLOWED_UPDATES, Poller, parse_update, process_safely
+from bot.channels.telegram.pipeline import Poller, process_safely
 from bot.channels.telegram.sender import retry_seconds
 from bot.channels.telegram.transport import AiohttpRequest
 from bot.config import Config
-from bot.errors import MissingWebhookSecret, StartError
-from bot.privacy.placeholders import refuse_placeholder
+from bot.errors import StartError
 from bot.service import housekeeping
 
-if TYPE_CHECKING:  # aiohttp's server is loaded only for webhooks
-    from aiohttp import web
-
-__all__ = ["Backoff", "Poller", "make_bot", "reach", "serve", "webhook_app", "webhook_target"]
+__all__ = ["Backoff", "Poller", "make_bot", "reach", "serve"]
 log = logging.getLogger(__name__)
 REFUSED_TOKEN = "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)."
-
-
-def webhook_app(bot: Bot, handler: TelegramBot, path: str, secret: str) -> web.Application:
-    """Telegram POSTs each update; we answer 200 only after it is stored, so Telegram redelivers
-    anything we did not finish. Requests without the secret token are refused."""
-    from aiohttp import web
-
-    expected = secret.encode()
-
-    async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
-        if not hmac.compare_digest(given, expected):
-            return web.Response(status=403, text="forbidden")
-        try:
-            body = json.loads(await request.read())
-        except (ValueError, RecursionError) as exc:  # not JSON, or nested past Python's limit
-            log.warning("webhook: refused a request that is not JSON (%s)", type(exc).__name__)
-            return web.Response(status=400, text="not an update")
-        update = parse_update(body, bot)
-        if update is None:
-            log.warning("webhook: refused JSON that is not an update this bot can read")
-            return web.Response(status=400, text="not an update")
-        waiting_since.set(asyncio.get_running_loop().time())
-        await process_safely(handler, update)
-        return web.Response(text="ok")
-
-    app = web.Application(client_max_size=1 << 20)
-    app.router.add_post(path, receive)
-    return app
 
 
 def make_bot(token: str, config: Config, base_url: str | None = None) -> Bot:
@@ -89,8 +52,6 @@ def make_bot(token: str, config: Config, base_url: str | None = None) -> Bot:
 
 
 Job = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
-WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
-SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")  # Telegram allows 1-256 of these; we ask 16+
 
 
 @dataclass(frozen=True)
@@ -99,49 +60,6 @@ class Backoff:
 
     first: float = 1.0
     cap: float = 60.0
-
-
-@dataclass(frozen=True)
-class WebhookTarget:
-    url: str  # where Telegram posts: public_url + path
-    listen: str
-    port: int
-    path: str
-    secret: str
-
-
-def webhook_target(config: Config, environ: Mapping[str, str] = os.environ) -> WebhookTarget:
-    """The webhook settings, checked before Telegram is contacted; StartError (a setting) or
-    MissingWebhookSecret (the secret) says what to fix."""
-    settings = config.telegram.webhook
-    public_url = (settings.public_url or "").strip()
-    if not public_url:
-        raise StartError(
-            "Webhook mode needs telegram.webhook.public_url in the config: the https:// address "
-            "of your proxy that Telegram posts to."
-        )
-    parts = urlsplit(public_url)
-    if parts.scheme != "https" or not parts.hostname:
-        raise StartError(
-            "telegram.webhook.public_url must be an https:// address: Telegram posts updates "
-            "only over HTTPS."
-        )
-    if not settings.path.startswith("/"):
-        raise StartError("telegram.webhook.path must start with '/', e.g. /telegram.")
-    secret = environ.get(WEBHOOK_SECRET_ENV, "").strip()
-    put = "16 to 256 random letters, digits, _ or -, e.g. the output of openssl rand -hex 32"
-    refuse_placeholder(WEBHOOK_SECRET_ENV, secret, put, MissingWebhookSecret)
-    if not secret:
-        raise MissingWebhookSecret(
-            f"Webhook mode needs {WEBHOOK_SECRET_ENV} in the environment "
-            "(16 or more letters, digits, _ or -)."
-        )
-    if not SECRET_SHAPE.fullmatch(secret):
-        raise MissingWebhookSecret(
-            f"{WEBHOOK_SECRET_ENV} must be 16 to 256 letters, digits, _ or - (no other characters)."
-        )
-    url = public_url.rstrip("/") + settings.path
-    return WebhookTarget(url, settings.listen, settings.port, settings.path, secret)
 
 
 def api_host(config: Config) -> str:
@@ -224,6 +142,8 @@ async def serve(
     """Serve until SIGINT/SIGTERM; `background` jobs (the outbox worker) run alongside. Starts
     `bot` (getMe, retried with `backoff` while Telegram cannot be reached) and shuts it down.
     Webhook settings are checked first, before Telegram is contacted."""
+    from bot.channels.telegram.webhook import serve_webhook, webhook_target
+
     target = webhook_target(config) if webhook else None
     where = api_host(config)
     stopping = asyncio.Event()
@@ -240,7 +160,9 @@ async def serve(
         ]
         await handler.register_commands()
         if target is not None:
-            await _serve_webhook(target, handler, bot, stopping, where, backoff)
+            await serve_webhook(
+                target, bot, lambda u: process_safely(handler, u), stopping, where, backoff
+            )
         elif await reach(bot.delete_webhook, stopping, "switch to polling", where, backoff):
             log.info("polling for updates")
             telegram = config.telegram
@@ -264,37 +186,3 @@ async def serve(
 
 def housekeeping_for(handler: TelegramBot) -> Job:
     return lambda stopping: housekeeping(handler.service, stopping)
-
-
-async def _serve_webhook(
-    target: WebhookTarget,
-    handler: TelegramBot,
-    bot: Bot,
-    stopping: asyncio.Event,
-    where: str,
-    backoff: Backoff,
-) -> None:
-    from aiohttp import web
-
-    runner = web.AppRunner(webhook_app(bot, handler, target.path, target.secret))
-    await runner.setup()
-    site = web.TCPSite(runner, target.listen, target.port)
-    await site.start()
-    try:
-
-        async def register() -> object:
-            return await bot.set_webhook(
-                target.url, secret_token=target.secret, allowed_updates=ALLOWED_UPDATES
-            )
-
-        try:
-            registered = await reach(register, stopping, "register the webhook", where, backoff)
-        except BadRequest as exc:
-            raise StartError(
-                f"Telegram refused the webhook address (telegram.webhook.public_url): {exc.message}"
-            ) from None
-        if registered:
-            log.info("serving webhooks on %s:%s%s", target.listen, target.port, target.path)
-            await stopping.wait()
-    finally:
-        await runner.cleanup()  # waits for requests in flight

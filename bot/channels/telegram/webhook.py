@@ -1,0 +1,146 @@
+"""Telegram's webhook: Telegram POSTs each update, and gets 200 only once `receive` has taken
+it, so Telegram sends again whatever was not taken. Requests without the secret token are
+refused. aiohttp's server is imported only in webhook mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from telegram import Bot, Update
+from telegram.error import BadRequest
+
+from bot.channels.telegram.budget import waiting_since
+from bot.channels.telegram.pipeline import ALLOWED_UPDATES, parse_update
+from bot.channels.telegram.polling import Backoff, reach
+from bot.config import Config
+from bot.errors import MissingWebhookSecret, StartError
+from bot.privacy.placeholders import refuse_placeholder
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+__all__ = ["WebhookTarget", "serve_webhook", "webhook_app", "webhook_target"]
+log = logging.getLogger(__name__)
+
+#: What the webhook does with an update it has read: today it stores and answers it.
+Receive = Callable[[Update], Awaitable[None]]
+WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")  # Telegram allows 1-256 of these; we ask 16+
+
+
+def webhook_app(bot: Bot, receive: Receive, path: str, secret: str) -> web.Application:
+    """The webhook's one route: `receive` is called with each update that can be read, and
+    Telegram gets 200 once it returns."""
+    from aiohttp import web
+
+    expected = secret.encode()
+
+    async def take(request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return web.Response(status=403, text="forbidden")
+        try:
+            body = json.loads(await request.read())
+        except (ValueError, RecursionError) as exc:  # not JSON, or nested past Python's limit
+            log.warning("webhook: refused a request that is not JSON (%s)", type(exc).__name__)
+            return web.Response(status=400, text="not an update")
+        update = parse_update(body, bot)
+        if update is None:
+            log.warning("webhook: refused JSON that is not an update this bot can read")
+            return web.Response(status=400, text="not an update")
+        waiting_since.set(asyncio.get_running_loop().time())
+        await receive(update)
+        return web.Response(text="ok")
+
+    app = web.Application(client_max_size=1 << 20)
+    app.router.add_post(path, take)
+    return app
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    url: str  # where Telegram posts: public_url + path
+    listen: str
+    port: int
+    path: str
+    secret: str
+
+
+def webhook_target(config: Config, environ: Mapping[str, str] = os.environ) -> WebhookTarget:
+    """The webhook settings, checked before Telegram is contacted; StartError (a setting) or
+    MissingWebhookSecret (the secret) says what to fix."""
+    settings = config.telegram.webhook
+    public_url = (settings.public_url or "").strip()
+    if not public_url:
+        raise StartError(
+            "Webhook mode needs telegram.webhook.public_url in the config: the https:// address "
+            "of your proxy that Telegram posts to."
+        )
+    parts = urlsplit(public_url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise StartError(
+            "telegram.webhook.public_url must be an https:// address: Telegram posts updates "
+            "only over HTTPS."
+        )
+    if not settings.path.startswith("/"):
+        raise StartError("telegram.webhook.path must start with '/', e.g. /telegram.")
+    secret = environ.get(WEBHOOK_SECRET_ENV, "").strip()
+    put = "16 to 256 random letters, digits, _ or -, e.g. the output of openssl rand -hex 32"
+    refuse_placeholder(WEBHOOK_SECRET_ENV, secret, put, MissingWebhookSecret)
+    if not secret:
+        raise MissingWebhookSecret(
+            f"Webhook mode needs {WEBHOOK_SECRET_ENV} in the environment "
+            "(16 or more letters, digits, _ or -)."
+        )
+    if not SECRET_SHAPE.fullmatch(secret):
+        raise MissingWebhookSecret(
+            f"{WEBHOOK_SECRET_ENV} must be 16 to 256 letters, digits, _ or - (no other characters)."
+        )
+    url = public_url.rstrip("/") + settings.path
+    return WebhookTarget(url, settings.listen, settings.port, settings.path, secret)
+
+
+async def serve_webhook(
+    target: WebhookTarget,
+    bot: Bot,
+    receive: Receive,
+    stopping: asyncio.Event,
+    where: str,
+    backoff: Backoff,
+) -> None:
+    """Listen, register the webhook with Telegram (retried with `backoff` while it cannot be
+    reached), and serve until `stopping` is set."""
+    from aiohttp import web
+
+    runner = web.AppRunner(webhook_app(bot, receive, target.path, target.secret))
+    await runner.setup()
+    site = web.TCPSite(runner, target.listen, target.port)
+    await site.start()
+    try:
+
+        async def register() -> object:
+            return await bot.set_webhook(
+                target.url, secret_token=target.secret, allowed_updates=ALLOWED_UPDATES
+            )
+
+        try:
+            registered = await reach(register, stopping, "register the webhook", where, backoff)
+        except BadRequest as exc:
+            raise StartError(
+                f"Telegram refused the webhook address (telegram.webhook.public_url): {exc.message}"
+            ) from None
+        if registered:
+            log.info("serving webhooks on %s:%s%s", target.listen, target.port, target.path)
+            await stopping.wait()
+    finally:
+        await runner.cleanup()  # waits for requests in flight

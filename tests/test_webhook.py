@@ -15,7 +15,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 from conftest import SEALER, make_config, make_service
 from fake_telegram import FakeTelegram
-from telegram import Bot
+from telegram import Bot, Update
 from tg_harness import KEY
 
 from bot.channels.telegram.adapter import TelegramBot
@@ -64,8 +64,6 @@ async def test_webhook_refuses_without_secret_and_stores_before_answering(tmp_pa
                 assert again.status == 200
                 with sqlite3.connect(config.database) as conn:
                     assert conn.execute("SELECT count(*) FROM responses").fetchone() == (1,)
-                garbage = await http.post(url, data=b"not json", headers=headers)
-                assert garbage.status == 400
         finally:
             await server.close()
             await store.close()
@@ -88,7 +86,10 @@ def nested(depth: int) -> bytes:
     return b'{"update_id": 8, "message": ' + b'{"a": ' * depth + b"1" + b"}" * depth + b"}"
 
 
-async def test_json_that_is_not_an_update_gets_400_and_a_log_line_without_content(
+NOT_JSON = [b"not json", b"\xff\xfe Zofia", b'{"update_id": 9, "message": {"text": "Zofia"']
+
+
+async def test_what_can_never_be_read_is_set_aside_with_200_and_logged_without_content(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = make_config(tmp_path)
@@ -103,25 +104,76 @@ async def test_json_that_is_not_an_update_gets_400_and_a_log_line_without_conten
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
         try:
             url = str(server.make_url("/telegram"))
+            poison = tg.send_old_poll(41, question="Zofia's question")  # the library rejects it
+            bodies = [json.dumps(body).encode() for body in [*NOT_UPDATES, poison]]
+            bodies += [*NOT_JSON, b"x" * (2 << 20)]  # the last: more than any update could be
             async with aiohttp.ClientSession() as http:
-                for body in NOT_UPDATES:
-                    reply = await http.post(url, data=json.dumps(body), headers=headers)
-                    assert (reply.status, await reply.text()) == (400, "not an update"), body
+                for body in bodies:
+                    reply = await http.post(url, data=io.BytesIO(body), headers=headers)
+                    assert (reply.status, await reply.text()) == (200, "set aside"), body[:60]
                 for depth in (100, 5_000, 100_000):
-                    body = io.BytesIO(nested(depth))
-                    reply = await http.post(url, data=body, headers=headers)
-                    assert reply.status == 400, depth
+                    reply = await http.post(url, data=io.BytesIO(nested(depth)), headers=headers)
+                    assert reply.status == 200, depth
                 # Still serving parents afterwards.
                 ok = await http.post(url, json=tg.send_text(43, "/start"), headers=headers)
                 assert ok.status == 200 and tg.chat(43)
+            assert tg.chat(41) == []
         finally:
             await server.close()
             await store.close()
-    refused = [r for r in caplog.records if "webhook: refused" in r.getMessage()]
-    assert len(refused) == len(NOT_UPDATES) + 3
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    lines = [r.getMessage() for r in caplog.records if "webhook: set aside" in r.getMessage()]
+    assert len(lines) == len(bodies) + 3
+    assert lines[-1].endswith(f"({len(lines)} so far)")
+    assert f"set aside update {poison['update_id']}: not a shape this bot can read" in lines[9]
+    assert "set aside a request that is not JSON (JSONDecodeError" in lines[10]
+    assert "set aside a request too large to be an update" in lines[len(bodies) - 1]
+    assert all(r.levelno == logging.ERROR for r in caplog.records if "set aside" in r.message)
     text = caplog.text
     assert "Zofia" not in text and "Traceback" not in text
+
+
+async def test_an_update_that_cannot_be_taken_gets_500_so_telegram_sends_it_again(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def failing(update: Update) -> None:
+        raise RuntimeError(f"disk full while storing {update.effective_user}: Zofia")
+
+    async with FakeTelegram() as tg, Bot(tg.token, base_url=tg.base_url) as bot:
+        server = TestServer(webhook_app(bot, failing, "/telegram", SECRET), host="127.0.0.1")
+        await server.start_server()
+        try:
+            update = tg.send_text(44, "Zofia here")
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            async with aiohttp.ClientSession() as http:
+                reply = await http.post(server.make_url("/telegram"), json=update, headers=headers)
+        finally:
+            await server.close()
+    assert reply.status == 500
+    said = f"webhook: could not take update {update['update_id']} (RuntimeError)"
+    assert said in caplog.text and "Zofia" not in caplog.text
+
+
+async def test_a_secret_header_that_is_not_text_is_refused_like_a_wrong_one(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def never(update: Update) -> None:
+        raise AssertionError("taken without the secret")
+
+    async with FakeTelegram() as tg, Bot(tg.token, base_url=tg.base_url) as bot:
+        server = TestServer(webhook_app(bot, never, "/telegram", SECRET), host="127.0.0.1")
+        await server.start_server()
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(
+                b"POST /telegram HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                b"X-Telegram-Bot-Api-Secret-Token: \xff\xfe\r\nContent-Length: 2\r\n\r\n{}"
+            )
+            heard = await asyncio.wait_for(reader.read(), 20)
+            writer.close()
+        finally:
+            await server.close()
+    assert heard.startswith(b"HTTP/1.1 403 Forbidden")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_when_the_budget_is_short_the_parent_posted_first_gets_a_whole_reply_first(

@@ -1,6 +1,15 @@
 """Telegram's webhook: Telegram POSTs each update, and gets 200 only once `receive` has taken
-it, so Telegram sends again whatever was not taken. Requests without the secret token are
-refused. aiohttp's server is imported only in webhook mode.
+it, so Telegram sends again whatever was not taken. What a request gets:
+
+- without the secret token (compared in constant time): 403, its body unread. If the fault is
+  our own setting, Telegram keeps the updates and sends them once it is put right;
+- a body that arrived whole but is no update this bot can read (not JSON, JSON that is not an
+  update, a shape python-telegram-bot rejects, more than a megabyte): 200, set aside and logged
+  by number, never by content, as polling does (pipeline.py). The same bytes sent again could
+  never be read, and Telegram retries anything but a 2xx;
+- an update `receive` could not take (it raised): 500, so Telegram sends it again.
+
+aiohttp's server is imported only in webhook mode.
 """
 
 from __future__ import annotations
@@ -35,7 +44,9 @@ log = logging.getLogger(__name__)
 #: What the webhook does with an update it has read: today it stores and answers it.
 Receive = Callable[[Update], Awaitable[None]]
 WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")  # Telegram allows 1-256 of these; we ask 16+
+MAX_BODY = 1 << 20  # an update is a few kilobytes; Telegram's largest are far below this
 
 
 def webhook_app(bot: Bot, receive: Receive, path: str, secret: str) -> web.Application:
@@ -44,27 +55,52 @@ def webhook_app(bot: Bot, receive: Receive, path: str, secret: str) -> web.Appli
     from aiohttp import web
 
     expected = secret.encode()
+    set_aside = 0
+
+    def aside(what: str) -> web.Response:
+        nonlocal set_aside
+        set_aside += 1
+        log.error("webhook: set aside %s (%d so far)", what, set_aside)
+        return web.Response(text="set aside")
 
     async def take(request: web.Request) -> web.Response:
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, expected):
             return web.Response(status=403, text="forbidden")
         try:
-            body = json.loads(await request.read())
-        except (ValueError, RecursionError) as exc:  # not JSON, or nested past Python's limit
-            log.warning("webhook: refused a request that is not JSON (%s)", type(exc).__name__)
-            return web.Response(status=400, text="not an update")
-        update = parse_update(body, bot)
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return aside("a request too large to be an update")
+        update, what = _read(body, bot)
         if update is None:
-            log.warning("webhook: refused JSON that is not an update this bot can read")
-            return web.Response(status=400, text="not an update")
+            return aside(what)
         waiting_since.set(asyncio.get_running_loop().time())
-        await receive(update)
+        try:
+            await receive(update)
+        except Exception as exc:  # its type only: the message could quote the update
+            log.error("webhook: could not take update %d (%s); Telegram will send it again",
+                      update.update_id, type(exc).__name__)  # fmt: skip
+            return web.Response(status=500, text="not taken")
         return web.Response(text="ok")
 
-    app = web.Application(client_max_size=1 << 20)
+    app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(path, take)
     return app
+
+
+def _read(body: bytes, bot: Bot) -> tuple[Update | None, str]:
+    """The update in `body`, or None and what it was instead, in words that quote nothing."""
+    try:
+        raw = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested past Python's limit
+        return None, f"a request that is not JSON ({type(exc).__name__})"
+    update = parse_update(raw, bot)
+    if update is not None:
+        return update, ""
+    update_id = raw.get("update_id") if isinstance(raw, dict) else None
+    if type(update_id) is not int:
+        return None, "JSON without an update id"
+    return None, f"update {update_id}: not a shape this bot can read"
 
 
 @dataclass(frozen=True)

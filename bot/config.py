@@ -100,6 +100,27 @@ class WebhookConfig(Section):
     port: int = 8443
     public_url: str | None = None
     path: str = "/telegram"
+    idle_timeout: float = Field(
+        15,
+        gt=0,
+        le=3600,
+        description="Seconds a connection may wait for a request (from when it opens, or from "
+        "its last answer) before it is closed; Telegram opens a new one when it needs it.",
+    )
+    body_timeout: float = Field(
+        10,
+        gt=0,
+        le=600,
+        description="Seconds a request has to send its update once its headers are in; a "
+        "slower one gets 408 (Telegram sends the update again) and is closed.",
+    )
+    max_connections: int = Field(
+        100,
+        ge=1,
+        le=100_000,
+        description="Connections open at once; one more is closed at once with 503. Telegram "
+        "opens up to 40 (setWebhook's max_connections, at most 100).",
+    )
 
 
 class RateLimitConfig(Section):

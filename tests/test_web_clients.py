@@ -52,7 +52,7 @@ class Heard:
         return self.received.split(b"\r\n", 1)[0].decode()
 
 
-async def trickle(url: str, head: str, drip: bytes = b"", every: float = 0.2) -> Heard:
+async def trickle(url: str, head: str | bytes, drip: bytes = b"", every: float = 0.2) -> Heard:
     """A client that sends `head`, then `drip` a byte every `every` seconds (never finishing
     before the deadline), and reads what comes back until the server closes the connection."""
     host, port = url.removeprefix("http://").split(":")
@@ -61,7 +61,7 @@ async def trickle(url: str, head: str, drip: bytes = b"", every: float = 0.2) ->
 
     async def send() -> None:
         with contextlib.suppress(OSError):  # the server closed the connection
-            writer.write(head.encode())
+            writer.write(head if isinstance(head, bytes) else head.encode())
             for byte in drip:
                 await asyncio.sleep(every)
                 writer.write(bytes([byte]))

@@ -3,13 +3,16 @@ it, so Telegram sends again whatever was not taken. What a request gets:
 
 - without the secret token (compared in constant time): 403, its body unread. If the fault is
   our own setting, Telegram keeps the updates and sends them once it is put right;
+- a body that does not arrive within `telegram.webhook.body_timeout`: 408, and the connection is
+  closed. Nothing was read, so Telegram sending it again is what is wanted;
 - a body that arrived whole but is no update this bot can read (not JSON, JSON that is not an
   update, a shape python-telegram-bot rejects, more than a megabyte): 200, set aside and logged
   by number, never by content, as polling does (pipeline.py). The same bytes sent again could
   never be read, and Telegram retries anything but a 2xx;
 - an update `receive` could not take (it raised): 500, so Telegram sends it again.
 
-aiohttp's server is imported only in webhook mode.
+Slow and idle connections are closed, and no more than `telegram.webhook.max_connections` are
+kept open (bot/channels/http_server.py). aiohttp's server is imported only in webhook mode.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import json
 import logging
 import os
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -31,14 +35,16 @@ from telegram.error import BadRequest
 from bot.channels.telegram.budget import waiting_since
 from bot.channels.telegram.pipeline import ALLOWED_UPDATES, parse_update
 from bot.channels.telegram.polling import Backoff, reach
-from bot.config import Config
+from bot.config import Config, WebhookConfig
 from bot.errors import MissingWebhookSecret, StartError
 from bot.privacy.placeholders import refuse_placeholder
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-__all__ = ["WebhookTarget", "serve_webhook", "webhook_app", "webhook_target"]
+    from bot.channels.http_server import CappedSite
+
+__all__ = ["WebhookTarget", "serve_webhook", "webhook_app", "webhook_server", "webhook_target"]
 log = logging.getLogger(__name__)
 
 #: What the webhook does with an update it has read: today it stores and answers it.
@@ -47,12 +53,21 @@ WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,256}")  # Telegram allows 1-256 of these; we ask 16+
 MAX_BODY = 1 << 20  # an update is a few kilobytes; Telegram's largest are far below this
+# On stopping, a request still in flight gets this long to finish, and aiohttp waits as long
+# again before it cancels it: at most 4 s in all, well within systemd's stop timeout. One cut off
+# never had its 200, so Telegram sends it again (recognised by its id).
+STOP_GRACE = 2.0
+REPORT_EVERY = 60.0  # seconds between counts of connections refused, when there are any
 
 
-def webhook_app(bot: Bot, receive: Receive, path: str, secret: str) -> web.Application:
+def webhook_app(
+    bot: Bot, receive: Receive, path: str, secret: str, *, body_timeout: float = 10.0
+) -> web.Application:
     """The webhook's one route: `receive` is called with each update that can be read, and
     Telegram gets 200 once it returns."""
     from aiohttp import web
+
+    from bot.channels.http_server import body_within
 
     expected = secret.encode()
     set_aside = 0
@@ -68,7 +83,12 @@ def webhook_app(bot: Bot, receive: Receive, path: str, secret: str) -> web.Appli
         if not hmac.compare_digest(given, expected):
             return web.Response(status=403, text="forbidden")
         try:
-            body = await request.read()
+            async with body_within(body_timeout):
+                body = await request.read()
+        except web.HTTPRequestTimeout:
+            slow = web.Response(status=408, text="too slow")
+            slow.force_close()
+            return slow
         except web.HTTPRequestEntityTooLarge:
             return aside("a request too large to be an update")
         update, what = _read(body, bot)
@@ -103,6 +123,28 @@ def _read(body: bytes, bot: Bot) -> tuple[Update | None, str]:
     return None, f"update {update_id}: not a shape this bot can read"
 
 
+@asynccontextmanager
+async def webhook_server(
+    app: web.Application, listen: str, port: int, settings: WebhookConfig
+) -> AsyncIterator[CappedSite]:
+    """`app` listening on listen:port (0: a free port) with the timeouts and the cap on open
+    connections of `settings`; stopped, requests in flight given STOP_GRACE, on leaving."""
+    from bot.channels.http_server import CappedSite, quiet_runner
+
+    runner = quiet_runner(
+        app, idle=settings.idle_timeout, body=settings.body_timeout, stop_grace=STOP_GRACE
+    )
+    await runner.setup()
+    try:
+        # A deep backlog: a burst of connections is served or refused at once, never left to
+        # the kernel's SYN retries (seconds apart).
+        site = CappedSite(runner, listen, port, cap=settings.max_connections, backlog=1024)
+        await site.start()
+        yield site
+    finally:
+        await runner.cleanup()
+
+
 @dataclass(frozen=True)
 class WebhookTarget:
     url: str  # where Telegram posts: public_url + path
@@ -110,6 +152,7 @@ class WebhookTarget:
     port: int
     path: str
     secret: str
+    settings: WebhookConfig  # its timeouts and cap on open connections
 
 
 def webhook_target(config: Config, environ: Mapping[str, str] = os.environ) -> WebhookTarget:
@@ -143,7 +186,7 @@ def webhook_target(config: Config, environ: Mapping[str, str] = os.environ) -> W
             f"{WEBHOOK_SECRET_ENV} must be 16 to 256 letters, digits, _ or - (no other characters)."
         )
     url = public_url.rstrip("/") + settings.path
-    return WebhookTarget(url, settings.listen, settings.port, settings.path, secret)
+    return WebhookTarget(url, settings.listen, settings.port, settings.path, secret, settings)
 
 
 async def serve_webhook(
@@ -156,13 +199,11 @@ async def serve_webhook(
 ) -> None:
     """Listen, register the webhook with Telegram (retried with `backoff` while it cannot be
     reached), and serve until `stopping` is set."""
-    from aiohttp import web
+    from bot.channels.http_server import until_stopped
 
-    runner = web.AppRunner(webhook_app(bot, receive, target.path, target.secret))
-    await runner.setup()
-    site = web.TCPSite(runner, target.listen, target.port)
-    await site.start()
-    try:
+    app = webhook_app(bot, receive, target.path, target.secret,
+                      body_timeout=target.settings.body_timeout)  # fmt: skip
+    async with webhook_server(app, target.listen, target.port, target.settings) as site:
 
         async def register() -> object:
             return await bot.set_webhook(
@@ -177,6 +218,10 @@ async def serve_webhook(
             ) from None
         if registered:
             log.info("serving webhooks on %s:%s%s", target.listen, target.port, target.path)
-            await stopping.wait()
-    finally:
-        await runner.cleanup()  # waits for requests in flight
+            await until_stopped(stopping, REPORT_EVERY, lambda: _report_refused(site))
+
+
+def _report_refused(site: CappedSite) -> None:
+    if count := site.take_refused():
+        log.warning("webhook: refused %d connection(s): %d were open, the most "
+                    "telegram.webhook.max_connections allows", count, site.cap)  # fmt: skip

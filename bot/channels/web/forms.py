@@ -4,12 +4,12 @@ from an old page."""
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
+from bot.channels.http_server import body_within
 from bot.conversation import events as ev
 
 MAX_OPTIONS = 100
@@ -51,13 +51,11 @@ async def read_form(request: web.Request, within: float) -> MultiDictProxy[str]:
     if request.content_type not in (URLENCODED, MULTIPART):
         return MultiDictProxy(MultiDict())
     try:
-        async with asyncio.timeout(within):
+        async with body_within(within):
             if request.content_type == URLENCODED:
                 return MultiDictProxy(parse_urlencoded(await request.read(), request.charset))
             posted = await request.post()
-    except TimeoutError:
-        raise web.HTTPRequestTimeout() from None
-    except (web.HTTPException, ConnectionError):  # too big (413); the client went away
+    except (web.HTTPException, ConnectionError):  # too slow (408), too big (413); went away
         raise
     except Exception:  # multipart aiohttp cannot read: ValueError, LookupError, RuntimeError…
         raise web.HTTPBadRequest() from None

@@ -11,6 +11,7 @@ from conftest import DATA, SEALER, make_config, make_service
 from test_outbox import leave_contact
 
 from bot.conversation import events as ev
+from bot.delivery.email import Accepted
 from bot.delivery.worker import deliver_due
 from bot.service import Service
 from bot.storage.store import Store
@@ -42,8 +43,9 @@ async def test_no_sealed_contact_is_left_in_any_file_once_delivered(tmp_path: Pa
         assert sum(data.count(FERNET) for data in before.values()) >= 5  # the test can see them
         sent: list[EmailMessage] = []
 
-        async def record(message: EmailMessage) -> None:
+        async def record(message: EmailMessage, accepted: Accepted) -> None:
             sent.append(message)
+            await accepted()
 
         assert (await deliver_due(store, record, service.config.agency, 0.0)).delivered == 5
         after = raw(store.path)

@@ -21,7 +21,7 @@ from conftest import DATA, NOW, SEALER, eventually, make_config, make_service
 from cryptography.fernet import Fernet
 
 from bot.conversation import events as ev
-from bot.delivery.email import Send, compose, smtp_sender
+from bot.delivery.email import Accepted, Send, compose, smtp_sender
 from bot.delivery.settings import AgencySettings
 from bot.delivery.worker import OutboxWorker, deliver_due, describe, status
 from bot.privacy.seal import Sealer
@@ -253,9 +253,12 @@ async def test_a_crash_between_send_and_delete_sends_twice_never_zero(
     store = await Store.open(path, SEALER)
     await leave_contact(await every_type_service(tmp_path, store))
 
-    async def send_then_die(message: EmailMessage) -> None:
-        await agency.send(message)
-        await store.db.close()  # the process dies before the row is deleted
+    async def send_then_die(message: EmailMessage, accepted: Accepted) -> None:
+        async def die() -> None:
+            await store.db.close()  # the process dies before the row is deleted
+            await accepted()
+
+        await agency.send(message, die)
 
     with pytest.raises(ValueError, match="no active connection"):
         await deliver_due(store, send_then_die, agency.settings, T0)

@@ -1,11 +1,13 @@
 """The agency's email: composed from unsealed contact details, sent over SMTP (aiosmtplib).
 
-`Send` is any coroutine function that delivers one message or raises one of `SEND_ERRORS`; the
-worker takes one, so tests pass a real SMTP server's sender or a recording one."""
+`Send` is any coroutine function that delivers one message, awaiting `accepted()` the moment
+the agency's server has taken it, or raises one of `SEND_ERRORS` if it was not taken; the worker
+takes one, so tests pass a real SMTP server's sender or a recording one."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -16,9 +18,12 @@ from bot.delivery.settings import AgencySettings
 
 SUBJECT = "Follow-up interview: a parent would like to talk"
 SEND_ERRORS = (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError)
+QUIT_WAIT = 5.0  # seconds to wait for QUIT's reply once the message is taken
 FIELDS = {"name": "Name", "phone": "Phone", "email": "Email", "preferred_time": "Preferred time"}
 
-Send = Callable[[EmailMessage], Awaitable[None]]
+#: Called once the server has taken the message: the worker deletes its row there and then.
+Accepted = Callable[[], Awaitable[None]]
+Send = Callable[[EmailMessage, Accepted], Awaitable[None]]
 
 
 def _domain(address: str) -> str:
@@ -64,9 +69,8 @@ def compose(
 def smtp_sender(settings: AgencySettings, password: str | None) -> Send:
     """Send through the agency's mail server with these settings (password from the env)."""
 
-    async def send(message: EmailMessage) -> None:
-        await aiosmtplib.send(
-            message,
+    async def send(message: EmailMessage, accepted: Accepted) -> None:
+        smtp = aiosmtplib.SMTP(
             hostname=settings.host,
             port=settings.port,
             start_tls=settings.starttls,
@@ -75,5 +79,17 @@ def smtp_sender(settings: AgencySettings, password: str | None) -> Send:
             password=password,
             timeout=settings.timeout,
         )
+        try:
+            await smtp.connect()  # TCP, TLS or STARTTLS, EHLO, AUTH
+            await smtp.send_message(message)  # MAIL, RCPT, DATA: returns with DATA's reply
+            # The server has the message from here on: a crash before `accepted` has deleted
+            # its row sends it again on restart, so that is called first, before QUIT and before
+            # the next message; SMTP has no way to make the two one step. (Not `async with`:
+            # aiosmtplib's exit waits for QUIT's reply even when the send was cancelled.)
+            await accepted()
+            with contextlib.suppress(*SEND_ERRORS):  # a courtesy: the message is taken
+                await smtp.quit(timeout=min(settings.timeout, QUIT_WAIT))
+        finally:
+            smtp.close()
 
     return send

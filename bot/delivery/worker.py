@@ -2,10 +2,11 @@
 
 Order of operations, for each due row of the outbox (oldest retry first):
 1. unseal it and send one plain-text email to the agency;
-2. only then, in ONE transaction, delete the row and count the delivery.
+2. the moment the agency's server has taken it (its reply to DATA, before QUIT and before the
+   next row is sent), delete the row and count the delivery in ONE transaction.
 A crash between the two means the agency gets the email twice, never zero times (at-least-once).
 The Message-ID is derived from the row's random id, so a repeat carries the same Message-ID and the
-agency can spot and drop it.
+agency can spot and drop it (docs/deploy.md tells the agency so).
 
 A failed send adds one to the row's attempts, moves its next attempt back by `retry_first_seconds
 * 2**attempts` (capped at `retry_max_seconds`), counts a failed attempt and ends the pass: the
@@ -17,10 +18,12 @@ error once per `retry_max_seconds`. Nothing here logs or prints contact details:
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from email.message import EmailMessage
 
 from bot.delivery.email import SEND_ERRORS, Send, compose, message_id_for
 from bot.delivery.settings import AgencySettings
@@ -86,7 +89,8 @@ async def deliver_due(
             continue
         message = compose(details, settings, message_id=message_id_for(row_id, settings), now=now)
         try:
-            await send(message)
+            delete = functools.partial(queue.delivered, row_id, now)
+            await _send_one(send, message, delete)
         except SEND_ERRORS as exc:
             backoff = min(
                 settings.retry_first_seconds * 2 ** min(row.attempts, 60),
@@ -97,8 +101,6 @@ async def deliver_due(
             log.warning("sending to the agency failed (%s); next try in %.0f s",
                         type(exc).__name__, backoff)  # fmt: skip
             break
-        # Sent: only now delete. A crash before this commit means one more email, never none.
-        await queue.delivered(row_id, now)
         delivered += 1
     if unreadable:
         log.error("%d queued contact(s) cannot be decrypted with this BOT_CONTACT_KEY; kept "
@@ -107,6 +109,23 @@ async def deliver_due(
     if delivered or failed:
         log.info("outbox: %d delivered, %d failed, %d waiting", delivered, failed, waiting)
     return DeliveryResult(delivered, failed, waiting, unreadable)
+
+
+async def _send_one(
+    send: Send, message: EmailMessage, delete: Callable[[], Awaitable[None]]
+) -> None:
+    """Send `message`, deleting its row (`delete`) the moment the server takes it. Raises what
+    `send` raised when the server did not take it, and what `delete` raised."""
+    deleted = False
+
+    async def accepted() -> None:
+        nonlocal deleted
+        deleted = True
+        await delete()
+
+    await send(message, accepted)
+    if not deleted:  # a sender that returned without saying: returning means taken
+        await delete()
 
 
 class OutboxWorker:

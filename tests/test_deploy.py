@@ -72,6 +72,7 @@ def test_the_service_runs_the_bot_as_its_own_user_hardened() -> None:
         f"{VENV_PYTHON} -m bot run --config /etc/feedback-bot/config.yaml"
     ]
     assert service["Restart"] == ["on-failure"]
+    assert service["TimeoutStopSec"] == ["10"]  # the bot exits within it (docs/deploy.md)
     for setting, value in {
         "NoNewPrivileges": "yes", "ProtectSystem": "strict", "ProtectHome": "yes",
         "PrivateTmp": "yes", "ReadWritePaths": "/var/lib/feedback-bot",

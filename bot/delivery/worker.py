@@ -8,6 +8,10 @@ A crash between the two means the agency gets the email twice, never zero times 
 The Message-ID is derived from the row's random id, so a repeat carries the same Message-ID and the
 agency can spot and drop it (docs/deploy.md tells the agency so).
 
+Every wait on the agency's server ends when the bot is stopping: the row stays queued as it was
+(no failed attempt counted) and is sent on the next start, so a server that hangs never holds
+up a shutdown. Only a delete already begun is let finish.
+
 A failed send adds one to the row's attempts, moves its next attempt back by `retry_first_seconds
 * 2**attempts` (capped at `retry_max_seconds`), counts a failed attempt and ends the pass: the
 server is probably down, so don't hammer it. Rows are never dropped for failing. A row that cannot
@@ -90,7 +94,7 @@ async def deliver_due(
         message = compose(details, settings, message_id=message_id_for(row_id, settings), now=now)
         try:
             delete = functools.partial(queue.delivered, row_id, now)
-            await _send_one(send, message, delete)
+            sent = await _send_one(send, message, delete, stopping)
         except SEND_ERRORS as exc:
             backoff = min(
                 settings.retry_first_seconds * 2 ** min(row.attempts, 60),
@@ -100,6 +104,9 @@ async def deliver_due(
             failed += 1
             log.warning("sending to the agency failed (%s); next try in %.0f s",
                         type(exc).__name__, backoff)  # fmt: skip
+            break
+        if not sent:
+            log.info("outbox: stopped while sending to the agency; the contact stays queued")
             break
         delivered += 1
     if unreadable:
@@ -112,20 +119,40 @@ async def deliver_due(
 
 
 async def _send_one(
-    send: Send, message: EmailMessage, delete: Callable[[], Awaitable[None]]
-) -> None:
-    """Send `message`, deleting its row (`delete`) the moment the server takes it. Raises what
-    `send` raised when the server did not take it, and what `delete` raised."""
-    deleted = False
+    send: Send,
+    message: EmailMessage,
+    delete: Callable[[], Awaitable[None]],
+    stopping: asyncio.Event | None,
+) -> bool:
+    """Send `message`, deleting its row (`delete`) the moment the server takes it. True once
+    taken and deleted; False when `stopping` came first (the row is left as it was). Raises
+    what `send` raised when the server did not take it, and what `delete` raised."""
+    deleting: asyncio.Future[None] | None = None
 
     async def accepted() -> None:
-        nonlocal deleted
-        deleted = True
-        await delete()
+        nonlocal deleting
+        deleting = asyncio.ensure_future(delete())
+        await asyncio.shield(deleting)  # a stop never cuts a delete short
 
-    await send(message, accepted)
-    if not deleted:  # a sender that returned without saying: returning means taken
-        await delete()
+    sending = asyncio.ensure_future(send(message, accepted))
+    stop = asyncio.ensure_future(stopping.wait() if stopping else asyncio.Event().wait())
+    try:
+        await asyncio.wait({sending, stop}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stop.cancel()
+        if not sending.done():  # stopping, or cancelled ourselves: no server wait outlives it
+            sending.cancel()
+            await asyncio.wait({sending})
+    if deleting is not None:
+        if not sending.cancelled():
+            sending.exception()  # what came after the server took it (QUIT) does not matter
+        await deleting
+        return True
+    if sending.cancelled():
+        return False
+    sending.result()  # SEND_ERRORS: not taken
+    await delete()  # a sender that returned without saying: returning means taken
+    return True
 
 
 class OutboxWorker:

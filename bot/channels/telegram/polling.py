@@ -10,7 +10,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from telegram import Bot
@@ -25,12 +25,16 @@ from telegram.error import (
 )
 
 from bot.channels.telegram.adapter import TelegramBot
-from bot.channels.telegram.pipeline import Poller, process_safely
+from bot.channels.telegram.pipeline import STOP_GRACE, Poller
 from bot.channels.telegram.sender import retry_seconds
 from bot.channels.telegram.transport import AiohttpRequest
+from bot.channels.telegram.workers import Workers
 from bot.config import Config
 from bot.errors import StartError
 from bot.service import housekeeping
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.webhook import WebhookTarget
 
 __all__ = ["Backoff", "Poller", "make_bot", "reach", "serve"]
 log = logging.getLogger(__name__)
@@ -142,7 +146,7 @@ async def serve(
     """Serve until SIGINT/SIGTERM; `background` jobs (the outbox worker) run alongside. Starts
     `bot` (getMe, retried with `backoff` while Telegram cannot be reached) and shuts it down.
     Webhook settings are checked first, before Telegram is contacted."""
-    from bot.channels.telegram.webhook import serve_webhook, webhook_target
+    from bot.channels.telegram.webhook import webhook_target
 
     target = webhook_target(config) if webhook else None
     where = api_host(config)
@@ -160,9 +164,7 @@ async def serve(
         ]
         await handler.register_commands()
         if target is not None:
-            await serve_webhook(
-                target, bot, lambda u: process_safely(handler, u), stopping, where, backoff
-            )
+            await _serve_webhook(target, bot, handler, stopping, where, backoff, config)
         elif await reach(bot.delete_webhook, stopping, "switch to polling", where, backoff):
             log.info("polling for updates")
             telegram = config.telegram
@@ -182,6 +184,24 @@ async def serve(
         await bot.shutdown()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
+
+async def _serve_webhook(
+    target: WebhookTarget,
+    bot: Bot,
+    handler: TelegramBot,
+    stopping: asyncio.Event,
+    where: str,
+    backoff: Backoff,
+    config: Config,
+) -> None:
+    """Each update Telegram posts is kept in the inbox before Telegram gets its 200, and worked
+    from there by its parent's task, as in polling; what is answered is forgotten each second."""
+    from bot.channels.telegram.webhook import serve_webhook
+
+    workers = Workers(bot, handler, backlog=config.telegram.backlog_per_parent)
+    async with workers.receiving(STOP_GRACE) as receive:
+        await serve_webhook(target, bot, receive, stopping, where, backoff)
 
 
 def housekeeping_for(handler: TelegramBot) -> Job:

@@ -16,7 +16,8 @@ import logging
 import os
 import traceback
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -90,13 +91,20 @@ class Workers:
         """Keep the readable updates of `batch` in the inbox (one commit), then queue them on
         their parents' tasks. When this returns, Telegram may be told they arrived; if it
         raises (the database cannot be written), nothing was kept. How many were new."""
-        fresh: list[tuple[int, Update, str, object]] = []
+        readable: list[tuple[object, Update]] = []
         for raw in batch:
             update = parse_update(raw, self.bot)
             if update is None:
                 self.set_aside += 1
                 log.error("set aside an update this bot cannot read (%d so far)", self.set_aside)
-                continue
+            else:
+                readable.append((raw, update))
+        return await self.keep(readable)
+
+    async def keep(self, readable: Sequence[tuple[object, Update]]) -> int:
+        """Keep these updates (each with its JSON) in the inbox, then queue them."""
+        fresh: list[tuple[int, Update, str, object]] = []
+        for raw, update in readable:
             key = parent_of(update)
             mark = self.handler.mark(update)
             if (update.update_id, mark) in self._kept:
@@ -248,6 +256,33 @@ class Workers:
             await self.handler.service.store.inbox.answered(done)
         except Exception as exc:
             log.error("could not clear answered updates from the inbox (%s)", type(exc).__name__)
+
+    @asynccontextmanager
+    async def receiving(
+        self, grace: float, every: float = 1.0
+    ) -> AsyncIterator[Callable[[Update], Awaitable[None]]]:
+        """For the webhook, where Telegram is told each update arrived by its 200: what to call
+        with each update (it returns once the update is kept), with what was kept before a
+        start worked first, and what is answered forgotten every `every` seconds. On leaving,
+        the work in hand gets `grace` seconds, as on a stop."""
+
+        async def receive(update: Update) -> None:
+            await self.keep([(update.to_dict(), update)])
+
+        async def forget_answered() -> None:
+            while True:
+                await asyncio.sleep(every)
+                await self.forget(self.answered())  # each had its 200 before it was worked
+
+        await self.resume()
+        tidying = asyncio.create_task(forget_answered())
+        try:
+            yield receive
+        finally:
+            tidying.cancel()
+            await asyncio.gather(tidying, return_exceptions=True)
+            await self.stop(grace)
+            await self.forget(self.answered())
 
     @property
     def busy(self) -> bool:

@@ -162,7 +162,8 @@ async def serve(
         jobs += [
             asyncio.create_task(job(stopping)) for job in (housekeeping_for(handler), *background)
         ]
-        await handler.register_commands()
+        if not await _unless_stopping(handler.register_commands(), stopping):
+            return
         if target is not None:
             await _serve_webhook(target, bot, handler, stopping, where, backoff, config)
         elif await reach(bot.delete_webhook, stopping, "switch to polling", where, backoff):
@@ -202,6 +203,21 @@ async def _serve_webhook(
     workers = Workers(bot, handler, backlog=config.telegram.backlog_per_parent)
     async with workers.receiving(STOP_GRACE) as receive:
         await serve_webhook(target, bot, receive, stopping, where, backoff)
+
+
+async def _unless_stopping(work: Awaitable[object], stopping: asyncio.Event) -> bool:
+    """Await `work` unless the bot is told to stop first (then it is cancelled): whether it
+    finished."""
+    task = asyncio.ensure_future(work)
+    stop = asyncio.ensure_future(stopping.wait())
+    await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+    stop.cancel()
+    if task.done():
+        task.result()
+        return True
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return False
 
 
 def housekeeping_for(handler: TelegramBot) -> Job:

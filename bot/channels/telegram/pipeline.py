@@ -18,7 +18,7 @@ from telegram.error import Conflict, NetworkError, RetryAfter
 
 from bot.channels.telegram.adapter import TelegramBot
 from bot.channels.telegram.sender import retry_seconds
-from bot.channels.telegram.workers import Workers, parse_update, process_safely
+from bot.channels.telegram.workers import Answered, Workers, parse_update, process_safely
 
 __all__ = ["ALLOWED_UPDATES", "BATCH", "Poller", "parse_update", "process_safely"]
 log = logging.getLogger(__name__)
@@ -64,9 +64,8 @@ class Poller:
         except Exception as exc:
             log.error("could not read the inbox (%s)", type(exc).__name__)
         while not stopping.is_set():
-            # Answered, and kept before this fetch: its offset tells Telegram they arrived. (The
-            # first fetch after a start has no offset and tells Telegram nothing.)
-            answered = self.workers.answered() if self.offset is not None else []
+            # Answered, and kept before this fetch: its offset tells Telegram they arrived.
+            answered = self.workers.answered()
             poll = asyncio.ensure_future(self._fetch(long=not (answered or self.workers.busy)))
             stop = asyncio.ensure_future(stopping.wait())
             done, _ = await asyncio.wait({poll, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -95,7 +94,7 @@ class Poller:
                 backoff = min(backoff * 2, 30)
                 continue
             backoff = 1.0
-            await self.workers.forget(answered)  # Telegram was told: it never sends them again
+            await self.workers.forget(self._told(answered, batch))
             await self._check_numbering(batch)
             try:
                 fresh = await self.workers.take(batch)
@@ -121,6 +120,18 @@ class Poller:
         data["allowed_updates"] = ALLOWED_UPDATES
         result = await self.bot._post("getUpdates", data, read_timeout=timeout + 15)
         return list(result) if isinstance(result, list) else []
+
+    def _told(self, answered: list[Answered], batch: list[Any]) -> list[Answered]:
+        """Of the answered updates, those Telegram will never send again: all of them once an
+        offset was sent. Before (the first fetch after a start), Telegram sends every update
+        it still has from the oldest, so an answered one it did not send, in a batch that is
+        not full, it no longer has; the others wait for the next fetch."""
+        if self.offset is not None:
+            return answered
+        sent = {_id(u) for u in batch}
+        told = [a for a in answered if len(batch) < BATCH and a[1] not in sent]
+        self.workers.give_back([a for a in answered if a not in told])
+        return told
 
     async def _check_numbering(self, batch: list[Any]) -> None:
         """Once: say so if Telegram's update numbers are far behind what this database has

@@ -69,6 +69,7 @@ class TooMany:
 
 
 Work = Job | TooMany | Owed
+Answered = tuple[int, int, str]  # an answered update's inbox row, id and mark
 
 
 class Workers:
@@ -81,7 +82,7 @@ class Workers:
         self._queues: dict[int, deque[tuple[Work, float]]] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._kept: set[tuple[int, str]] = set()  # (update id, mark) in the inbox, not answered
-        self._answered: list[tuple[int, int, str]] = []  # (row, update id, mark) to forget
+        self._answered: list[Answered] = []  # (row, update id, mark) to forget
         # Parents told their backlog is full, and when: told once per flood (a minute).
         self._told: dict[int, tuple[TooMany, float]] = {}
         self.progress = asyncio.Event()  # set each time an update is answered
@@ -238,16 +239,16 @@ class Workers:
             await sender.send(told.chat_id, escape(say("too_many", told.language)))
 
     # ── what the inbox can forget ───────────────────────────────────────────────────────
-    def answered(self) -> list[tuple[int, int, str]]:
+    def answered(self) -> list[Answered]:
         """The updates answered since last asked, to forget once Telegram was told of them."""
         done, self._answered = self._answered, []
         return done
 
-    def give_back(self, done: list[tuple[int, int, str]]) -> None:
+    def give_back(self, done: list[Answered]) -> None:
         """Telegram was not told after all: forget these another time."""
         self._answered[:0] = done
 
-    async def forget(self, done: list[tuple[int, int, str]]) -> None:
+    async def forget(self, done: list[Answered]) -> None:
         """Delete answered updates from the inbox; if that fails they are worked again after a
         restart (their steps are stored, so only what was owed of a reply is shown)."""
         if not done:

@@ -3,6 +3,7 @@
 from bench import (
     core_bench,
     export_bench,
+    flood_bench,
     redact_bench,
     safety_bench,
     storage_bench,
@@ -17,5 +18,6 @@ redact_bench.main()
 safety_bench.main()
 storage_bench.main([])
 telegram_bench.main([])
+flood_bench.main([])
 web_bench.main([])
 export_bench.main([])

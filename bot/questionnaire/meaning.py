@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.questionnaire import flow as lang
@@ -28,18 +29,35 @@ class Findings(list[Found]):
         self.append((path, "warning", message))
 
 
+@dataclass(frozen=True)
+class Places:
+    """Where each question id is, worked out once, so that every condition is checked in
+    constant time however long the questionnaire."""
+
+    ids: list[str]  # in question order
+    first: dict[str, int]
+    last: dict[str, int]
+
+    @classmethod
+    def of(cls, flow: lang.Flow) -> Places:
+        ids = [q.id for q in flow.questions]
+        first: dict[str, int] = {}
+        for i, qid in enumerate(ids):
+            first.setdefault(qid, i)
+        return cls(ids, first, {qid: i for i, qid in enumerate(ids)})
+
+
 def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
     found = Findings()
-    seen: dict[str, int] = {}
+    places = Places.of(flow)
     for i, q in enumerate(flow.questions):
         here: Path = ("questions", i)
-        if q.id in seen:
+        if places.first[q.id] < i:
             found.error(
                 (*here, "id"),
-                f"question id '{q.id}' is used twice (first as question {seen[q.id] + 1}); "
-                "ids must be unique",
+                f"question id '{q.id}' is used twice (first as question "
+                f"{places.first[q.id] + 1}); ids must be unique",
             )
-        seen.setdefault(q.id, i)
         option_ids: set[str] = set()
         for j, option in enumerate(lang.options_of(q)):
             opath: Path = (*here, "points" if q.type == "scale" else "options", j, "id")
@@ -63,21 +81,23 @@ def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
                 "— remove 'required'",
             )
         if q.show_if is not None:
-            _check_condition(found, flow, i, q.show_if, (*here, "show_if"), f"question '{q.id}': ")
+            who = f"question '{q.id}': "
+            _check_condition(found, flow, places, i, q.show_if, (*here, "show_if"), who)
         if isinstance(q, lang.ContactStep):
-            before = [x.id for x in flow.questions[:i]]
             for k, ref in enumerate(q.share_answers):
-                if ref not in before:
+                if places.first.get(ref, i) >= i:
                     found.error(
                         (*here, "share_answers", k),
                         f"question '{q.id}': share_answers names '{ref}', which is not an "
-                        f"earlier question{did_you_mean(ref, before)}",
+                        f"earlier question{did_you_mean(ref, places.ids[:i])}",
                     )
-                elif not lang.options_of(flow.question(ref)):
+                    continue
+                shared = flow.questions[places.first[ref]]
+                if not lang.options_of(shared):
                     found.error(
                         (*here, "share_answers", k),
                         f"question '{q.id}': only choice answers can go to the agency with "
-                        f"contact details; '{ref}' is a {flow.question(ref).type} question",
+                        f"contact details; '{ref}' is a {shared.type} question",
                     )
         for j, option in enumerate(getattr(q, "options", None) or []):
             opath = (*here, "options", j)
@@ -94,14 +114,14 @@ def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
     for tag, answers in flow.source_tags.items():
         for qid, answer in answers.items():
             tpath: Path = ("source_tags", tag, qid)
-            if qid not in seen:
+            if qid not in places.first:
                 found.error(
                     tpath,
                     f"source tag '{tag}' answers unknown question '{qid}'"
-                    + did_you_mean(qid, seen),
+                    + did_you_mean(qid, places.first),
                 )
                 continue
-            ids = [o.id for o in lang.options_of(flow.question(qid))]
+            ids = [o.id for o in lang.options_of(flow.questions[places.first[qid]])]
             if answer not in ids:
                 found.error(
                     tpath,
@@ -120,24 +140,29 @@ def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
 
 
 def _check_condition(
-    found: Findings, flow: lang.Flow, index: int, cond: lang.Condition, path: Path, who: str
+    found: Findings,
+    flow: lang.Flow,
+    places: Places,
+    index: int,
+    cond: lang.Condition,
+    path: Path,
+    who: str,
 ) -> None:
-    earlier = {q.id: q for q in flow.questions[:index]}
-    later = {q.id for q in flow.questions[index:]}
-    if cond.question in later:
+    last = places.last.get(cond.question) if cond.question is not None else None
+    if last is not None and last >= index:
         found.error(
             (*path, "question"),
             f"{who}show_if looks at '{cond.question}', which is asked at or after this question; "
             "a condition can only use earlier answers",
         )
-    elif cond.question is not None and cond.question not in earlier:
+    elif cond.question is not None and last is None:
         found.error(
             (*path, "question"),
             f"{who}show_if looks at unknown question '{cond.question}'"
-            + did_you_mean(cond.question, earlier),
+            + did_you_mean(cond.question, places.ids[:index]),
         )
-    elif cond.question is not None:
-        target = earlier[cond.question]
+    elif last is not None:
+        target = flow.questions[last]
         ids = [o.id for o in lang.options_of(target)]
         for key, bound in (("at_least", cond.at_least), ("at_most", cond.at_most)):
             if bound is not None and not isinstance(target, lang.NumberQuestion):
@@ -163,9 +188,9 @@ def _check_condition(
                     )
     for key, children in (("all", cond.all), ("any", cond.any)):
         for k, child in enumerate(children or ()):
-            _check_condition(found, flow, index, child, (*path, key, k), who)
+            _check_condition(found, flow, places, index, child, (*path, key, k), who)
     if cond.not_ is not None:
-        _check_condition(found, flow, index, cond.not_, (*path, "not"), who)
+        _check_condition(found, flow, places, index, cond.not_, (*path, "not"), who)
 
 
 MAX_TEXT = 1500

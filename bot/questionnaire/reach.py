@@ -30,33 +30,47 @@ def _domain(question: lang.Question, thresholds: list[float]) -> list[Value | No
     return [None, SKIPPED, "something"]
 
 
-def _thresholds(cond: lang.Condition, qid: str) -> list[float]:
-    found = []
-    if cond.question == qid:
-        found += [x for x in (cond.at_least, cond.at_most) if x is not None]
+def _thresholds(cond: lang.Condition, found: dict[str, list[float]]) -> dict[str, list[float]]:
+    """The numbers each question is compared with (at_least, at_most), in one walk."""
+    if cond.question is not None:
+        bounds = found.setdefault(cond.question, [])
+        bounds += [x for x in (cond.at_least, cond.at_most) if x is not None]
     for child in (*(cond.all or ()), *(cond.any or ()), *([cond.not_] if cond.not_ else [])):
-        found += _thresholds(child, qid)
+        _thresholds(child, found)
     return found
 
 
+def _domains(
+    refs: list[str], cond: lang.Condition, by_id: dict[str, lang.Question], dead: set[str]
+) -> list[list[Value | None]] | None:
+    """The answers worth trying for each question a condition looks at; None when the
+    combinations would pass MAX_COMBINATIONS (stops as soon as they do)."""
+    thresholds = _thresholds(cond, {})
+    domains: list[list[Value | None]] = []
+    size = 1
+    for ref in refs:
+        domain: list[Value | None] = [None] if ref in dead else _domain(by_id[ref], thresholds[ref])
+        size *= len(domain)
+        if size > MAX_COMBINATIONS:
+            return None
+        domains.append(domain)
+    return domains
+
+
 def unreachable(flow: lang.Flow) -> list[int]:
-    """Indices of questions whose show_if can never hold."""
+    """Indices of questions whose show_if can never hold. Each question is looked up by id once,
+    so a long chain of conditions takes time in proportion to its length."""
+    by_id = {q.id: q for q in reversed(flow.questions)}  # the first of any repeated id
     dead: set[str] = set()
     result = []
     for i, q in enumerate(flow.questions):
-        if q.show_if is None:
-            continue
-        refs = sorted(set(q.show_if.questions()))
-        domains = []
-        for ref in refs:
-            target = flow.question(ref)
-            domains.append([None] if ref in dead else _domain(target, _thresholds(q.show_if, ref)))
-        size = 1
-        for d in domains:
-            size *= len(d)
-        if size > MAX_COMBINATIONS:
-            continue
         cond = q.show_if
+        if cond is None:
+            continue
+        refs = sorted(set(cond.questions()))
+        domains = _domains(refs, cond, by_id, dead)
+        if domains is None:  # too many to search: assumed satisfiable
+            continue
         if not any(
             holds(cond, {r: v for r, v in zip(refs, combo, strict=True) if v is not None})
             for combo in itertools.product(*domains)

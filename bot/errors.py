@@ -30,12 +30,26 @@ class ConfigError(BotError):
     """config.yaml cannot be read, or one of its settings is wrong."""
 
 
-class FlowProblems(BotError):
-    """One or more questionnaires have errors; the bot will not start on them."""
+#: The most problems listed at once (per file when checking): enough to work on, and a short
+#: answer to a file with thousands of mistakes.
+MAX_PROBLEMS = 100
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("questionnaires have errors:\n" + "\n".join(self.problems))
+
+def more_problems(count: int) -> str:
+    """The line that ends a list of problems cut short."""
+    return f"… and {count:,} more problem{'' if count == 1 else 's'} not shown; fix these first"
+
+
+class FlowProblems(BotError):
+    """One or more questionnaires have errors; the bot will not start on them. At most
+    MAX_PROBLEMS are kept; `more` counts the rest, including any already left out by the
+    checker."""
+
+    def __init__(self, problems: Sequence[str], more: int = 0) -> None:
+        self.problems = tuple(problems[:MAX_PROBLEMS])
+        self.more = more + len(problems) - len(self.problems)
+        listed = [*self.problems, more_problems(self.more)] if self.more else self.problems
+        super().__init__("questionnaires have errors:\n" + "\n".join(listed))
 
 
 class SecretError(BotError):

@@ -11,6 +11,7 @@ import click
 
 from bot.app import App, development_keys
 from bot.cli.common import config_from, config_option, preview_of, require_questionnaires, with_app
+from bot.errors import more_problems
 from bot.privacy.pseudonym import pseudonym
 from bot.questionnaire.check import check_file, check_folder
 from bot.questionnaire.schema import flow_schema
@@ -41,8 +42,10 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
     for c in checked:
         for problem in c.problems:
             click.echo(str(problem))
-            errors += problem.severity == "error"
-            warnings += problem.severity == "warning"
+        if c.more:
+            click.echo(f"{c.file}: {more_problems(c.more)}")
+        errors += c.errors
+        warnings += c.warnings
     offered = {code for c in checked if c.flow for code in c.flow.languages}
     for line in _config_problems(config_path, offered):
         click.echo(line)
@@ -58,7 +61,7 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
 
 
 def _count(n: int, thing: str) -> str:
-    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+    return f"{n:,} {thing}" if n == 1 else f"{n:,} {thing}s"
 
 
 def _config_problems(config_path: Path, languages: set[str]) -> list[str]:

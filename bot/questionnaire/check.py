@@ -1,4 +1,9 @@
-"""Check questionnaire files; explain each problem as `file:line:col: error|warning: message`."""
+"""Check questionnaire files; explain each problem as `file:line:col: error|warning: message`.
+
+At most MAX_PROBLEMS problems of a file are kept, errors before warnings, and the rest only
+counted: a file with a hundred thousand mistakes gets a short answer, quickly, and only the
+problems shown have their message (and its "did you mean …") written.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from bot.errors import MAX_PROBLEMS
 from bot.questionnaire import flow as lang
-from bot.questionnaire.loader import MAX_BYTES, Path, Position, YamlSyntaxError, load
-from bot.questionnaire.meaning import did_you_mean, semantic_problems
+from bot.questionnaire.loader import MAX_BYTES, Located, Path, Position, YamlSyntaxError, load
+from bot.questionnaire.meaning import Found, did_you_mean, semantic_problems
 
 
 @dataclass(frozen=True)
@@ -29,12 +35,27 @@ class Problem:
 class Checked:
     file: str
     flow: lang.Flow | None
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem, ...]  # at most MAX_PROBLEMS, in file order
     source: str
+    more_errors: int = 0  # found but not in `problems`
+    more_warnings: int = 0
+
+    @property
+    def errors(self) -> int:
+        return self.more_errors + sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return self.more_warnings + sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def more(self) -> int:
+        """Problems found but not shown."""
+        return self.more_errors + self.more_warnings
 
     @property
     def ok(self) -> bool:
-        return self.flow is not None and not any(p.severity == "error" for p in self.problems)
+        return self.flow is not None and self.errors == 0
 
 
 def _all_keys() -> set[str]:
@@ -156,44 +177,72 @@ def _message(err: Any, path: Path, data: Any) -> str:
 
 def check_text(text: str, file: str) -> Checked:
     """Check one questionnaire's YAML text."""
-    problems: list[Problem] = []
 
-    def report(pos: Position, severity: Literal["error", "warning"], msg: str) -> None:
-        problems.append(Problem(file, pos.line, pos.col, severity, msg))
+    def refused(pos: Position, msg: str) -> Checked:
+        return Checked(file, None, (Problem(file, pos.line, pos.col, "error", msg),), text)
 
     try:
         located = load(text)
     except YamlSyntaxError as exc:
-        report(exc.position, "error", exc.message)
-        return Checked(file, None, tuple(problems), text)
+        return refused(exc.position, exc.message)
     if not isinstance(located.data, dict):
-        report(Position(1, 1), "error", "a questionnaire file must start with 'id:', 'title:' …")
-        return Checked(file, None, tuple(problems), text)
+        return refused(Position(1, 1), "a questionnaire file must start with 'id:', 'title:' …")
     try:
         flow = lang.Flow.model_validate(located.data)
     except ValidationError as exc:
-        seen: set[tuple[Path, str]] = set()
-        for err in exc.errors():
-            loc = err["loc"]
-            if any(part in TEXT_UNION for part in loc):
-                loc = loc[: min(loc.index(p) for p in TEXT_UNION if p in loc)]
-                err = {**err, "loc": loc, "type": "text_type"}
-            path = _real_path(loc, located.data)
-            if err["type"] == "union_tag_invalid":
-                path = (*path, "type")
-            if (path, err["type"]) in seen:
-                continue
-            seen.add((path, err["type"]))
-            at_key = err["type"] in ("extra_forbidden", "missing")
-            where = located.where(path, key=at_key)
-            msg = _message(err, path, located.data)
-            report(where, "error", f"{_describe(path, located.data)}: {msg}")
-        problems.sort(key=lambda p: (p.line, p.col))
-        return Checked(file, None, tuple(problems), text)
-    for path, severity, msg in semantic_problems(flow, located):
-        report(located.where(path), severity, msg)
+        return _shape_problems(exc, located, file, text)
+    found = semantic_problems(flow, located)
+    shown = _errors_first(found.kept)
+    problems = []
+    for path, severity, msg in shown:
+        where = located.where(path)
+        problems.append(Problem(file, where.line, where.col, severity, msg))
     problems.sort(key=lambda p: (p.line, p.col))
-    return Checked(file, flow, tuple(problems), text)
+    errors = sum(severity == "error" for _, severity, _ in shown)
+    more_errors = found.errors - errors
+    more_warnings = found.warnings - (len(shown) - errors)
+    return Checked(file, flow, tuple(problems), text, more_errors, more_warnings)
+
+
+def _errors_first(kept: list[Found]) -> list[Found]:
+    """At most MAX_PROBLEMS of what was found, errors before warnings, in the order found."""
+    room = MAX_PROBLEMS - sum(severity == "error" for _, severity, _ in kept)
+    shown = []
+    for found in kept:
+        if found[1] == "warning":
+            if room <= 0:
+                continue
+            room -= 1
+        shown.append(found)
+    return shown
+
+
+def _shape_problems(exc: ValidationError, located: Located, file: str, text: str) -> Checked:
+    """Pydantic's errors, each located once; the first MAX_PROBLEMS in the file explained."""
+    placed: list[tuple[Position, Path, Any]] = []
+    seen: set[tuple[Path, str]] = set()
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        if any(part in TEXT_UNION for part in loc):
+            loc = loc[: min(loc.index(p) for p in TEXT_UNION if p in loc)]
+            err = {**err, "loc": loc, "type": "text_type"}
+        path = _real_path(loc, located.data)
+        if err["type"] == "union_tag_invalid":
+            path = (*path, "type")
+        if (path, err["type"]) in seen:
+            continue
+        seen.add((path, err["type"]))
+        at_key = err["type"] in ("extra_forbidden", "missing")
+        placed.append((located.where(path, key=at_key), path, err))
+    placed.sort(key=lambda found: (found[0].line, found[0].col))
+    problems = tuple(
+        Problem(
+            file, where.line, where.col, "error",
+            f"{_describe(path, located.data)}: {_message(err, path, located.data)}",
+        )
+        for where, path, err in placed[:MAX_PROBLEMS]
+    )  # fmt: skip
+    return Checked(file, None, problems, text, more_errors=len(placed) - len(problems))
 
 
 def check_file(path: FsPath) -> Checked:

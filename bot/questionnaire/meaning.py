@@ -4,10 +4,13 @@ that can hold, translations, texts that fit a chat message."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
+from itertools import islice
 from typing import Any, Literal
 
+from bot.errors import MAX_PROBLEMS
 from bot.questionnaire import flow as lang
 from bot.questionnaire.loader import Located, Path
 from bot.questionnaire.reach import unreachable
@@ -19,14 +22,29 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 Found = tuple[Path, Literal["error", "warning"], str]
+#: The end of a message, worked out only if the message is kept ("— did you mean …?").
+Hint = Callable[[], str]
 
 
-class Findings(list[Found]):
-    def error(self, path: Path, message: str) -> None:
-        self.append((path, "error", message))
+class Findings:
+    """What the checks find, in the order found. Every one is counted, but only the first
+    MAX_PROBLEMS errors and the first MAX_PROBLEMS warnings are kept, and only their hints
+    worked out."""
 
-    def warning(self, path: Path, message: str) -> None:
-        self.append((path, "warning", message))
+    def __init__(self) -> None:
+        self.kept: list[Found] = []
+        self.errors = 0
+        self.warnings = 0
+
+    def error(self, path: Path, message: str, hint: Hint | None = None) -> None:
+        self.errors += 1
+        if self.errors <= MAX_PROBLEMS:
+            self.kept.append((path, "error", message + (hint() if hint else "")))
+
+    def warning(self, path: Path, message: str, hint: Hint | None = None) -> None:
+        self.warnings += 1
+        if self.warnings <= MAX_PROBLEMS:
+            self.kept.append((path, "warning", message + (hint() if hint else "")))
 
 
 @dataclass(frozen=True)
@@ -47,7 +65,7 @@ class Places:
         return cls(ids, first, {qid: i for i, qid in enumerate(ids)})
 
 
-def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
+def semantic_problems(flow: lang.Flow, located: Located) -> Findings:
     found = Findings()
     places = Places.of(flow)
     for i, q in enumerate(flow.questions):
@@ -89,7 +107,8 @@ def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
                     found.error(
                         (*here, "share_answers", k),
                         f"question '{q.id}': share_answers names '{ref}', which is not an "
-                        f"earlier question{did_you_mean(ref, places.ids[:i])}",
+                        "earlier question",
+                        partial(did_you_mean, ref, islice(places.ids, i)),
                     )
                     continue
                 shared = flow.questions[places.first[ref]]
@@ -117,18 +136,18 @@ def semantic_problems(flow: lang.Flow, located: Located) -> list[Found]:
             if qid not in places.first:
                 found.error(
                     tpath,
-                    f"source tag '{tag}' answers unknown question '{qid}'"
-                    + did_you_mean(qid, places.first),
+                    f"source tag '{tag}' answers unknown question '{qid}'",
+                    partial(did_you_mean, qid, places.ids),
                 )
                 continue
             ids = [o.id for o in lang.options_of(flow.questions[places.first[qid]])]
             if answer not in ids:
                 found.error(
                     tpath,
-                    f"source tag '{tag}': '{answer}' is not an option of question '{qid}'"
-                    + did_you_mean(answer, ids),
+                    f"source tag '{tag}': '{answer}' is not an option of question '{qid}'",
+                    partial(did_you_mean, answer, ids),
                 )
-    if not any(severity == "error" for _, severity, _ in found):
+    if not found.errors:
         for i in unreachable(flow):
             found.error(
                 ("questions", i, "show_if"),
@@ -158,8 +177,8 @@ def _check_condition(
     elif cond.question is not None and last is None:
         found.error(
             (*path, "question"),
-            f"{who}show_if looks at unknown question '{cond.question}'"
-            + did_you_mean(cond.question, places.ids[:index]),
+            f"{who}show_if looks at unknown question '{cond.question}'",
+            partial(did_you_mean, cond.question, islice(places.ids, index)),
         )
     elif last is not None:
         target = flow.questions[last]
@@ -183,14 +202,18 @@ def _check_condition(
                 if value not in ids:
                     found.error(
                         (*path, key, k),
-                        f"{who}'{value}' is not an option of '{target.id}'"
-                        + (did_you_mean(value, ids) or f" (options: {', '.join(ids)})"),
+                        f"{who}'{value}' is not an option of '{target.id}'",
+                        partial(_option_hint, value, ids),
                     )
     for key, children in (("all", cond.all), ("any", cond.any)):
         for k, child in enumerate(children or ()):
             _check_condition(found, flow, places, index, child, (*path, key, k), who)
     if cond.not_ is not None:
         _check_condition(found, flow, places, index, cond.not_, (*path, "not"), who)
+
+
+def _option_hint(value: str, ids: list[str]) -> str:
+    return did_you_mean(value, ids) or f" (options: {', '.join(ids)})"
 
 
 MAX_TEXT = 1500
@@ -235,7 +258,8 @@ def _check_translations(found: Findings, flow: lang.Flow, located: Located) -> N
                         found.warning(
                             (*path, code),
                             f"'{code}' is not one of this questionnaire's languages "
-                            f"({', '.join(wanted)}){did_you_mean(code, wanted)}",
+                            f"({', '.join(wanted)})",
+                            partial(did_you_mean, code, wanted),
                         )
                 return
             for key, value in node.items():

@@ -25,7 +25,7 @@ class FlowVersions:
         checked = check_folder(folder)
         problems = [str(p) for c in checked for p in c.problems if p.severity == "error"]
         if problems:
-            raise FlowProblems(problems)
+            raise FlowProblems(problems, more=sum(c.more_errors for c in checked))
         versions = cls({}, store)
         async with store.transaction():
             for c in checked:

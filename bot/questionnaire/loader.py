@@ -25,7 +25,7 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     line: int  # 1-based
     col: int  # 1-based

@@ -6,7 +6,10 @@ How long they take is measured in bench/yaml_bench.py, never here.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_validate import MINIMAL, run_cli
@@ -181,3 +184,54 @@ def test_the_bot_refuses_to_start_with_100_problems_and_a_count(
 def test_the_count_line_reads_well() -> None:
     assert more_problems(1) == "… and 1 more problem not shown; fix these first"
     assert more_problems(100_004) == "… and 100,004 more problems not shown; fix these first"
+
+
+def _noisy_flow(noise: dict[str, int], broken: bool) -> dict[str, Any]:
+    """A questionnaire with `noise[site]` unknown keys at each site, some read as a model (the
+    questionnaire, consent, a question, an option, conditions) and some not."""
+
+    def junk(site: str) -> dict[str, int]:
+        return {f"{site}_{k}": k for k in range(noise.get(site, 0))}
+
+    condition = {
+        "all": [{"question": "unit", "is": "a", **junk("all")}],
+        "any": [{"question": "unit", "is": "b"}, {"question": "fft", "answered": True}],
+        "not": {"question": "unit", "is": "b", **junk("not")},
+        **junk("show_if"),
+    }
+    return {
+        "id": "noisy",
+        "title": {"en": "T", **junk("text")},
+        "intro": "I",
+        "consent": {"text": "S", **junk("consent")},
+        "closing": "C",
+        **junk("top"),
+        "questions": [
+            {"id": "unit", "type": "single", "text": "Q", **junk("question"),
+             "options": [{"id": "a", "label": "A", **junk("option")}, {"id": "b", "label": "B"}]},
+            {"id": "fft", "type": "scale", "text": "F",
+             "points": [{"id": "x", "label": "X"}, {"id": "y", "label": "Y", **junk("point")}]},
+            {"id": "later", "type": "yes_no", "text": "L", "show_if": condition},
+            {"id": "odd", "type": "singel" if broken else "yes_no", "text": "O", **junk("odd")},
+            {"id": "yn", "type": "yes_no", "text": "Y", "options": [{"id": "c", **junk("yn")}]},
+        ],
+    }  # fmt: skip
+
+
+SITES = ["top", "consent", "question", "option", "point", "show_if", "all", "not", "text", "odd",
+         "yn"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(SITES), st.integers(0, 120)), st.booleans())
+def test_unknown_keys_set_aside_early_change_nothing_that_is_reported(
+    noise: dict[str, int], broken: bool
+) -> None:
+    text = yaml.safe_dump(_noisy_flow(noise, broken), sort_keys=False)
+    checked = check_text(text, "f.yaml")
+    with patch("bot.questionnaire.check.trim", lambda located: 0):
+        everything = check_text(text, "f.yaml")
+    assert [str(p) for p in checked.problems] == [str(p) for p in everything.problems]
+    assert (checked.more_errors, checked.more_warnings) == (
+        everything.more_errors, everything.more_warnings
+    )  # fmt: skip

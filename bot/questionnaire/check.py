@@ -17,6 +17,7 @@ from bot.errors import MAX_PROBLEMS
 from bot.questionnaire import flow as lang
 from bot.questionnaire.loader import MAX_BYTES, Located, Path, Position, YamlSyntaxError, load
 from bot.questionnaire.meaning import Found, did_you_mean, semantic_problems
+from bot.questionnaire.unknown_keys import trim
 
 
 @dataclass(frozen=True)
@@ -187,10 +188,11 @@ def check_text(text: str, file: str) -> Checked:
         return refused(exc.position, exc.message)
     if not isinstance(located.data, dict):
         return refused(Position(1, 1), "a questionnaire file must start with 'id:', 'title:' …")
+    set_aside = trim(located)
     try:
         flow = lang.Flow.model_validate(located.data)
     except ValidationError as exc:
-        return _shape_problems(exc, located, file, text)
+        return _shape_problems(exc, located, file, text, set_aside)
     found = semantic_problems(flow, located)
     shown = _errors_first(found.kept)
     problems = []
@@ -217,8 +219,11 @@ def _errors_first(kept: list[Found]) -> list[Found]:
     return shown
 
 
-def _shape_problems(exc: ValidationError, located: Located, file: str, text: str) -> Checked:
-    """Pydantic's errors, each located once; the first MAX_PROBLEMS in the file explained."""
+def _shape_problems(
+    exc: ValidationError, located: Located, file: str, text: str, set_aside: int
+) -> Checked:
+    """Pydantic's errors, each located once; the first MAX_PROBLEMS in the file explained.
+    `set_aside` unknown keys were taken out before pydantic read the data: they only count."""
     placed: list[tuple[Position, Path, Any]] = []
     seen: set[tuple[Path, str]] = set()
     for err in exc.errors(include_url=False):
@@ -242,7 +247,8 @@ def _shape_problems(exc: ValidationError, located: Located, file: str, text: str
         )
         for where, path, err in placed[:MAX_PROBLEMS]
     )  # fmt: skip
-    return Checked(file, None, problems, text, more_errors=len(placed) - len(problems))
+    more = len(placed) - len(problems) + set_aside
+    return Checked(file, None, problems, text, more_errors=more)
 
 
 def check_file(path: FsPath) -> Checked:

@@ -233,19 +233,19 @@ class Service:
         """The privacy notice in a parent's language."""
         return self.config.notice_in(language)
 
-    async def reload(self) -> tuple[str, ...]:
+    async def reload(self) -> FlowProblems | None:
         """Re-read and check the flows folder. On any error keep the questionnaires in use and
         return the problems (file:line:col); parents part-way through keep their version."""
         folder = self.config.flows_dir
         try:
             fresh = await FlowVersions.load(folder, self.store, self.clock().date())
         except FlowProblems as exc:
-            return exc.problems
+            return exc
         if not fresh.current:
-            return (f"{folder}: no questionnaires (.yaml files) there",)
+            return FlowProblems([f"{folder}: no questionnaires (.yaml files) there"])
         fresh.by_hash = {**self.flows.by_hash, **fresh.by_hash}
         self.flows = fresh
-        return ()
+        return None
 
     async def purge(self) -> Purged:
         privacy = self.config.privacy

@@ -10,10 +10,15 @@ from pathlib import Path
 
 from analysis_data import ANALYSIS
 from conftest import eventually
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tg_harness import Parent, running_bot
 
 from bot.analysis.disclosure import Rule
+from bot.channels.telegram.render import MAX_TEXT
+from bot.channels.telegram.staff import refused_reload
 from bot.config import StaffConfig
+from bot.errors import MAX_PROBLEMS, FlowProblems, more_problems
 
 STAFF = 4_000_001
 PARENT = 4_000_002
@@ -101,3 +106,44 @@ def test_disclosure_rule_at_its_boundaries() -> None:
     assert rule.percent(5, 100) == "*" and rule.percent(50, 7) == "*"
     assert rule.percent(13, 22) == "75%"  # 15 of 20: from the rounded counts
     assert rule.percent(0, 0) == "–"
+
+
+async def test_reload_of_a_file_with_thousands_of_mistakes_answers_in_one_message(
+    tmp_path: Path,
+) -> None:
+    flows = survey_flows(tmp_path)
+    staff = StaffConfig(telegram_ids=[STAFF])
+    async with running_bot(tmp_path, flows=flows, default_flow="survey", staff=staff) as h:
+        me = Parent(h, STAFF)
+        await me.start()
+        long_keys = "".join(f"x{k}{'x' * 400}: 1\n" for k in range(2000))
+        (flows / "noisy.yaml").write_text((ANALYSIS / "v1.yaml").read_text() + long_keys)
+        await me.command("/reload")
+        await eventually(lambda: any("Not reloaded" in t for t in me.texts()), what="errors")
+        refused = next(t for t in me.texts() if "Not reloaded" in t)
+        lines = refused.split("\n")
+        assert len(refused) <= MAX_TEXT and 1 < len(lines) <= 22
+        assert all(line.endswith("…") for line in lines[1:-1])  # each long line cut short
+        listed = len(lines) - 2
+        assert lines[-1] == more_problems(2000 - listed)
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.text(st.characters(exclude_characters="\n"), min_size=1, max_size=5000),
+        min_size=1,
+        max_size=MAX_PROBLEMS,
+    ),
+    st.integers(0, 10**6),
+)
+def test_a_refused_reload_always_fits_in_one_telegram_message(
+    problems: list[str], more: int
+) -> None:
+    text = refused_reload(FlowProblems(problems, more=more))
+    lines = text.split("\n")
+    assert len(text) <= MAX_TEXT
+    assert lines[0] == "Not reloaded: the questionnaires in use are unchanged."
+    listed = [line for line in lines[1:] if not line.startswith("… and ")]
+    hidden = len(problems) + more - len(listed)
+    assert (lines[-1] == more_problems(hidden)) if hidden else not lines[-1].startswith("… and ")

@@ -16,9 +16,9 @@ from pathlib import Path
 from telegram import BotCommand, BotCommandScopeChat
 
 from bot.analysis.disclosure import Rule
-from bot.channels.telegram.render import escape
+from bot.channels.telegram.render import MAX_TEXT, escape
 from bot.channels.telegram.sender import Sender
-from bot.errors import BotError
+from bot.errors import BotError, FlowProblems, more_problems
 from bot.service import Service
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,8 @@ class StaffCommands:
         elif command == "report":
             self._background(chat_id, lambda c: self._report(c, payload.strip() or None))
         elif command == "reload":
-            problems = await self.service.reload()
-            await self.sender.send(chat_id, escape(_reloaded(problems, self.service)))
+            refused = await self.service.reload()
+            await self.sender.send(chat_id, escape(_reloaded(refused, self.service)))
 
     def _background(self, chat_id: int, work: Callable[[int], Awaitable[None]]) -> None:
         async def go() -> None:
@@ -133,10 +133,30 @@ class StaffCommands:
             await self.sender.call(chat_id, send)
 
 
-def _reloaded(problems: tuple[str, ...], service: Service) -> str:
-    if problems:
-        listed = "\n".join(problems[:20])
-        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
-        return f"Not reloaded: the questionnaires in use are unchanged.\n{listed}{more}"
-    names = ", ".join(sorted(service.flows.current))
-    return f"Reloaded: {names}."
+#: Problems listed after a refused /reload, each cut to a readable length, all in one message.
+RELOAD_LISTED = 20
+RELOAD_LINE = 300
+
+
+def _reloaded(refused: FlowProblems | None, service: Service) -> str:
+    if refused is None:
+        return f"Reloaded: {', '.join(sorted(service.flows.current))}."
+    return refused_reload(refused)
+
+
+def refused_reload(refused: FlowProblems) -> str:
+    """What staff see when /reload is refused: the first problems, as many as fit in one
+    message (each cut to RELOAD_LINE characters), and how many more there are."""
+    lines = ["Not reloaded: the questionnaires in use are unchanged."]
+    # Telegram counts the text as shown, not its HTML escapes; keep room for the count line.
+    room = MAX_TEXT - len(lines[0]) - len(more_problems(10**9)) - 1
+    for problem in refused.problems[:RELOAD_LISTED]:
+        line = problem if len(problem) <= RELOAD_LINE else problem[: RELOAD_LINE - 1] + "…"
+        room -= len(line) + 1
+        if room < 0:
+            break
+        lines.append(line)
+    hidden = refused.more + len(refused.problems) - (len(lines) - 1)
+    if hidden:
+        lines.append(more_problems(hidden))
+    return "\n".join(lines)

@@ -1,8 +1,11 @@
-"""Checking questionnaire YAML: the shipped flows, and a corpus of hostile documents.
+"""Checking questionnaire YAML: the shipped flows, a corpus of hostile documents, and very long
+or very wrong files.
 
 For each: min/median/max of 3 runs, the slowest single document and the tracemalloc peak. The
-hostile documents are written to files, so the file reader is timed too. Run from the repository
-root: ``python -m bench.yaml_bench`` (or ``make bench`` for everything).
+hostile documents are written to files, so the file reader is timed too. The long and wrong files
+are timed against a floor measured in the same run, libyaml's CSafeLoader parsing the same text:
+a check that grows with the square of the file shows as a ratio that grows with the file. Run
+from the repository root: ``python -m bench.yaml_bench`` (or ``make bench`` for everything).
 """
 
 from __future__ import annotations
@@ -125,9 +128,96 @@ def bench_hostile() -> None:
         print(f"  accepted without a problem: {', '.join(unlocated)}")
 
 
+def chain(n: int) -> str:
+    """n yes/no questions, each shown only when the one before was answered yes."""
+    questions = ["  - {id: q0, type: yes_no, text: Q}"] + [
+        f"  - {{id: q{i}, type: yes_no, text: Q, show_if: {{question: q{i - 1}, is: yes}}}}"
+        for i in range(1, n)
+    ]
+    head = "id: chain\ntitle: T\nintro: I\nconsent:\n  text: S\nclosing: C\nquestions:\n"
+    return head + "\n".join(questions) + "\n"
+
+
+def unknown_keys(size: int = 990_000) -> str:
+    """A questionnaire followed by unknown keys, one a line, to about `size` bytes."""
+    lines = [chain(1)]
+    total = len(lines[0])
+    while total < size:
+        lines.append(f"x{len(lines) - 1}: 1\n")
+        total += len(lines[-1])
+    return "".join(lines)
+
+
+def _floor_ratio(path: Path) -> str:
+    """Checking a file, and reading it with libyaml: min/median/max ms, and the median ratio."""
+    text = path.read_text()
+    ours, floor = [], []
+    for _ in range(RUNS):  # taken in turns, so that a busy moment slows both alike
+        ours.append(_timed(lambda: check_file(path)))
+        floor.append(_timed(lambda: yaml.load(text, Loader=yaml.CSafeLoader)))
+    ours.sort()
+    floor.sort()
+    spread = "/".join(f"{t * 1000:.0f}" for t in (ours[0], statistics.median(ours), ours[-1]))
+    below = "/".join(f"{t * 1000:.0f}" for t in (floor[0], statistics.median(floor), floor[-1]))
+    ratio = statistics.median(ours) / statistics.median(floor)
+    return f"validate {spread} ms; CSafeLoader {below} ms; {ratio:.1f}x floor"
+
+
+# The command as a process, reporting its own peak memory: a child's ru_maxrss would include the
+# size of this process, which it starts from.
+_PEAK = (
+    "import atexit, runpy, sys\n"
+    "def peak():\n"
+    "    with open('/proc/self/status') as status:\n"
+    "        kb = next(line.split()[1] for line in status if line.startswith('VmHWM'))\n"
+    "    print('peak', kb, file=sys.stderr)\n"
+    "atexit.register(peak)\n"
+    "sys.argv = ['bot', 'validate', sys.argv[1]]\n"
+    "runpy.run_module('bot', run_name='__main__')\n"
+)
+
+
+def _process(path: Path) -> str:
+    runs = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, cwd=ROOT
+        )
+        took = time.perf_counter() - started
+        runs.append((took, int(done.stderr.rsplit("peak ", 1)[1]) / 1024))
+    times = sorted(t for t, _ in runs)
+    peak = max(mb for _, mb in runs)
+    lines = len(done.stdout.splitlines())
+    spread = "/".join(f"{t * 1000:.0f}" for t in (times[0], statistics.median(times), times[-1]))
+    return f"{spread} ms, peak resident {peak:.0f} MB, {lines} lines printed"
+
+
+def bench_long() -> None:
+    print(f"yaml: long and wrong files, min/median/max of {RUNS}:")
+    with tempfile.TemporaryDirectory() as folder:
+        for n in (1500, 3000, 6000):
+            path = Path(folder) / f"chain{n}.yaml"
+            path.write_text(chain(n))
+            print(f"  show_if chain of {n:,} questions: {_floor_ratio(path)}")
+        path = Path(folder) / "unknown.yaml"
+        path.write_text(unknown_keys())
+        checked = check_file(path)
+        size = path.stat().st_size / 1000
+        print(f"  {size:.0f} KB of unknown keys: {_floor_ratio(path)}")
+        tracemalloc.start()
+        check_file(path)
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        shown, more = len(checked.problems), checked.more
+        print(f"    {shown} problems shown, {more:,} more counted; tracemalloc peak {peak:.0f} MB")
+        print(f"    python -m bot validate (whole process) {_process(path)}")
+
+
 def main() -> None:
     bench_shipped()
     bench_hostile()
+    bench_long()
 
 
 if __name__ == "__main__":

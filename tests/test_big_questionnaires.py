@@ -17,6 +17,7 @@ from test_validate import MINIMAL, run_cli
 from bot.errors import MAX_PROBLEMS, FlowProblems, more_problems
 from bot.questionnaire.check import check_file, check_text
 from bot.questionnaire.loader import MAX_BYTES
+from bot.questionnaire.reach import MAX_TRIED
 
 CHAIN = 6000
 
@@ -66,6 +67,23 @@ def test_wrong_references_at_the_end_of_a_long_chain_are_located(tmp_path: Path)
         "6007:60: error: question 'q5999': show_if looks at 'q5999', which is asked at or "
         "after this question; a condition can only use earlier answers",
     ]
+
+
+def test_thousands_of_conditions_that_can_never_hold_are_searched_within_a_budget(
+    tmp_path: Path,
+) -> None:
+    """Each condition has 129 x 129 answers of two multi questions to try, and none holds. Once
+    MAX_TRIED combinations are used up, the conditions left are assumed satisfiable."""
+    options = "[" + ", ".join(f"{{id: o{k}, label: O}}" for k in range(7)) + "]"
+    never = "{all: [{question: m1, is: o1}, {not: {question: m1, is: o1}}, {question: m2, is: o2}]}"
+    questions = [f"  - {{id: m{n}, type: multi, text: M, options: {options}}}" for n in (1, 2)]
+    questions += [f"  - {{id: q{i}, type: text, text: Q, show_if: {never}}}" for i in range(3000)]
+    path = written(tmp_path, MINIMAL.format(questions="\n".join(questions)))
+    checked = check_file(path)
+    searched = MAX_TRIED // (129 * 129)
+    assert [p.line for p in checked.problems] == [10 + i for i in range(searched)]
+    assert all("can never be shown" in p.message for p in checked.problems)
+    assert checked.errors == searched
 
 
 def unknown_keys(size: int = 990_000) -> tuple[str, int]:

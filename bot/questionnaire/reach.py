@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 from bot.questionnaire import flow as lang
 from bot.questionnaire.conditions import SKIPPED, Value, holds
 
 #: Beyond this many combinations a condition is assumed satisfiable rather than searched.
 MAX_COMBINATIONS = 20_000
+#: Combinations tried in all, for one questionnaire: once they are used up, the conditions left
+#: are assumed satisfiable too. The shipped questionnaires try fewer than 100; thousands of
+#: conditions that can never hold, over questions with many options, would otherwise take minutes.
+MAX_TRIED = 200_000
 
 
 def _domain(question: lang.Question, thresholds: list[float]) -> list[Value | None]:
@@ -63,18 +68,23 @@ def unreachable(flow: lang.Flow) -> list[int]:
     by_id = {q.id: q for q in reversed(flow.questions)}  # the first of any repeated id
     dead: set[str] = set()
     result = []
+    left = MAX_TRIED
     for i, q in enumerate(flow.questions):
         cond = q.show_if
         if cond is None:
             continue
         refs = sorted(set(cond.questions()))
         domains = _domains(refs, cond, by_id, dead)
-        if domains is None:  # too many to search: assumed satisfiable
+        if domains is None or left == 0:  # too many to search: assumed satisfiable
             continue
-        if not any(
-            holds(cond, {r: v for r, v in zip(refs, combo, strict=True) if v is not None})
-            for combo in itertools.product(*domains)
-        ):
+        tried, shown = 0, False
+        for combo in itertools.islice(itertools.product(*domains), left):
+            tried += 1
+            if holds(cond, {r: v for r, v in zip(refs, combo, strict=True) if v is not None}):
+                shown = True
+                break
+        left -= tried
+        if not shown and tried == math.prod(map(len, domains)):  # every combination tried
             dead.add(q.id)
             result.append(i)
     return result

@@ -138,6 +138,15 @@ def chain(n: int) -> str:
     return head + "\n".join(questions) + "\n"
 
 
+def never(n: int) -> str:
+    """n conditions that can never hold, each over 129 x 129 answers of two multi questions."""
+    options = "[" + ", ".join(f"{{id: o{k}, label: O}}" for k in range(7)) + "]"
+    test = "{all: [{question: m1, is: o1}, {not: {question: m1, is: o1}}, {question: m2, is: o2}]}"
+    questions = [f"  - {{id: m{k}, type: multi, text: M, options: {options}}}" for k in (1, 2)]
+    questions += [f"  - {{id: q{i}, type: text, text: Q, show_if: {test}}}" for i in range(n)]
+    return chain(1).replace("  - {id: q0, type: yes_no, text: Q}\n", "\n".join(questions) + "\n")
+
+
 def unknown_keys(size: int = 990_000) -> str:
     """A questionnaire followed by unknown keys, one a line, to about `size` bytes."""
     lines = [chain(1)]
@@ -200,6 +209,9 @@ def bench_long() -> None:
             path = Path(folder) / f"chain{n}.yaml"
             path.write_text(chain(n))
             print(f"  show_if chain of {n:,} questions: {_floor_ratio(path)}")
+        path = Path(folder) / "never.yaml"
+        path.write_text(never(300))
+        print(f"  300 show_if that can never hold: {_floor_ratio(path)}")
         path = Path(folder) / "unknown.yaml"
         path.write_text(unknown_keys())
         checked = check_file(path)

@@ -58,6 +58,19 @@ class Inbox:
 
         await self._store.writer.write(delete)
 
+    async def all_shown(self, update_id: int, mark: str) -> None:
+        """The update's whole reply has been shown: a restart before its row is deleted shows
+        none of it again."""
+
+        def clear(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE processed_updates SET reply = NULL, shown = 0 "
+                "WHERE update_id = ? AND mark = ? AND reply IS NOT NULL",
+                (update_id, mark),
+            )
+
+        await self._store.writer.write(clear)
+
     async def shown(self, update_id: int, mark: str, count: int) -> None:
         """The first `count` events of the update's reply have been shown."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextvars import ContextVar
 from functools import partial
 
 from telegram import BotCommand, CallbackQuery, Message, Update
@@ -26,6 +27,8 @@ from bot.service import Outcome, Service, Ticket
 from bot.words import LANGUAGE_NAMES, erased, languages, say
 
 log = logging.getLogger(__name__)
+#: Set while an update is worked when the same parent has more updates waiting behind it.
+more_waiting: ContextVar[bool] = ContextVar("more_waiting", default=False)
 
 TAG = re.compile(TAG_PATTERN)
 COMMAND_NAMES = ("start", "help", "privacy", "language", "restart", "stop", "delete")
@@ -130,7 +133,13 @@ class TelegramBot:
         kept with it until shown. An update already stored before a restart is not applied
         again: what was still owed of its reply is shown."""
         ticket = Ticket(update.update_id, self.mark(update), self.sealer, preface)
-        return await self.service.handle(who, event, ticket=ticket)
+        outcome = await self.service.handle(who, event, ticket=ticket)
+        events = outcome.events
+        if outcome.duplicate and more_waiting.get() and events and isinstance(events[-1], ev.Asked):
+            # Worked again after a restart, and the parent has sent more since: they saw this
+            # reply's question (or acted anyway), and their next update shows where they are.
+            outcome.events = events[:-1]
+        return outcome
 
     async def _handle(
         self, update: Update, who: str, chat_id: int, event: ev.Input, *preface: ev.Event
@@ -271,24 +280,22 @@ class TelegramBot:
             return
         outcome = await self._store(update, who, event)
         owing: tuple[Update, int] | None = (update, outcome.first)
-        if outcome.duplicate:
-            await self.sender.answer_tap(chat_id, query.id)
-            await self.show(who, chat_id, outcome.events, origin, owing)
-            return
         events = outcome.events
         stale = any(isinstance(e, ev.Stale) for e in events)
-        lang = outcome.language or "en"
+        lang = outcome.language or await self.language_of(who, update) if stale else "en"
         await self.sender.answer_tap(chat_id, query.id, say("stale", lang) if stale else None)
         if stale:
             # Acknowledged; asked again only when no newer question is known to be on screen
-            # (after a restart), so fifty taps on an old button re-ask at most once.
+            # (after a restart), so fifty taps on an old button re-ask at most once; the same
+            # when the tap is worked again after a restart.
             shown = self.last_question.get(who)
             newer = shown is not None and (origin is None or shown[0] > origin)
             dropped = (ev.Said, ev.Asked) if newer else (ev.Said,)
             events = [e for e in events if not isinstance(e, dropped)]
             owing = None  # a short reply, shown whole again after a restart
         elif (
-            message is not None
+            not outcome.duplicate  # tidied, if at all, before a restart
+            and message is not None
             and self.config.telegram.tidy_chat
             and not any(isinstance(e, ev.Rejected | ev.Updated) for e in events)
         ):

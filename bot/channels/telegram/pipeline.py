@@ -60,7 +60,7 @@ class Poller:
     async def run(self, stopping: asyncio.Event) -> None:
         backoff = 1.0
         try:
-            await self.workers.resume()
+            await self.workers.resume(paused=True)  # until the first fetch has been kept
         except Exception as exc:
             log.error("could not read the inbox (%s)", type(exc).__name__)
         while not stopping.is_set():
@@ -76,6 +76,8 @@ class Poller:
                 self.workers.give_back(answered)
                 break
             stop.cancel()
+            if poll.exception() is not None:
+                self.workers.go()  # Telegram cannot say what it still has: work what was kept
             try:
                 batch = poll.result()
             except RetryAfter as exc:
@@ -99,12 +101,14 @@ class Poller:
             try:
                 fresh = await self.workers.take(batch)
             except Exception as exc:  # not kept: Telegram is not told, and sends them again
+                self.workers.go()
                 log.error("could not keep updates in the inbox (%s)", type(exc).__name__)
                 await _pause(stopping, 1)
                 continue
             ids = [_id(u) for u in batch if _id(u) >= 0]
             if ids:  # the next fetch tells Telegram these arrived
                 self.offset = max(self.offset or 0, max(ids) + 1)
+            self.workers.go()
             if not fresh and self.workers.busy:
                 await self._wait_for_progress(stopping)
         await self.workers.stop(STOP_GRACE)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import traceback
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 
 from telegram import Bot, Update
 
-from bot.channels.telegram.adapter import TelegramBot, telegram_language
+from bot.channels.telegram.adapter import TelegramBot, more_waiting, telegram_language
 from bot.channels.telegram.budget import waiting_since
 from bot.channels.telegram.owed import Owed
 from bot.channels.telegram.render import escape
@@ -86,6 +87,9 @@ class Workers:
         # Parents told their backlog is full, and when: told once per flood (a minute).
         self._told: dict[int, tuple[TooMany, float]] = {}
         self.progress = asyncio.Event()  # set each time an update is answered
+        # After a start, updates kept from before wait for the first fetch, so each parent's
+        # queue holds what Telegram still had for them too (see `more_waiting`).
+        self.paused = False
 
     # ── taking updates in ────────────────────────────────────────────────────────────────
     async def take(self, batch: Sequence[object]) -> int:
@@ -156,9 +160,11 @@ class Workers:
             told.danger = True
         return True
 
-    async def resume(self) -> None:
+    async def resume(self, paused: bool = False) -> None:
         """After a start: every update still in the inbox is worked again, in the order it
-        arrived, ahead of anything Telegram sends now; then replies owed by earlier versions."""
+        arrived, ahead of anything Telegram sends now; then replies owed by earlier versions.
+        `paused`: only queued, until `go()`."""
+        self.paused = paused
         store = self.handler.service.store
         unreadable = []
         for kept in await store.inbox.waiting():
@@ -187,7 +193,7 @@ class Workers:
         queue.append((work, asyncio.get_running_loop().time()))
         if isinstance(work, Job):
             self._kept.add((work.update.update_id, work.mark))
-        if key not in self._tasks:
+        if key not in self._tasks and not self.paused:
             self._tasks[key] = asyncio.create_task(self._work(key, queue))
 
     async def _work(self, key: int, queue: deque[tuple[Work, float]]) -> None:
@@ -195,7 +201,12 @@ class Workers:
             while queue:
                 work, arrived = queue[0]
                 waiting_since.set(arrived)  # when the budget is short, the oldest goes first
+                more_waiting.set(
+                    any(isinstance(w, Job) for w, _ in itertools.islice(queue, 1, None))
+                )
                 await self._answer(work)
+                if isinstance(work, Job):
+                    await self._all_shown(work)
                 queue.popleft()
                 if isinstance(work, Job):
                     self._kept.discard((work.update.update_id, work.mark))
@@ -207,6 +218,15 @@ class Workers:
             del self._tasks[key]
             del self._queues[key]
             self._forget_told()
+
+    async def _all_shown(self, job: Job) -> None:
+        """Noted at once, not when the row goes (after the next fetch): a restart in between
+        would otherwise show the end of the reply again."""
+        update_id = job.update.update_id
+        try:
+            await self.handler.service.store.inbox.all_shown(update_id, job.mark)
+        except Exception as exc:
+            log.error("could not note a reply as shown (%s)", type(exc).__name__)
 
     async def _answer(self, work: Work) -> None:
         if isinstance(work, Job):
@@ -287,7 +307,14 @@ class Workers:
 
     @property
     def busy(self) -> bool:
-        return bool(self._tasks)
+        return bool(self._queues)
+
+    def go(self) -> None:
+        """Start working what was queued while paused."""
+        self.paused = False
+        for key, queue in self._queues.items():
+            if key not in self._tasks:
+                self._tasks[key] = asyncio.create_task(self._work(key, queue))
 
     async def stop(self, grace: float) -> None:
         """Let the work in hand finish for up to `grace` seconds, then cancel the rest: it stays

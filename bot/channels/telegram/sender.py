@@ -100,6 +100,9 @@ class Sender:
             except BadRequest as exc:
                 if "not modified" in exc.message.lower():
                     return None
+                if "query is too old" in exc.message.lower():  # a tap worked after a restart
+                    log.info("a tap's spinner had already stopped")
+                    return None
                 log.error("Telegram refused a message: %s", exc.message)
                 return None
             except Forbidden:

@@ -277,11 +277,12 @@ def test_reask_limit_moves_on_instead_of_trapping(every_type: Flow) -> None:
     assert talk.recorded() == {"fft": "_not_answered"}
     assert ev.Left("fft") in talk.events  # so a channel shows no answer for the last try
     assert talk.prompt().key == "visits"
-    # A question that offers "Prefer not to say" records that instead.
+    # A question that offers "Prefer not to say" still records no valid answer: the parent
+    # never chose to decline, and refusals must not be over-counted.
     talk.send(ev.Skip())
     for typed in ("soon", "later", "whenever"):
         talk.reply(typed)
-    assert talk.recorded() == {"born": "_prefer_not_to_say"}
+    assert talk.recorded() == {"born": "_not_answered"}
 
 
 def test_back_after_a_question_was_left_returns_to_it(every_type: Flow) -> None:

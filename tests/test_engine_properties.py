@@ -11,7 +11,7 @@ from test_engine_required import REQUIRED
 from bot.conversation import events as ev
 from bot.conversation.engine import step
 from bot.conversation.session import Session
-from bot.questionnaire.conditions import NOT_ANSWERED, holds
+from bot.questionnaire.conditions import NOT_ANSWERED, PREFER_NOT, holds
 from bot.questionnaire.flow import Flow, options_of
 
 FLOW_LIST = [load_flow(p) for p in sorted(FLOWS.glob("*.yaml"))] + [
@@ -207,3 +207,23 @@ def test_a_wish_to_be_contacted_is_never_dropped(data: st.DataObject) -> None:
             break
     assert (session.answers.get("talk") == "yes") == sent
     assert finish(flow, session).stage == "complete"
+
+
+def declines(event: ev.Input) -> bool:
+    """The parent's own "prefer not to say": the button, or its words typed in any language."""
+    from bot.conversation.turn import Turn
+
+    return isinstance(Turn.nav_word(event), ev.PreferNot)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_prefer_not_to_say_is_stored_only_when_the_parent_chose_it(data: st.DataObject) -> None:
+    """Answers that do not fit, however many, are never counted as a refusal."""
+    flow = data.draw(st.sampled_from(FLOW_LIST))
+    inputs = data.draw(st.lists(inputs_for(flow).filter(lambda e: not declines(e)), max_size=40))
+    session, _ = step(flow, None, ev.Start(), NOW)
+    for event in inputs:
+        session, _ = step(flow, session, event, NOW)
+    session = finish(flow, session)
+    assert PREFER_NOT not in session.answers.values(), session.answers

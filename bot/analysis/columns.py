@@ -33,9 +33,11 @@ NO_VALID_ANSWER = "_no_valid_answer"
 MISSING: dict[str, str] = {
     SKIPPED: "skipped: the parent pressed Skip",
     PREFER_NOT: "prefer not to say: the parent chose 'Prefer not to say'",
-    NO_VALID_ANSWER: "no valid answer: moved on after answers that did not fit, several times",
+    NO_VALID_ANSWER: "no valid answer: the bot moved on after several answers that did not fit, "
+    "also where 'Prefer not to say' was offered (stored as _not_answered)",
     NOT_ASKED: "not asked: the question's show_if did not hold for this parent (branching)",
-    NOT_REACHED: "not reached: the parent stopped before this question (partial response)",
+    NOT_REACHED: "not reached: the parent stopped before this question's place in the "
+    "questionnaire (partial response), whether or not its show_if would have held",
 }
 #: Short labels for --labels exports.
 MISSING_LABELS: dict[str, str] = {
@@ -170,7 +172,11 @@ def plan(flow_id: str, versions: list[tuple[str, str, Flow]]) -> Plan:
     )
 
 
-def _missing(question: Question, answers: dict[str, Value], complete: bool) -> str:
+def _missing(question: Question, answers: dict[str, Value], complete: bool, reached: bool) -> str:
+    """Why a question has no answer. `reached`: the parent got past its place (a complete
+    response, or a question before the one a partial response stopped at)."""
+    if not reached:
+        return NOT_REACHED  # whatever its show_if: the answers it reads may not be given yet
     if question.show_if is not None and not holds(question.show_if, answers):
         return NOT_ASKED
     return NOT_ASKED if complete else NOT_REACHED
@@ -213,6 +219,22 @@ class Layout:
             unanswered: dict[str, Cell] = dict.fromkeys(plain, marker)
             unanswered[""] = None
             self.unanswered[complete] = unanswered
+        #: Each question's place in this version, to tell "not asked" from "not reached".
+        self.place = {qid: n for n, qid in enumerate(asked)}
+        self.order = list(asked.values())
+
+    def stopped_at(self, answers: dict[str, Value], complete: bool) -> int:
+        """The place of the question a partial response stopped at: the first after the last
+        one answered (or skipped) that the bot would ask; those between were passed over."""
+        if complete:
+            return len(self.order)
+        at = max((self.place.get(key, -1) for key in answers), default=-1) + 1
+        while at < len(self.order):
+            show_if = self.order[at].show_if
+            if show_if is None or holds(show_if, answers):
+                break
+            at += 1
+        return at
 
 
 #: Cells of a run of plain questions from the answers (filled in as `Layout` describes).
@@ -230,10 +252,12 @@ def cells(plan: Plan, digest: str, answers: dict[str, Value], complete: bool) ->
     """One response's cells in the order of `plan.columns()`, as codes."""
     layout = plan.layout(digest)
     filled = layout.unanswered[complete] | answers
+    stop = layout.stopped_at(answers, complete)
     out: list[Cell] = []
     for part in layout.parts:
         if isinstance(part, tuple):
-            out += _item_cells(part[0], part[1], answers, complete)
+            reached = layout.place[part[1].id] < stop
+            out += _item_cells(part[0], part[1], answers, complete, reached)
         else:
             out += part(filled)
     if NOT_ANSWERED in out:
@@ -242,11 +266,11 @@ def cells(plan: Plan, digest: str, answers: dict[str, Value], complete: bool) ->
 
 
 def _item_cells(
-    item: Item, question: Question, answers: dict[str, Value], complete: bool
+    item: Item, question: Question, answers: dict[str, Value], complete: bool, reached: bool
 ) -> list[Cell]:
     value = answers.get(item.id)
     if value is None:
-        return [_missing(question, answers, complete)] * item.width
+        return [_missing(question, answers, complete, reached)] * item.width
     if isinstance(value, str) and value.startswith("_"):
         return [exported(value)] * item.width
     out: list[Cell] = []

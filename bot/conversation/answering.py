@@ -25,7 +25,7 @@ from bot.conversation.events import (
 from bot.conversation.prompts import prompt_for
 from bot.conversation.turn import StageRules, Turn, free_text
 from bot.questionnaire import flow as lang
-from bot.questionnaire.conditions import NOT_ANSWERED, PREFER_NOT, Value
+from bot.questionnaire.conditions import NOT_ANSWERED, Value
 from bot.words import every_language, plain, say
 
 OTHER_LIMIT = 1000
@@ -178,15 +178,16 @@ REQUIRED_HINTS = {"single": "required_single", "multi": "required_multi"}
 
 
 def not_answered(turn: Turn, reason: str) -> None:
-    """Too many answers that do not fit: record why there is none, and move on; a required
-    question is asked again instead, with the reason and how to answer it."""
+    """Too many answers that do not fit: record that there is no valid answer, and move on; a
+    required question is asked again instead, with the reason and how to answer it. Never
+    "prefer not to say", even where it is offered: that is only ever the parent's own choice."""
     question = turn.current()
     if question.required:
         turn.events.append(Rejected(reason))
         turn.tell(REQUIRED_HINTS.get(turn.prompt().kind, "required_typed"))
         turn.ask(new=False)
         return
-    turn.leave(PREFER_NOT if question.prefer_not_to_say else NOT_ANSWERED)
+    turn.leave(NOT_ANSWERED)
 
 
 QUESTION = StageRules(

@@ -8,7 +8,10 @@ from bot.questionnaire.flow import Condition
 
 #: Stored in place of an answer when a parent skips, prefers not to say, or is moved on.
 SKIPPED = "_skipped"
+#: Only ever the parent's own choice (the button, or the words typed).
 PREFER_NOT = "_prefer_not_to_say"
+#: No valid answer: the bot moved on after several answers that did not fit, whatever the
+#: question offers. Exported as `_no_valid_answer` (analysis/columns.py).
 NOT_ANSWERED = "_not_answered"
 NO_ANSWER = frozenset({SKIPPED, PREFER_NOT, NOT_ANSWERED})
 

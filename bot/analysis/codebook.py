@@ -29,8 +29,11 @@ from bot.questionnaire.flow import (
     YesNoQuestion,
     text_in,
 )
+from bot.words import say
 
 Sheet = tuple[str, list[str], Iterator[list[str]]]
+#: The list every yes/no question (and the contact opt-in) names, XLSForm's usual `yes_no`.
+YES_NO = "yes_no"
 
 
 def xlsform_type(item: Item) -> str:
@@ -40,7 +43,7 @@ def xlsform_type(item: Item) -> str:
     if isinstance(q, ChoiceQuestion | ScaleQuestion):
         return f"select_one {q.id}"
     if isinstance(q, YesNoQuestion | ContactStep):
-        return "select_one yes_no"
+        return f"select_one {YES_NO}"
     if isinstance(q, NumberQuestion):
         return "integer" if q.whole else "decimal"
     if isinstance(q, MonthYearQuestion):
@@ -127,8 +130,16 @@ def choices(plans: dict[str, Plan]) -> Sheet:
     def rows() -> Iterator[list[str]]:
         for p in plans.values():
             default = p.newest().default_language
+            listed: set[str] = set()
             for item in p.items:
-                list_name = xlsform_type(item).partition(" ")[2]
+                kind, _, list_name = xlsform_type(item).partition(" ")
+                if not kind.startswith("select_") or list_name in listed:
+                    continue  # not a choice, or a list shared by several questions, given once
+                listed.add(list_name)
+                if list_name == YES_NO:  # the bot's own words, in each language it speaks
+                    for code in ("yes", "no"):
+                        yield [p.flow_id, YES_NO, code, *(say(code, lang) for lang in langs), ""]
+                    continue
                 for option in item.options:
                     labels = [text_in(option.label, lang, default) for lang in langs]
                     other = (

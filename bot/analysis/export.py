@@ -3,15 +3,16 @@
 Wide form: a row per response, a column per question (stable across versions). Long form: a row
 per answer. Both start with the same metadata: a random response id made for this export (never
 the pseudonym, and different in every export), the questionnaire and its version, status,
-language, source tag, and the months the response started and finished. Rows stream from SQLite
-to the file one response at a time."""
+language, source tag, and the months the response started and finished. Rows come in a fresh
+random order in every export, streamed from SQLite to the file a batch of responses at a time."""
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from bot.analysis.columns import META, NO_VALID_ANSWER, Cell, Labels, Plan, as_cell, plan
 from bot.analysis.columns import cells as cells_of
@@ -19,7 +20,7 @@ from bot.analysis.writers import ExportError, Sink, neutralise
 from bot.questionnaire.check import check_text
 from bot.questionnaire.conditions import NOT_ANSWERED, Value
 from bot.questionnaire.flow import Flow
-from bot.storage.reading import Answers, Filter, ResponseRow, reading, responses, versions
+from bot.storage.reading import Answers, Filter, ResponseRow, counts, reading, shuffled, versions
 
 LONG = ("question", "value")
 #: Sheet names the codebook takes in an XLSX export; a questionnaire with one of these ids gets
@@ -58,8 +59,33 @@ def plans(databases: list[Path], flow_id: str | None = None) -> dict[str, Plan]:
 
 
 def _responses(path: Path, which: Filter) -> Iterator[tuple[ResponseRow, Answers]]:
+    """A database's responses in a fresh random order, so two exports never line up row by row."""
     with reading(path) as conn:
-        yield from responses(conn, which)
+        yield from shuffled(conn, which, secrets.SystemRandom().shuffle)
+
+
+def answered(databases: list[Path], which: Filter) -> set[str]:
+    """The questionnaires with at least one response the filter chooses."""
+    found: set[str] = set()
+    for path in databases:
+        with reading(path) as conn:
+            found.update(c.flow_id for c in counts(conn, which) if c.started)
+    return found
+
+
+def database_names(paths: list[Path]) -> dict[Path, str]:
+    """What the `database` column says for each file: its name without the suffix, with as many
+    of its folders as it takes to tell the files apart (`north/feedback`, `south/feedback`), and
+    the suffix only where nothing else differs."""
+    parts = {path: PurePath(os.path.abspath(path)).parts[1:] for path in paths}
+    longest = max((len(p) for p in parts.values()), default=0)
+    names: dict[Path, str] = {}
+    for depth in range(1, longest + 1):
+        for last in (lambda name: PurePath(name).stem, str):
+            names = {path: "/".join((*p[-depth:-1], last(p[-1]))) for path, p in parts.items()}
+            if len(set(names.values())) == len(names):
+                return names
+    return names  # only the same file named twice comes here
 
 
 def _meta(head: ResponseRow, p: Plan, response: str, database: str | None) -> list[Cell]:
@@ -80,20 +106,27 @@ def export(request: Request, sink: Sink) -> int:
         )
     several = len(request.databases) > 1
     meta_header = (["database"] if several else []) + list(META)
+    # a table per questionnaire that has responses (all of them when none has any yet), so a
+    # CSV needs no --flow when only one of the questionnaires has been answered
+    given = answered(request.databases, request.which)
+    tables = {fid: p for fid, p in all_plans.items() if fid in given} or all_plans
     if request.long:
         sink.table("answers", meta_header + list(LONG))
     else:
-        for fid, p in all_plans.items():
+        for fid, p in tables.items():
             sink.table(table_name(fid), meta_header + p.columns())
+    names = database_names(request.databases)
     labelled = {fid: Labels(p, request.language) for fid, p in all_plans.items()}
     unsafe = {fid: _unsafe(p, meta_header, request.labels) for fid, p in all_plans.items()}
     written = 0
     for path in request.databases:
-        database = path.stem if several else None
+        database = names[path] if several else None
         for head, rows in _responses(path, request.which):
             found = all_plans.get(head[1])
             if found is None:  # a version the checker cannot read back: nothing to map it to
                 continue
+            if not request.long and found.flow_id not in tables:
+                continue  # the first response to a questionnaire, given since the export began
             p = found
             meta = _meta(head, p, secrets.token_hex(8), database)
             labels = labelled[p.flow_id]

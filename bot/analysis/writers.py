@@ -6,8 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import starmap
 from pathlib import Path
@@ -17,6 +21,9 @@ from bot.analysis.columns import Cell
 from bot.errors import BotError
 
 FORMATS = ("csv", "xlsx", "jsonl")
+#: The creation and change time written into every XLSX (the zip format's own earliest date, as
+#: xlsxwriter gives each part of the file), so a workbook never records when it was made.
+FIXED_TIME = datetime(1980, 1, 1, tzinfo=UTC)
 #: A text starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(_FORMULA_START)
@@ -142,6 +149,8 @@ class XlsxSink:
                 "strings_to_numbers": False,
             },
         )
+        # the same fixed time in every file: no export tells when it was made
+        self.book.set_properties({"created": FIXED_TIME})
         self.bold = self.book.add_format({"bold": True, "bg_color": "#E8EDEE"})
         self.sheets: dict[str, tuple[Any, list[int]]] = {}
 
@@ -201,3 +210,21 @@ def open_sink(fmt: str, out: Path | None) -> Sink:
     if fmt == "csv":
         return CsvSink(stream)
     return JsonLinesSink(stream)
+
+
+@contextmanager
+def replacing(out: Path | None) -> Iterator[Path | None]:
+    """A temporary file beside `out` to write into, put in `out`'s place only once everything
+    went well: a failed or interrupted export leaves no file behind (nor a half-written one
+    where a good one was). None (standard output) passes through."""
+    if out is None:
+        yield None
+        return
+    handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    os.close(handle)
+    part = Path(name)
+    try:
+        yield part
+        os.replace(part, out)
+    finally:
+        part.unlink(missing_ok=True)

@@ -89,7 +89,7 @@ def export(
 
     Example: python -m bot export --flow mlu_experience --out answers.csv"""
     from bot.analysis import export as exporting
-    from bot.analysis.writers import open_sink
+    from bot.analysis.writers import open_sink, replacing
     from bot.storage.reading import Filter
 
     path = _out(out)
@@ -97,18 +97,21 @@ def export(
     request = exporting.Request(databases(patterns, config_path), which, long_form, labels, lang)
     chosen = _format(fmt, path, ("csv", "xlsx", "jsonl"))
     try:
-        sink = open_sink(chosen, path)
-        try:
-            written = exporting.export(request, sink)
-            if chosen == "xlsx":
-                from bot.analysis import codebook
+        with replacing(path) as part:
+            sink = open_sink(chosen, part)
+            try:
+                written = exporting.export(request, sink)
+                if chosen == "xlsx":
+                    from bot.analysis import codebook
 
-                found = exporting.plans(request.databases, flow_id)
-                codebook.write(sink, codebook.sheets(found))
-        finally:
-            sink.close()
+                    found = exporting.plans(request.databases, flow_id)
+                    codebook.write(sink, codebook.sheets(found))
+            finally:
+                sink.close()
     except BotError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
     if path is not None:
         click.echo(f"{written} response(s) written to {path}", err=True)
 
@@ -127,27 +130,29 @@ def codebook(
     values that stand for no answer, and the versions it appears in (XLSForm's layout)."""
     from bot.analysis import codebook as book
     from bot.analysis.export import plans
-    from bot.analysis.writers import open_sink
+    from bot.analysis.writers import open_sink, replacing
 
     path = _out(out)
     chosen = _format(fmt, path, ("csv", "md", "xlsx"))
     try:
         found = plans(databases(patterns, config_path), flow_id)
-        if chosen == "md":
-            text = book.markdown(found)
-            if path is None:
-                sys.stdout.write(text)
-            else:
-                path.write_text(text, encoding="utf-8")
-            return
         sheets = book.sheets(found) if chosen == "xlsx" else [book.survey(found)]
-        sink = open_sink(chosen, path)
-        try:
-            book.write(sink, sheets)
-        finally:
-            sink.close()
+        if chosen == "md" and path is None:
+            sys.stdout.write(book.markdown(found))
+            return
+        with replacing(path) as part:
+            if chosen == "md" and part is not None:
+                part.write_text(book.markdown(found), encoding="utf-8")
+                return
+            sink = open_sink(chosen, part)
+            try:
+                book.write(sink, sheets)
+            finally:
+                sink.close()
     except BotError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @click.command()

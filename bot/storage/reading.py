@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,23 +88,50 @@ def versions(conn: sqlite3.Connection) -> list[StoredVersion]:
     return [StoredVersion(*row) for row in rows]
 
 
-def responses(conn: sqlite3.Connection, which: Filter) -> Iterator[tuple[ResponseRow, Answers]]:
-    """Stream the chosen responses in id order, each with its answers.
+#: A response's metadata and its answers joined into one JSON object (the values are stored as
+#: JSON already), so Python decodes one text per response instead of handling a row per answer.
+_RESPONSE = (
+    "SELECT r.id, r.flow_id, r.flow_hash, r.status, r.language, r.source, r.started, "
+    "r.finished, (SELECT '{' || group_concat(json_quote(a.question_id) || ':' || a.value) "
+    "|| '}' FROM answers a WHERE a.response_id = r.id) FROM responses r "
+)
 
-    SQLite joins each response's answers into one JSON object (the values are stored as JSON
-    already), so Python decodes one text per response instead of handling a row per answer."""
+
+def responses(conn: sqlite3.Connection, which: Filter) -> Iterator[tuple[ResponseRow, Answers]]:
+    """Stream the chosen responses in id order, each with its answers."""
     where, params = which.where()
-    rows = conn.execute(
-        "SELECT r.id, r.flow_id, r.flow_hash, r.status, r.language, r.source, r.started, "
-        "r.finished, (SELECT '{' || group_concat(json_quote(a.question_id) || ':' || a.value) "
-        "|| '}' FROM answers a WHERE a.response_id = r.id) "
-        f"FROM responses r WHERE {where} ORDER BY r.id",
-        params,
-    )
     loads = json.loads
-    for row in rows:
+    for row in conn.execute(f"{_RESPONSE} WHERE {where} ORDER BY r.id", params):
         joined = row[8]
         yield row[:8], loads(joined) if joined is not None else {}
+
+
+def shuffled(
+    conn: sqlite3.Connection, which: Filter, shuffle: Callable[[list[int]], None], batch: int = 500
+) -> Iterator[tuple[ResponseRow, Answers]]:
+    """The chosen responses in the order `shuffle` puts their ids in, each with its answers:
+    only the ids are held in memory, the responses are read a batch at a time, and all of it
+    from one snapshot of the database (a bot may be writing meanwhile)."""
+    where, params = which.where()
+    conn.execute("BEGIN")
+    try:
+        ids = [
+            row[0] for row in conn.execute(f"SELECT r.id FROM responses r WHERE {where}", params)
+        ]
+        shuffle(ids)
+        loads = json.loads
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            marks = ",".join("?" * len(chunk))
+            found = {
+                row[0]: row for row in conn.execute(f"{_RESPONSE} WHERE r.id IN ({marks})", chunk)
+            }
+            for rid in chunk:
+                row = found[rid]
+                joined = row[8]
+                yield row[:8], loads(joined) if joined is not None else {}
+    finally:
+        conn.rollback()
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,22 @@ def test_the_choices_sheet_has_every_list_a_question_names(path: Path) -> None:
     assert named == {name for name, _, _ in lists} and "yes_no" in named  # a contact opt-in
     (yes,) = [labels for name, code, labels in lists if (name, code) == ("yes_no", "yes")]
     assert yes[0] == "Yes" and len(yes) == len(flow.languages) + 1  # each language, "other"
+
+
+@given(st.data())
+def test_responses_come_in_the_places_shuffled_out_and_none_is_lost(
+    db: Path, data: st.DataObject
+) -> None:
+    from bot.storage.reading import Filter, reading, responses, shuffled
+
+    which = data.draw(st.sampled_from([Filter(), Filter(complete_only=True), Filter("nope")]))
+    with reading(db) as conn:
+        ids = [head[0] for head, _ in responses(conn, which)]
+        order = data.draw(st.permutations(range(len(ids))))
+
+        def shuffle(places: list[int]) -> None:
+            places[:] = order
+
+        got = [(head[0], answers) for head, answers in shuffled(conn, which, shuffle)]
+        assert [rid for rid, _ in got] == [ids[order.index(n)] for n in range(len(ids))]
+        assert dict(got) == {head[0]: answers for head, answers in responses(conn, which)}

@@ -4,7 +4,8 @@ Wide form: a row per response, a column per question (stable across versions). L
 per answer. Both start with the same metadata: a random response id made for this export (never
 the pseudonym, and different in every export), the questionnaire and its version, status,
 language, source tag, and the months the response started and finished. Rows come in a fresh
-random order in every export, streamed from SQLite to the file a batch of responses at a time."""
+random order in every export, streamed from SQLite to the file (SQLite sorts them by a random
+place; only the places are held in memory)."""
 
 from __future__ import annotations
 

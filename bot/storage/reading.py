@@ -107,29 +107,33 @@ def responses(conn: sqlite3.Connection, which: Filter) -> Iterator[tuple[Respons
 
 
 def shuffled(
-    conn: sqlite3.Connection, which: Filter, shuffle: Callable[[list[int]], None], batch: int = 500
+    conn: sqlite3.Connection, which: Filter, shuffle: Callable[[list[int]], None]
 ) -> Iterator[tuple[ResponseRow, Answers]]:
-    """The chosen responses in the order `shuffle` puts their ids in, each with its answers:
-    only the ids are held in memory, the responses are read a batch at a time, and all of it
-    from one snapshot of the database (a bot may be writing meanwhile)."""
+    """The chosen responses, each with its answers, in a new order: `shuffle` shuffles the
+    places 0 … n-1 given to the responses in id order, and they come out by place.
+
+    SQLite reads the responses in id order
+    (its fastest) and sorts them by place itself (spilling to a temporary file when big), so
+    only the places are held in Python. All from one snapshot of the database, while a bot may
+    be writing to it."""
     where, params = which.where()
     conn.execute("BEGIN")
     try:
         ids = [
-            row[0] for row in conn.execute(f"SELECT r.id FROM responses r WHERE {where}", params)
+            row[0]
+            for row in conn.execute(
+                f"SELECT r.id FROM responses r WHERE {where} ORDER BY r.id", params
+            )
         ]
-        shuffle(ids)
+        places = list(range(len(ids)))
+        shuffle(places)
+        place = dict(zip(ids, places, strict=True))
+        conn.create_function("export_place", 1, place.get, deterministic=True)
         loads = json.loads
-        for start in range(0, len(ids), batch):
-            chunk = ids[start : start + batch]
-            marks = ",".join("?" * len(chunk))
-            found = {
-                row[0]: row for row in conn.execute(f"{_RESPONSE} WHERE r.id IN ({marks})", chunk)
-            }
-            for rid in chunk:
-                row = found[rid]
-                joined = row[8]
-                yield row[:8], loads(joined) if joined is not None else {}
+        sql = f"{_RESPONSE} WHERE {where} ORDER BY export_place(r.id)"
+        for row in conn.execute(sql, params):
+            joined = row[8]
+            yield row[:8], loads(joined) if joined is not None else {}
     finally:
         conn.rollback()
 

@@ -172,6 +172,11 @@ def test_a_failed_export_leaves_no_file_behind(
         assert failed.exit_code == 1 and "No space left on device" in failed.output
     assert [p.name for p in tmp_path.iterdir()] == ["answers.csv"]
     assert out.read_text(encoding="utf-8") == "an earlier export"
+    monkeypatch.setattr(export, "_wide_cells", wide)
+    run("export", "--db", str(db), "--out", str(out))  # a file like any other the analyst makes
+    plain = tmp_path / "plain"
+    plain.write_text("")
+    assert out.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
 
 
 @pytest.mark.parametrize(

@@ -223,6 +223,9 @@ def replacing(out: Path | None) -> Iterator[Path | None]:
     handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     os.close(handle)
     part = Path(name)
+    mask = os.umask(0)  # the permissions any new file gets, not mkstemp's owner-only ones
+    os.umask(mask)
+    part.chmod(0o666 & ~mask)
     try:
         yield part
         os.replace(part, out)

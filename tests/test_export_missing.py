@@ -10,8 +10,16 @@ from pathlib import Path
 
 from analysis_data import build
 from click.testing import CliRunner
+from conftest import NOW
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_engine_properties import FLOW_LIST, inputs_for
 
+from bot.analysis.columns import NOT_ASKED, NOT_REACHED, cells, plan
 from bot.cli import main
+from bot.conversation import events as ev
+from bot.conversation.engine import step
+from bot.questionnaire.flow import InfoStep
 
 FULL = {"unit": ("ludlow",), "stages": ("antenatal",), "fft": ("good",), "visits": "1",
         "comments": "skip"}  # fmt: skip
@@ -55,3 +63,28 @@ def test_the_codebook_says_what_each_missing_value_means(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "also where 'Prefer not to say' was offered" in result.stdout
     assert "whether or not its show_if would have held" in result.stdout
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_parent_who_stops_anywhere_is_not_reached_from_there_on(data: st.DataObject) -> None:
+    """Whatever a parent sends before stopping (no Back, which revisits earlier questions), the
+    question the bot waits on and every later one without an answer is `_not_reached`, and
+    every earlier one without an answer was passed over by branching: `_not_asked`."""
+    flow = data.draw(st.sampled_from(FLOW_LIST))
+    forward = inputs_for(flow).filter(lambda e: not isinstance(e, ev.Back | ev.Restart))
+    session, _ = step(flow, None, ev.Start(), NOW)
+    session, _ = step(flow, session, ev.Choose(("agree",), session.seq), NOW)
+    for event in data.draw(st.lists(forward, max_size=30)):
+        session, _ = step(flow, session, event, NOW)
+    if session.stage != "question" or session.current is None:
+        return  # finished, declined, or inside a follow-up: not a parent stopped at a question
+    p = plan(flow.id, [("v", "1", flow)])
+    row = dict(zip(p.columns(), cells(p, "v", dict(session.answers), complete=False), strict=True))
+    order = [q.id for q in flow.questions]
+    waiting = order.index(session.current)
+    for at, question in enumerate(flow.questions):
+        if isinstance(question, InfoStep) or question.id in session.answers:
+            continue
+        expected = NOT_REACHED if at >= waiting else NOT_ASKED
+        assert row[question.id] == expected, (question.id, session.current, session.answers)

@@ -115,6 +115,11 @@ class QuestionBase(Model):
 class ChoiceQuestion(QuestionBase):
     type: Literal["single"]
     options: list[Option] = Field(min_length=2)
+    breakdown: bool = Field(
+        False,
+        description="Staff may break the report down by this question's answer (a unit, a "
+        "hub): only for answers that are safe to show groups by.",
+    )
 
 
 class MultiQuestion(QuestionBase):
@@ -254,12 +259,13 @@ class Flow(Model):
 
     def content_hash(self) -> str:
         """A stable hash of what the flow says (not how the YAML is laid out). A question that
-        is not `required` hashes as before that key existed, so parents part-way through a
-        questionnaire written before it keep their version."""
+        is not `required` (or not a `breakdown`) hashes as before that key existed, so parents
+        part-way through a questionnaire written before it keep their version."""
         data = self.model_dump(mode="json", by_alias=True)
         for question in data["questions"]:
-            if not question["required"]:
-                del question["required"]
+            for key in ("required", "breakdown"):
+                if key in question and not question[key]:
+                    del question[key]
         canonical = json.dumps(data, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 

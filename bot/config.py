@@ -229,10 +229,13 @@ class StaffConfig(Section):
 
 
 class ReportConfig(Section):
-    """Disclosure control on every count shown: `*` for 1 to `suppress_up_to`, then rounding."""
+    """Disclosure control on every figure shown: nothing about fewer than `min_base` parents
+    (10 at least: a team may raise it, never lower it), `*` for 1 to `suppress_up_to`, then
+    rounding."""
 
     suppress_up_to: int = Field(7, ge=0)
     round_to: int = Field(5, ge=1)
+    min_base: int = Field(10, ge=10)
 
 
 class Config(Section):

@@ -69,21 +69,28 @@ def test_the_report_fetches_nothing(tmp_path: Path) -> None:
     assert html.count("<svg") == 3  # a chart per answered choice question (unit, stages, fft)
 
 
-def test_small_counts_are_hidden_and_others_rounded(tmp_path: Path) -> None:
-    db = asyncio.run(build(tmp_path, [PARENT] * 3))
-    _, page = report(db, tmp_path)
-    assert figure(page, "responses started") == "*"
-    assert figure(page, "completion rate") == "*"
-    assert "3" not in page.text  # the true count appears nowhere
-    assert "The midwives were kind" not in page.text  # no quotes from a small cell
+def test_a_questionnaire_with_few_responses_is_withheld_whole(tmp_path: Path) -> None:
+    db = asyncio.run(build(tmp_path, [PARENT] * 9))
+    html, page = report(db, tmp_path)
+    assert "responses started" not in page.text
+    assert "Not shown: fewer than 10 parents responded in whole months" in html
+    assert "9" not in page.text  # the true count appears nowhere
+    assert "The midwives were kind" not in page.text
 
 
-@pytest.mark.parametrize(("parents", "shown"), [(8, "10"), (12, "10"), (13, "15")])
+def test_a_report_of_one_response_discloses_nothing(tmp_path: Path) -> None:
+    db = asyncio.run(build(tmp_path, [UNHAPPY]))
+    for by in ("source", "unit"):
+        _, page = report(db, tmp_path, "--by", by)
+        assert not {"*", "0", "Telford", "Poor", "Parking was hard"} & set(page.text), by
+
+
+@pytest.mark.parametrize(("parents", "shown"), [(10, "10"), (12, "10"), (13, "15")])
 def test_counts_at_the_boundaries(tmp_path: Path, parents: int, shown: str) -> None:
     db = asyncio.run(build(tmp_path, [PARENT] * parents))
     _, page = report(db, tmp_path)
     assert figure(page, "responses started") == shown
-    assert "The midwives were kind" in page.text  # more than 7 typed answers: quoted
+    assert "The midwives were kind" in page.text  # 10 typed answers or more: quoted
 
 
 def test_breakdown_with_secondary_suppression(tmp_path: Path) -> None:
@@ -107,7 +114,7 @@ def test_unknown_breakdown_question_is_explained(tmp_path: Path) -> None:
     db = asyncio.run(build(tmp_path, [PARENT] * 2))
     result = CliRunner().invoke(main, ["report", "--db", str(db), "--by", "nope", "--out",
                                        str(tmp_path / "r.html")])  # fmt: skip
-    assert result.exit_code == 1 and "use --by source or one of unit, stages" in result.output
+    assert result.exit_code == 1 and "use --by source or unit" in result.output
 
 
 def test_secondary_suppression_hides_the_next_smallest() -> None:

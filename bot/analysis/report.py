@@ -12,12 +12,19 @@ from typing import Any
 
 from bot.analysis.charts import bars
 from bot.analysis.columns import MISSING_LABELS, Plan
-from bot.analysis.disclosure import SUPPRESSED, Rule, protect
+from bot.analysis.disclosure import OTHER, SUPPRESSED, Rule, merged, protect
 from bot.analysis.export import plans
-from bot.analysis.tally import NO_GROUP, QuestionTally, Tally, counted
+from bot.analysis.periods import TO_DATE_WARNING, Period, covered, last_closed
+from bot.analysis.tally import NO_GROUP, QUOTES_SHOWN, QuestionTally, Tally, counted
 from bot.analysis.writers import ExportError
-from bot.questionnaire.flow import NumberQuestion, ScaleQuestion, TextQuestion, text_in
-from bot.storage.reading import Filter, reading, responses
+from bot.questionnaire.flow import (
+    ChoiceQuestion,
+    NumberQuestion,
+    ScaleQuestion,
+    TextQuestion,
+    text_in,
+)
+from bot.storage.reading import Filter, reading, responses, start_months
 
 POSITIVE, NEGATIVE = ("very_good", "good"), ("poor", "very_poor")
 
@@ -60,46 +67,65 @@ class View:
         return f"{100 * int(part_shown) / total:.0f}%"
 
 
-def _tally(databases: list[Path], which: Filter, p: Plan, by: str) -> Tally:
+def _months(databases: list[Path], flow_id: str) -> dict[str, int]:
+    found: Counter[str] = Counter()
+    for path in databases:
+        with reading(path) as conn:
+            found.update(start_months(conn, flow_id))
+    return dict(found)
+
+
+def _tally(databases: list[Path], which: Filter, p: Plan, by: str, months: Period) -> Tally:
     tally = Tally(p, by)
     for path in databases:
         with reading(path) as conn:
             for head, rows in responses(conn, Filter(p.flow_id, which.complete_only,
-                                                     which.since, which.until)):  # fmt: skip
+                                                     months.since, months.until)):  # fmt: skip
                 tally.add(head[3], head[5], head[6], rows)
     return tally
 
 
 def _question(view: View, q: QuestionTally, lang: str, default: str, groups: list[str]) -> Any:
-    item = q.item
+    item, rule = q.item, view.rule
     text = text_in(item.question.text, lang, default)
-    result: dict[str, Any] = {"id": item.id, "text": text, "answered": view.rule.count(q.answered)}
-    missing = [(MISSING_LABELS[c], view.rule.count(n)) for c, n in sorted(q.missing.items())]
-    result["missing"] = missing
-    result["cross"] = None
+    result: dict[str, Any] = {"id": item.id, "text": text, "kind": "other", "cross": None}
+    asked = q.answered + sum(q.missing.values())
+    if not rule.enough(asked):
+        return result | {"withheld": rule.withheld("were asked it"), "answered": None,
+                         "missing": None}  # fmt: skip
+    codes = sorted(q.missing)
+    shown = view.line([q.answered, *(q.missing[c] for c in codes)])
+    result["answered"] = shown[0]
+    result["missing"] = [(MISSING_LABELS[c], n) for c, n in zip(codes, shown[1:], strict=True)]
+    result["withheld"] = None if rule.enough(q.answered) else rule.withheld()
+    if result["withheld"]:
+        return result
     if counted(item):
         labels = [text_in(o.label, lang, default) for o in item.options]
-        shown = view.line([q.options[o.id] for o in item.options])
+        cells = view.line([q.options[o.id] for o in item.options])
         result["rows"] = [
-            (label, n, view.percent(n, q.answered)) for label, n in zip(labels, shown, strict=True)
+            (label, n, view.percent(n, q.answered)) for label, n in zip(labels, cells, strict=True)
         ]
-        values = [None if n == SUPPRESSED else int(n) for n in shown]
-        result["chart"] = bars(labels, values, text) if q.answered else ""
+        values = [None if n == SUPPRESSED else int(n) for n in cells]
+        result["chart"] = bars(labels, values, text)
         if len(groups) > 1:
-            cross = [[q.by_group.get(g, Counter())[o.id] for o in item.options] for g in groups]
-            rows = list(zip(groups, view.table(cross), strict=True))
-            result["cross"] = {"labels": labels, "rows": rows}
+            if all(rule.enough(q.answered_by_group[g]) for g in groups):
+                cross = [[q.by_group.get(g, Counter())[o.id] for o in item.options] for g in groups]
+                rows = list(zip(groups, view.table(cross), strict=True))
+                result["cross"] = {"labels": labels, "rows": rows, "withheld": None}
+            else:
+                result["cross"] = {"withheld": rule.withheld("in a group answered")}
         result["kind"] = "choice"
     elif isinstance(item.question, NumberQuestion):
-        small = len(q.numbers) <= view.rule.suppress_up_to
-        result["median"] = SUPPRESSED if small else f"{statistics.median(q.numbers):g}"
+        result["median"] = f"{statistics.median(q.numbers):g}"
         result["kind"] = "number"
     elif isinstance(item.question, TextQuestion) or q.typed:
-        result["typed"] = view.rule.count(q.typed)
-        result["quotes"] = q.quotes if q.typed > view.rule.suppress_up_to else []
+        # Always the same number of quotes, fewer than the minimum base, so the number printed
+        # never tells how many parents typed an answer.
+        quoted = rule.enough(q.typed)
+        result["typed"] = rule.count(q.typed)
+        result["quotes"] = q.quotes[: min(QUOTES_SHOWN, rule.min_base - 1)] if quoted else []
         result["kind"] = "text"
-    else:
-        result["kind"] = "other"
     return result
 
 
@@ -107,42 +133,76 @@ def _fft(view: View, p: Plan, tally: Tally, groups: list[str]) -> Any:
     item = next((i for i in p.items if getattr(i.question, "preset", None) == "fft"), None)
     if item is None or not isinstance(item.question, ScaleQuestion):
         return None
-    q = tally.questions[item.id]
-    positive = sum(q.options[c] for c in POSITIVE)
-    negative = sum(q.options[c] for c in NEGATIVE)
-    shown = view.line([positive, negative, q.answered - positive - negative])
+    rule, q = view.rule, tally.questions[item.id]
+
+    def shares(counts: Counter[str], base: int) -> tuple[str | None, str | None]:
+        positive = sum(counts.get(c, 0) for c in POSITIVE)
+        negative = sum(counts.get(c, 0) for c in NEGATIVE)
+        return rule.headline(positive, base), rule.headline(negative, base)
+
+    positive, negative = shares(q.options, q.answered)
     per_group = []
-    for g in groups:
-        counts = q.by_group.get(g, Counter())
-        pos, total = sum(counts.get(c, 0) for c in POSITIVE), sum(counts.values())
-        (pos_shown,) = view.line([pos])
-        per_group.append((g, view.rule.count(total), view.percent(pos_shown, total)))
+    if len(groups) > 1 and all(rule.enough(q.answered_by_group[g]) for g in groups):
+        for g in groups:
+            base = q.answered_by_group[g]
+            per_group.append((g, rule.count(base), *shares(q.by_group.get(g, Counter()), base)))
     return {
         "id": item.id,
-        "answered": view.rule.count(q.answered),
-        "positive": view.percent(shown[0], q.answered),
-        "negative": view.percent(shown[1], q.answered),
+        "answered": rule.count(q.answered),
+        "positive": positive,
+        "negative": negative,
+        "withheld": None if positive is not None else rule.withheld(),
         "by_group": per_group,
+        "method": rule.method(),
     }
 
 
+def breakdowns(p: Plan) -> list[str]:
+    """What a report may be broken down by: the poster tag, and single-choice questions staff
+    marked `breakdown: true` (never typed answers or the contact opt-in)."""
+    return ["source"] + [
+        i.id for i in p.items if isinstance(i.question, ChoiceQuestion) and i.question.breakdown
+    ]
+
+
 def build(
-    databases: list[Path], which: Filter, by: str, rule: Rule, language: str | None = None
+    databases: list[Path],
+    which: Filter,
+    by: str,
+    rule: Rule,
+    language: str | None = None,
+    today: date | None = None,
+    to_date: bool = False,
 ) -> dict[str, Any]:
-    """Everything the template needs, for each questionnaire with answers."""
+    """Everything the template needs, for each questionnaire with answers: by default over the
+    whole closed periods within `which` (see `periods`), with `to_date` up to today."""
+    today = today or date.today()
     found = plans(databases, which.flow_id)
     if which.flow_id is not None and which.flow_id not in found:
         raise ExportError(f"no answers to a questionnaire called '{which.flow_id}'")
     view = View(rule)
-    sections = []
+    sections: list[dict[str, Any]] = []
     for p in found.values():
         newest = p.newest()
         lang, default = language or newest.default_language, newest.default_language
-        if by != "source" and by not in {i.id for i in p.items}:
-            raise ExportError(f"'{by}' is not a question of {p.flow_id}: use --by source or one of "
-                              + ", ".join(i.id for i in p.items if counted(i)))  # fmt: skip
-        tally = _tally(databases, which, p, by)
-        groups = sorted(tally.groups, key=lambda g: (g == NO_GROUP, g))
+        if by not in breakdowns(p):
+            raise ExportError(f"{p.flow_id} cannot be broken down by '{by}': use --by "
+                              + " or ".join(breakdowns(p)) + " (a single-choice question "
+                              "can be marked 'breakdown: true' in the questionnaire)")  # fmt: skip
+        title = text_in(newest.title, lang, default)
+        asked = Period(which.since, which.until)
+        covers = covered(_months(databases, p.flow_id), asked, rule, today, to_date)
+        if covers is None:
+            sections.append({"flow": p.flow_id, "title": title, "withheld": rule.withheld(
+                "responded in whole months that have ended in this period")})  # fmt: skip
+            continue
+        tally = _tally(databases, which, p, by, covers)
+        if not rule.enough(tally.started):
+            sections.append({"flow": p.flow_id, "title": title,
+                             "withheld": rule.withheld("responded in this period")})  # fmt: skip
+            continue
+        tally.regroup(merged(dict(tally.groups), rule))
+        groups = sorted(tally.groups, key=lambda g: (g in (NO_GROUP, OTHER), g))
         months = sorted(tally.months)
         month_counts = view.line([tally.months[m] for m in months])
         started = view.line([tally.groups[g] for g in groups])
@@ -151,7 +211,9 @@ def build(
         sections.append(
             {
                 "flow": p.flow_id,
-                "title": text_in(newest.title, lang, default),
+                "title": title,
+                "withheld": None,
+                "period": (covers.since or "the start", covers.until or "today"),
                 "versions": list(p.labels.values()),
                 "started": rule.count(tally.started),
                 "complete": complete,
@@ -160,7 +222,9 @@ def build(
                 "groups": [
                     (g, s, f, view.percent(f, tally.groups[g]))
                     for g, s, f in zip(groups, started, finished, strict=True)
-                ],
+                ]
+                if len(groups) > 1
+                else [],
                 "fft": _fft(view, p, tally, groups),
                 "questions": [
                     _question(view, q, lang, default, groups) for q in tally.questions.values()
@@ -171,9 +235,11 @@ def build(
         "sections": sections,
         "by": by,
         "rule": rule.describe(),
+        "min_base": rule.min_base,
         "suppressed": view.suppressed,
-        "period": (which.since or "the start", which.until or "now"),
-        "made": date.today().strftime("%B %Y"),
+        "closed": None if to_date else last_closed(today),
+        "warning": TO_DATE_WARNING if to_date else None,
+        "made": today.strftime("%B %Y"),
         "databases": len(databases),
         "missing": MISSING_LABELS,
     }

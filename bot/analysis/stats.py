@@ -1,4 +1,5 @@
-"""Counts per questionnaire for staff (`/stats` in Telegram), under disclosure control."""
+"""Counts per questionnaire for staff (`/stats` in Telegram), under the same disclosure control
+as the report: nothing about fewer than the minimum base of parents."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ def stats(database: Path, rule: Rule) -> str:
         return "No responses yet."
     lines = ["Responses (started / completed / completion rate):"]
     for row in rows:
+        if not rule.enough(row.started):
+            lines.append(f"• {row.flow_id}: fewer than {rule.min_base}, not shown")
+            continue
         lines.append(
             f"• {row.flow_id}: {rule.count(row.started)} / {rule.count(row.complete)} / "
             f"{rule.percent(row.complete, row.started)}"

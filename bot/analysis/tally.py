@@ -34,6 +34,7 @@ class QuestionTally:
     options: Counter[str] = field(default_factory=Counter)  # option code → parents choosing it
     missing: Counter[str] = field(default_factory=Counter)  # no-answer code → parents
     by_group: dict[str, Counter[str]] = field(default_factory=dict)
+    answered_by_group: Counter[str] = field(default_factory=Counter)
     answered: int = 0  # parents who gave a real answer
     numbers: list[float] = field(default_factory=list)
     typed: int = 0  # typed answers, including "other, please say"
@@ -86,6 +87,7 @@ class Tally:
                 tally.missing[NO_VALID_ANSWER if value == NOT_ANSWERED else value] += 1
                 continue
             tally.answered += 1
+            tally.answered_by_group[group] += 1
             question = tally.item.question
             chosen = value if isinstance(value, list) else [str(value)]
             if counted(tally.item):
@@ -98,3 +100,20 @@ class Tally:
             other = answers.get(f"{qid}.other")
             if isinstance(other, str):
                 tally.quote(other)
+
+    def regroup(self, shown_as: dict[str, str]) -> None:
+        """Merge groups as they are to be shown (small groups into "Other")."""
+
+        def merge(counts: Counter[str]) -> Counter[str]:
+            out: Counter[str] = Counter()
+            for group, n in counts.items():
+                out[shown_as[group]] += n
+            return out
+
+        self.groups, self.groups_complete = merge(self.groups), merge(self.groups_complete)
+        for q in self.questions.values():
+            q.answered_by_group = merge(q.answered_by_group)
+            by_group: dict[str, Counter[str]] = {}
+            for group, counts in q.by_group.items():
+                by_group.setdefault(shown_as[group], Counter()).update(counts)
+            q.by_group = by_group

@@ -160,7 +160,10 @@ def codebook(
 @click.option("--since", callback=_month, help="First start month, YYYY-MM.")
 @click.option("--until", callback=_month, help="Last start month, YYYY-MM.")
 @click.option("--by", default="source", show_default=True,
-              help="Break down by poster tag (source) or by a question id, e.g. unit.")  # fmt: skip
+              help="Break down by poster tag (source) or a 'breakdown' question.")  # fmt: skip
+@click.option("--to-date", is_flag=True,
+              help="Up to today, not just whole months that have ended (for the team only: "
+                   "the page carries a warning).")  # fmt: skip
 @click.option("--lang", help="Language of the questions and answers shown.")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="HTML file to write.")
 @db_option
@@ -170,13 +173,15 @@ def report(
     since: str | None,
     until: str | None,
     by: str,
+    to_date: bool,
     lang: str | None,
     out: Path,
     patterns: tuple[str, ...],
     config_path: Path,
 ) -> None:
     """A one-file HTML report for a board: counts, charts, the Friends and Family Test, a
-    breakdown and quotes, every number under disclosure control (settings: `report:`).
+    breakdown and quotes, every number under disclosure control (settings: `report:`). It covers
+    whole months that have ended unless --to-date is given.
 
     Example: python -m bot report --flow mlu_experience --by unit --out report.html"""
     from bot.analysis.disclosure import Rule
@@ -184,13 +189,17 @@ def report(
     from bot.storage.reading import Filter
 
     settings = config_from(config_path).report
-    rule = Rule(settings.suppress_up_to, settings.round_to)
+    rule = Rule(settings.suppress_up_to, settings.round_to, settings.min_base)
     try:
         context = build(databases(patterns, config_path), Filter(flow_id, False, since, until), by,
-                        rule, lang)  # fmt: skip
+                        rule, lang, to_date=to_date)  # fmt: skip
     except BotError as exc:
         raise click.ClickException(str(exc)) from None
     out.write_text(render(context), encoding="utf-8")
+    if to_date:
+        from bot.analysis.periods import TO_DATE_WARNING
+
+        click.echo(f"Warning: {TO_DATE_WARNING}", err=True)
     click.echo(f"report written to {out}", err=True)
 
 

@@ -154,3 +154,11 @@ def counts(conn: sqlite3.Connection, which: Filter) -> list[FlowCounts]:
         params,
     )
     return [FlowCounts(flow, started, complete or 0) for flow, started, complete in rows]
+
+
+def start_months(conn: sqlite3.Connection, flow_id: str) -> dict[str, int]:
+    """How many responses to one questionnaire were started in each month (YYYY-MM)."""
+    rows = conn.execute(
+        "SELECT started, count(*) FROM responses WHERE flow_id = ? GROUP BY started", (flow_id,)
+    )
+    return dict(rows.fetchall())

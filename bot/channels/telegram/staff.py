@@ -41,7 +41,7 @@ class StaffCommands:
     @property
     def rule(self) -> Rule:
         report = self.service.config.report
-        return Rule(report.suppress_up_to, report.round_to)
+        return Rule(report.suppress_up_to, report.round_to, report.min_base)
 
     def handles(self, user_id: int, command: str) -> bool:
         return command in STAFF_COMMANDS and user_id in self.staff
@@ -122,7 +122,8 @@ class StaffCommands:
         with tempfile.TemporaryDirectory(prefix="report-") as folder:
             out = Path(folder) / f"report-{flow_id or 'all'}.html"
             await asyncio.to_thread(write, out)
-            await self._send_file(chat_id, out, "Report (every number disclosure-controlled)")
+            caption = "Report of whole months that have ended (every number disclosure-controlled)"
+            await self._send_file(chat_id, out, caption)
 
     async def _send_file(self, chat_id: int, path: Path, caption: str) -> None:
         with path.open("rb") as document:

@@ -105,7 +105,7 @@ def report(db: Path, by: str = "source", until: str | None = None) -> dict[str, 
 # Each example fills a database through the service, so no shrinking: a failure is reported as
 # found (its database is small anyway).
 examples = settings(
-    max_examples=12,
+    max_examples=20,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

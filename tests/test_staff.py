@@ -66,6 +66,8 @@ async def test_staff_get_stats_export_and_reload(tmp_path: Path) -> None:
         assert (method, name) == ("sendDocument", "report-all.html")
         page = body.decode()
         assert page.startswith("<!doctype html>") and "Counts of 1 to 7" in page
+        assert "Whole months that have ended" in page and "Up to today" not in page
+        assert "Not shown: fewer than 10 parents" in page  # one partial response: nothing
         assert not re.search(r"(src|href)=[\"']?https?:", page)  # nothing fetched from outside
 
         (flows / "survey.yaml").write_text(

@@ -82,3 +82,16 @@ def test_marking_a_breakdown_is_a_new_version() -> None:
     source = (ANALYSIS / "v1.yaml").read_text(encoding="utf-8")
     plain = flow_from_text(source.replace("    breakdown: true\n", "", 1))
     assert plain.content_hash() != marked.content_hash()
+
+
+def test_a_unit_with_few_parents_is_never_shown_on_its_own(tmp_path: Path) -> None:
+    telford = {**PARENT, "unit": ("telford",), "fft": ("poor",)}
+    db = asyncio.run(build(tmp_path, [PARENT] * 14 + [telford] * 3))
+    section = build_report([db], Filter(), "unit", Rule())["sections"][0]
+    assert section["groups"] == [] and section["fft"]["by_group"] == []  # all one group
+    assert all(q["cross"] is None for q in section["questions"])
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(
+        main, ["report", "--db", str(db), "--by", "unit", "--out", str(out)]
+    )
+    assert result.exit_code == 0 and "telford" not in out.read_text(encoding="utf-8")

@@ -21,22 +21,24 @@ def bars(labels: list[str], values: list[int | None], title: str) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "sans-serif",
                                 "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans"],
                                 "svg.hashsalt": "report"}):  # fmt: skip
-        height = 0.9 + 0.42 * len(labels)
-        fig, ax = plt.subplots(figsize=(7.5, height), dpi=96)
+        # Drawn 4.8 in (460 px) wide with 13-point text: on a phone, where the chart is shrunk
+        # to about 350 px, the text is still about 13 px.
+        height = 1.0 + 0.5 * len(labels)
+        fig, ax = plt.subplots(figsize=(4.8, height), dpi=96)
         try:
             positions = list(range(len(labels)))[::-1]
             widths = [v or 0 for v in values]
             ax.barh(positions, widths, color=NHS_BLUE, height=0.62)
-            ax.set_yticks(positions, [_short(label) for label in labels], fontsize=10)
+            ax.set_yticks(positions, [_short(label) for label in labels], fontsize=13)
             top = max(widths, default=0) or 1
             for y, v in zip(positions, values, strict=True):
                 ax.text((v or 0) + top * 0.01, y, "*" if v is None else str(v),
-                        va="center", fontsize=10, color="#212b32")  # fmt: skip
+                        va="center", fontsize=13, color="#212b32")  # fmt: skip
             ax.set_xlim(0, top * 1.15)
-            ax.set_title(title, loc="left", fontsize=11, color="#212b32")
+            ax.set_title(_short(title, 40), loc="left", fontsize=13, color="#212b32")
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-            ax.tick_params(axis="x", labelsize=9, colors="#4c6272")
+            ax.tick_params(axis="x", labelsize=12, colors="#4c6272")
             fig.tight_layout()
             out = io.StringIO()
             fig.savefig(out, format="svg", metadata={"Date": None})
@@ -47,5 +49,5 @@ def bars(labels: list[str], values: list[int | None], title: str) -> str:
     return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
-def _short(label: str, limit: int = 42) -> str:
+def _short(label: str, limit: int = 24) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"

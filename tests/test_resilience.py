@@ -230,7 +230,8 @@ async def test_one_parent_flooding_300_messages_holds_nobody_and_is_told_once(
         told = [t for t in flooder.texts() if t == say("too_many", "en")]
         assert len(told) == 1
         workers = h.poller.workers
-        assert workers.dropped >= 200 and workers.dropped + workers.backlog >= 300 - 100
+        # 300 arrive in three batches of 100; each batch can top the backlog up at most once.
+        assert 300 - 3 * workers.backlog <= workers.dropped <= 300 - workers.backlog
 
 
 @pytest.mark.timeout(120)

@@ -14,6 +14,13 @@ if TYPE_CHECKING:
     from bot.storage.store import Store
 
 
+#: An update's reply is no longer owed (shown whole, or its update forgotten).
+CLEAR_REPLY = (
+    "UPDATE processed_updates SET reply = NULL, shown = 0 "
+    "WHERE update_id = ? AND mark = ? AND reply IS NOT NULL"
+)
+
+
 @dataclass(frozen=True)
 class Kept:
     """An update in the inbox: its row, Telegram's id for it, its mark and its sealed body."""
@@ -50,11 +57,7 @@ class Inbox:
 
         def delete(conn: sqlite3.Connection) -> None:
             conn.executemany("DELETE FROM inbox WHERE id = ?", ((row,) for row, _, _ in done))
-            conn.executemany(
-                "UPDATE processed_updates SET reply = NULL, shown = 0 "
-                "WHERE update_id = ? AND mark = ? AND reply IS NOT NULL",
-                ((update_id, mark) for _, update_id, mark in done),
-            )
+            conn.executemany(CLEAR_REPLY, ((update_id, mark) for _, update_id, mark in done))
 
         await self._store.writer.write(delete)
 
@@ -63,11 +66,7 @@ class Inbox:
         none of it again."""
 
         def clear(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "UPDATE processed_updates SET reply = NULL, shown = 0 "
-                "WHERE update_id = ? AND mark = ? AND reply IS NOT NULL",
-                (update_id, mark),
-            )
+            conn.execute(CLEAR_REPLY, (update_id, mark))
 
         await self._store.writer.write(clear)
 

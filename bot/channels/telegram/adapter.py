@@ -158,13 +158,12 @@ class TelegramBot:
         """Show a reply. With `owing` (its update, and which event of the kept reply comes
         first): after each event but the last, the kept reply notes how far it was shown, so
         a restart shows the rest, not all of it again."""
+        update, first = owing if owing is not None else (None, 0)
+        mark = self.mark(update) if update is not None and len(events) > 1 else ""
         for number, event in enumerate(events, start=1):
             await self._show_one(who, chat_id, event, origin)
-            if owing is not None and number < len(events):
-                update, first = owing
-                await self.service.store.inbox.shown(
-                    update.update_id, self.mark(update), first + number
-                )
+            if update is not None and number < len(events):
+                await self.service.store.inbox.shown(update.update_id, mark, first + number)
 
     async def _show_one(self, who: str, chat_id: int, event: ev.Event, origin: int | None) -> None:
         if isinstance(event, ev.Signposted):

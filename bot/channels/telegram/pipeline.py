@@ -18,9 +18,9 @@ from telegram.error import Conflict, NetworkError, RetryAfter
 
 from bot.channels.telegram.adapter import TelegramBot
 from bot.channels.telegram.sender import retry_seconds
-from bot.channels.telegram.workers import Answered, Workers, parse_update, process_safely
+from bot.channels.telegram.workers import Answered, Workers, parse_update
 
-__all__ = ["ALLOWED_UPDATES", "BATCH", "Poller", "parse_update", "process_safely"]
+__all__ = ["ALLOWED_UPDATES", "BATCH", "Poller", "parse_update"]
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 BATCH = 100  # Telegram's largest getUpdates batch
@@ -96,7 +96,7 @@ class Poller:
                 backoff = min(backoff * 2, 30)
                 continue
             backoff = 1.0
-            await self.workers.forget(self._told(answered, batch))
+            await self.workers.forget(self._confirmed(answered, batch))
             await self._check_numbering(batch)
             try:
                 fresh = await self.workers.take(batch)
@@ -125,7 +125,7 @@ class Poller:
         result = await self.bot._post("getUpdates", data, read_timeout=timeout + 15)
         return list(result) if isinstance(result, list) else []
 
-    def _told(self, answered: list[Answered], batch: list[Any]) -> list[Answered]:
+    def _confirmed(self, answered: list[Answered], batch: list[Any]) -> list[Answered]:
         """Of the answered updates, those Telegram will never send again: all of them once an
         offset was sent. Before (the first fetch after a start), Telegram sends every update
         it still has from the oldest, so an answered one it did not send, in a batch that is
@@ -133,9 +133,9 @@ class Poller:
         if self.offset is not None:
             return answered
         sent = {_id(u) for u in batch}
-        told = [a for a in answered if len(batch) < BATCH and a[1] not in sent]
-        self.workers.give_back([a for a in answered if a not in told])
-        return told
+        confirmed = [a for a in answered if len(batch) < BATCH and a[1] not in sent]
+        self.workers.give_back([a for a in answered if a not in confirmed])
+        return confirmed
 
     async def _check_numbering(self, batch: list[Any]) -> None:
         """Once: say so if Telegram's update numbers are far behind what this database has

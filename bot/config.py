@@ -229,12 +229,12 @@ class StaffConfig(Section):
 
 
 class ReportConfig(Section):
-    """Disclosure control on every figure shown: nothing about fewer than `min_base` parents
-    (10 at least: a team may raise it, never lower it), `*` for 1 to `suppress_up_to`, then
-    rounding."""
+    """Disclosure control on every figure shown: nothing about fewer than `min_base` parents,
+    `*` for 1 to `suppress_up_to`, other counts rounded to `round_to`. NHS Digital's rule (10,
+    7 and 5) is the least protection: a team may raise each, never lower it."""
 
-    suppress_up_to: int = Field(7, ge=0)
-    round_to: int = Field(5, ge=1)
+    suppress_up_to: int = Field(7, ge=7)
+    round_to: int = Field(5, ge=5)
     min_base: int = Field(10, ge=10)
 
 

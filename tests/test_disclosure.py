@@ -4,6 +4,7 @@ what a report may be broken down by."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,10 @@ def test_the_minimum_base_can_be_raised_but_never_lowered() -> None:
     assert ReportConfig(min_base=20).min_base == 20
     with pytest.raises(ValidationError):
         ReportConfig(min_base=9)
+    for lower in ({"suppress_up_to": 6}, {"round_to": 4}):
+        with pytest.raises(ValidationError):
+            ReportConfig.model_validate(lower)
+    assert ReportConfig(min_base=20, suppress_up_to=10, round_to=10).min_base == 20
 
 
 def test_small_groups_are_merged_until_every_group_meets_the_base() -> None:
@@ -62,7 +67,8 @@ def test_the_headline_is_shown_per_group_where_every_group_meets_the_base(tmp_pa
     db = asyncio.run(build(tmp_path, [PARENT] * 14 + [telford] * 4 + [good] * 7))
     fft = build_report([db], Filter(), "unit", Rule())["sections"][0]["fft"]
     assert (fft["positive"], fft["negative"]) == ("84%", "16%")  # 21 and 4 of 25
-    assert fft["by_group"] == [("ludlow", "15", "100%", "0%"), ("telford", "10", "64%", "36%")]
+    rows = [(r.label, r.answered, r.positive, r.negative) for r in fft["by_group"]]
+    assert rows == [("Ludlow", "15", "100%", "0%"), ("Telford", "10", "64%", "36%")]
 
 
 @pytest.mark.parametrize(("kind", "marked"), [("multi", "stages"), ("text", "comments")])
@@ -95,3 +101,55 @@ def test_a_unit_with_few_parents_is_never_shown_on_its_own(tmp_path: Path) -> No
         main, ["report", "--db", str(db), "--by", "unit", "--out", str(out)]
     )
     assert result.exit_code == 0 and "telford" not in out.read_text(encoding="utf-8")
+
+
+def test_the_friends_and_family_test_over_time_takes_months_together_until_the_base() -> None:
+    from bot.analysis.fft import periods, span
+
+    answered = {"2026-01": 4, "2026-02": 7, "2026-03": 12, "2026-04": 3}
+    # January and February make 11; March makes 12; April's 3 join March rather than vanish.
+    assert periods(answered, Rule()) == [["2026-01", "2026-02"], ["2026-03", "2026-04"]]
+    assert periods({"2026-01": 9}, Rule()) == []
+    assert span("2025-12", "2026-02") == "Dec 2025–Feb 2026"
+    assert span("2026-03", "2026-04") == "Mar–Apr 2026"
+
+
+def test_the_report_shows_the_friends_and_family_test_per_period(tmp_path: Path) -> None:
+    unhappy = {**PARENT, "fft": ("poor",)}
+    # 12 parents in one month (9 positive, 3 negative), 11 in the next (all positive).
+    db = asyncio.run(build(tmp_path, [PARENT] * 9 + [unhappy] * 3, [PARENT] * 11))
+    later = date(2027, 2, 1)  # both months closed
+    fft = build_report([db], Filter(), "source", Rule(), today=later)["sections"][0]["fft"]
+    rows = [(r.answered, r.positive, r.negative) for r in fft["trend"]]
+    assert rows == [("10", "75%", "25%"), ("10", "100%", "0%")]
+    assert (fft["positive"], fft["negative"]) == ("87%", "13%")  # 20 and 3 of 23
+    assert "<svg" in fft["chart"] and "Positive (blue)" in fft["chart"]
+
+
+def test_a_questionnaire_nobody_answered_gets_no_section(tmp_path: Path) -> None:
+    # Version 2 of another questionnaire is registered when the bot starts, with no answers.
+    db = asyncio.run(build(tmp_path, [PARENT] * 12))
+    other = (ANALYSIS / "v1.yaml").read_text(encoding="utf-8").replace("id: survey", "id: quiet")
+    assert "id: quiet" in other
+
+    async def register() -> None:
+        from bot.storage.store import Store
+
+        store = await Store.open(db)
+        try:
+            await store.register_flow(flow_from_text(other), other, date(2026, 11, 1))
+        finally:
+            await store.close()
+
+    asyncio.run(register())
+    sections = build_report([db], Filter(), "source", Rule())["sections"]
+    assert [s["flow"] for s in sections] == ["survey"]
+
+
+def test_a_breakdown_by_poster_tag_names_its_groups(tmp_path: Path) -> None:
+    tagged = {**PARENT, "_tag": "poster-ludlow"}
+    db = asyncio.run(build(tmp_path, [tagged] * 12 + [PARENT] * 11))
+    section = build_report([db], Filter(), "source", Rule())["sections"][0]
+    labels = [r.label for r in section["fft"]["by_group"]]
+    assert labels == ["poster-ludlow", "No poster tag"]
+    assert [g for g, *_ in section["groups"]] == labels

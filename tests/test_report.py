@@ -66,7 +66,7 @@ def test_the_report_fetches_nothing(tmp_path: Path) -> None:
             assert not value or value.startswith("#"), (tag, name, value)
     body = re.sub(r'xmlns(:\w+)?="[^"]*"', "", html)  # XML namespaces name, never fetch
     assert not re.search(r"url\((?!#)|@import|https?:|//", body.split("<main>")[1])
-    assert html.count("<svg") == 3  # a chart per answered choice question (unit, stages, fft)
+    assert html.count("<svg") == 4  # the FFT, and a chart per choice question (unit, stages, fft)
 
 
 def test_a_questionnaire_with_few_responses_is_withheld_whole(tmp_path: Path) -> None:
@@ -101,10 +101,10 @@ def test_breakdown_with_secondary_suppression(tmp_path: Path) -> None:
     fft = next(q for q in context["sections"][0]["questions"] if q["id"] == "fft")
     rows = dict(fft["cross"]["rows"])
     labels = fft["cross"]["labels"]
-    telford = dict(zip(labels, rows["telford"], strict=True))
+    telford = dict(zip(labels, rows["Telford"], strict=True))  # labels, not codes
     assert telford["Good"] == "*"  # 3: hidden
     assert telford["Poor"] == "*"  # 9: hidden too, or 12 - 9 would give the 3 away
-    assert dict(zip(labels, rows["ludlow"], strict=True))["Very good"] == "20"
+    assert dict(zip(labels, rows["Ludlow"], strict=True))["Very good"] == "20"
     assert context["suppressed"].secondary >= 1
     html, _ = report(db, tmp_path, "--by", "unit")
     assert "Of 30 parents who answered" in html  # 32 answered, rounded to the nearest 5

@@ -14,19 +14,18 @@ from bot.analysis.charts import bars
 from bot.analysis.columns import MISSING_LABELS, Plan
 from bot.analysis.disclosure import OTHER, SUPPRESSED, Rule, merged, protect
 from bot.analysis.export import plans
+from bot.analysis.fft import month_name
+from bot.analysis.fft import section as fft_section
 from bot.analysis.periods import TO_DATE_WARNING, Period, covered, last_closed
 from bot.analysis.tally import NO_GROUP, QUOTES_SHOWN, QuestionTally, Tally, counted
 from bot.analysis.writers import ExportError
 from bot.questionnaire.flow import (
     ChoiceQuestion,
     NumberQuestion,
-    ScaleQuestion,
     TextQuestion,
     text_in,
 )
 from bot.storage.reading import Filter, reading, responses, start_months
-
-POSITIVE, NEGATIVE = ("very_good", "good"), ("poor", "very_poor")
 
 
 @dataclass
@@ -85,7 +84,24 @@ def _tally(databases: list[Path], which: Filter, p: Plan, by: str, months: Perio
     return tally
 
 
-def _question(view: View, q: QuestionTally, lang: str, default: str, groups: list[str]) -> Any:
+def _names(p: Plan, by: str, lang: str, default: str) -> dict[str, str]:
+    """How each group of a breakdown is named on the page: an option's label, not its code."""
+    names = {OTHER: "Other", NO_GROUP: "No poster tag" if by == "source" else "Not answered"}
+    item = next((i for i in p.items if i.id == by), None)
+    if item is not None and isinstance(item.question, ChoiceQuestion):
+        names |= {o.id: text_in(o.label, lang, default) for o in item.question.options}
+    return names
+
+
+def _by(p: Plan, by: str, lang: str, default: str) -> str:
+    """What a breakdown is by, as a reader reads it: the question's words, or the poster tag."""
+    item = next((i for i in p.items if i.id == by), None)
+    return text_in(item.question.text, lang, default) if item is not None else "Poster tag"
+
+
+def _question(
+    view: View, q: QuestionTally, lang: str, default: str, groups: list[str], names: dict[str, str]
+) -> Any:
     item, rule = q.item, view.rule
     text = text_in(item.question.text, lang, default)
     result: dict[str, Any] = {"id": item.id, "text": text, "kind": "other", "cross": None}
@@ -111,7 +127,7 @@ def _question(view: View, q: QuestionTally, lang: str, default: str, groups: lis
         if len(groups) > 1:
             if all(rule.enough(q.answered_by_group[g]) for g in groups):
                 cross = [[q.by_group.get(g, Counter())[o.id] for o in item.options] for g in groups]
-                rows = list(zip(groups, view.table(cross), strict=True))
+                rows = list(zip([names.get(g, g) for g in groups], view.table(cross), strict=True))
                 result["cross"] = {"labels": labels, "rows": rows, "withheld": None}
             else:
                 result["cross"] = {"withheld": rule.withheld("in a group answered")}
@@ -127,34 +143,6 @@ def _question(view: View, q: QuestionTally, lang: str, default: str, groups: lis
         result["quotes"] = q.quotes[: min(QUOTES_SHOWN, rule.min_base - 1)] if quoted else []
         result["kind"] = "text"
     return result
-
-
-def _fft(view: View, p: Plan, tally: Tally, groups: list[str]) -> Any:
-    item = next((i for i in p.items if getattr(i.question, "preset", None) == "fft"), None)
-    if item is None or not isinstance(item.question, ScaleQuestion):
-        return None
-    rule, q = view.rule, tally.questions[item.id]
-
-    def shares(counts: Counter[str], base: int) -> tuple[str | None, str | None]:
-        positive = sum(counts.get(c, 0) for c in POSITIVE)
-        negative = sum(counts.get(c, 0) for c in NEGATIVE)
-        return rule.headline(positive, base), rule.headline(negative, base)
-
-    positive, negative = shares(q.options, q.answered)
-    per_group = []
-    if len(groups) > 1 and all(rule.enough(q.answered_by_group[g]) for g in groups):
-        for g in groups:
-            base = q.answered_by_group[g]
-            per_group.append((g, rule.count(base), *shares(q.by_group.get(g, Counter()), base)))
-    return {
-        "id": item.id,
-        "answered": rule.count(q.answered),
-        "positive": positive,
-        "negative": negative,
-        "withheld": None if positive is not None else rule.withheld(),
-        "by_group": per_group,
-        "method": rule.method(),
-    }
 
 
 def breakdowns(p: Plan) -> list[str]:
@@ -191,7 +179,10 @@ def build(
                               "can be marked 'breakdown: true' in the questionnaire)")  # fmt: skip
         title = text_in(newest.title, lang, default)
         asked = Period(which.since, which.until)
-        covers = covered(_months(databases, p.flow_id), asked, rule, today, to_date)
+        started_in = _months(databases, p.flow_id)
+        if not started_in:
+            continue  # a questionnaire nobody has answered yet gets no section
+        covers = covered(started_in, asked, rule, today, to_date)
         if covers is None:
             sections.append({"flow": p.flow_id, "title": title, "withheld": rule.withheld(
                 "responded in whole months that have ended in this period")})  # fmt: skip
@@ -202,7 +193,8 @@ def build(
                              "withheld": rule.withheld("responded in this period")})  # fmt: skip
             continue
         tally.regroup(merged(dict(tally.groups), rule))
-        groups = sorted(tally.groups, key=lambda g: (g in (NO_GROUP, OTHER), g))
+        names = _names(p, by, lang, default)
+        groups = sorted(tally.groups, key=lambda g: (g in (NO_GROUP, OTHER), names.get(g, g)))
         months = sorted(tally.months)
         month_counts = view.line([tally.months[m] for m in months])
         started = view.line([tally.groups[g] for g in groups])
@@ -218,16 +210,18 @@ def build(
                 "started": rule.count(tally.started),
                 "complete": complete,
                 "completion": view.percent(complete, tally.started),
-                "months": list(zip(months, month_counts, strict=True)),
+                "months": list(zip(map(month_name, months), month_counts, strict=True)),
+                "by": _by(p, by, lang, default),
                 "groups": [
-                    (g, s, f, view.percent(f, tally.groups[g]))
+                    (names.get(g, g), s, f, view.percent(f, tally.groups[g]))
                     for g, s, f in zip(groups, started, finished, strict=True)
                 ]
                 if len(groups) > 1
                 else [],
-                "fft": _fft(view, p, tally, groups),
+                "fft": fft_section(rule, p, tally, groups, names),
                 "questions": [
-                    _question(view, q, lang, default, groups) for q in tally.questions.values()
+                    _question(view, q, lang, default, groups, names)
+                    for q in tally.questions.values()
                 ],
             }
         )

@@ -35,6 +35,7 @@ class QuestionTally:
     missing: Counter[str] = field(default_factory=Counter)  # no-answer code → parents
     by_group: dict[str, Counter[str]] = field(default_factory=dict)
     answered_by_group: Counter[str] = field(default_factory=Counter)
+    by_month: dict[str, Counter[str]] = field(default_factory=dict)  # month started → options
     answered: int = 0  # parents who gave a real answer
     numbers: list[float] = field(default_factory=list)
     typed: int = 0  # typed answers, including "other, please say"
@@ -93,6 +94,7 @@ class Tally:
             if counted(tally.item):
                 tally.options.update(chosen)
                 tally.by_group.setdefault(group, Counter()).update(chosen)
+                tally.by_month.setdefault(started, Counter()).update(chosen)
             elif isinstance(question, NumberQuestion) and isinstance(value, int | float):
                 tally.numbers.append(float(value))
             elif isinstance(question, TextQuestion) and isinstance(value, str):

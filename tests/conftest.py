@@ -20,7 +20,8 @@ from bot.storage.store import Store
 from bot.storage.versions import FlowVersions
 
 CONTACT_KEY = b"tq6S2CzX2r9m0V9k6Bo1HcJq3sC7Yv0xW8m4n2p5r1E="
-SEALER = Sealer(CONTACT_KEY)
+PSEUDONYM_KEY = b"tests' pseudonym key, 32 bytes or more"
+SEALER = Sealer(CONTACT_KEY, erasure_key=PSEUDONYM_KEY)  # as the bot makes it: both keys
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

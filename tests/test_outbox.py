@@ -109,8 +109,11 @@ async def every_type_service(tmp_path: Path, store: Store) -> Service:
     return await make_service(store, config)
 
 
-async def leave_contact(service: Service, who: str = WHO, name: str = NAME) -> None:
-    """A parent answers every_type and asks to be contacted (phone, no email, evenings)."""
+async def leave_contact(
+    service: Service, who: str = WHO, name: str = NAME, *, gathered: bool = True
+) -> None:
+    """A parent answers every_type and asks to be contacted (phone, no email, evenings); with
+    `gathered`, the bot then gathers held contacts into the outbox, as its worker does."""
     outcome = await service.handle(who, ev.Start())
     outcome = await service.handle(who, ev.Reply("1"))  # consent
     for _ in range(30):
@@ -124,6 +127,8 @@ async def leave_contact(service: Service, who: str = WHO, name: str = NAME) -> N
         await service.handle(who, event)
     outcome = await service.handle(who, ev.Reply("Evening"))
     assert any(isinstance(e, ev.ContactOptedIn) for e in outcome.events)
+    if gathered:
+        assert await service.store.gather_contacts(NOW.date()) is not None
 
 
 def rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -400,3 +405,45 @@ async def test_a_contact_erased_before_delivery_is_never_sent(
     result = await deliver_due(store, agency.send, agency.settings, T0)
     assert (result.delivered, result.waiting) == (0, 0)
     assert agency.inbox.messages == []
+
+
+async def test_the_worker_gathers_at_start_and_then_every_gather_minutes(
+    tmp_path: Path, store: Store, agency: Agency
+) -> None:
+    service = await every_type_service(tmp_path, store)
+    await leave_contact(service, "parent-a", gathered=False)
+    clock = [T0]
+    settings = agency.settings.model_copy(update={"gather_minutes": 60})
+    worker = OutboxWorker(store, agency.send, settings, clock=lambda: clock[0])
+    stopping = asyncio.Event()
+    running = asyncio.create_task(worker.run(stopping, poll_seconds=0.01))
+    try:
+        await eventually(lambda: len(agency.inbox.messages) == 1, 5, "gathering at start-up")
+        await leave_contact(service, "parent-b", gathered=False)
+        worker.wake()
+        passes = worker.passes
+        await eventually(lambda: worker.passes >= passes + 3, 5, "three more passes")
+        assert len(agency.inbox.messages) == 1  # held until the next gathering
+        assert rows(store.path, "SELECT count(*) FROM held_contacts") == [(1,)]
+        clock[0] = T0 + 3600
+        await eventually(lambda: len(agency.inbox.messages) == 2, 5, "the next gathering")
+    finally:
+        stopping.set()
+        await asyncio.wait_for(running, timeout=2)
+    assert rows(store.path, "SELECT count(*) FROM held_contacts") == [(0,)]
+
+
+async def test_contacts_are_not_gathered_while_a_reader_keeps_the_wal(
+    tmp_path: Path, store: Store
+) -> None:
+    await leave_contact(await every_type_service(tmp_path, store), gathered=False)
+    reader = sqlite3.connect(store.path)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM answers").fetchone()  # a snapshot, as an export
+        assert await store.gather_contacts(NOW.date()) is None  # the WAL still holds the step
+        assert rows(store.path, "SELECT count(*) FROM held_contacts") == [(1,)]
+    finally:
+        reader.close()
+    assert await store.gather_contacts(NOW.date()) == 1
+    assert rows(store.path, "SELECT count(*) FROM outbox") == [(1,)]

@@ -10,12 +10,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import DATA, NOW, make_config, make_service
-from tg_harness import Parent, running_bot
+from conftest import CONTACT_KEY, DATA, NOW, SEALER, make_config, make_service
+from test_contact_links import opens
+from tg_harness import KEY, Parent, running_bot
 
 from bot.conversation import events as ev
 from bot.privacy import logs
 from bot.privacy.redact import Redactor
+from bot.privacy.seal import Sealer, owed_reply_key
 from bot.storage.store import Store
 
 USER_ID = 8_765_432_109
@@ -72,12 +74,17 @@ async def test_database_bytes_hold_no_telegram_id_name_or_contact(
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT status FROM responses").fetchall() == [("complete",)]
             stored = [v for (v,) in conn.execute("SELECT value FROM answers")]
-            assert conn.execute("SELECT count(*) FROM outbox").fetchone() == (1,)
+            assert conn.execute("SELECT count(*) FROM held_contacts").fetchone() == (1,)
         assert any("[name]" in v and "[phone]" in v for v in stored), stored
     data = raw_bytes(db)
     for secret in (str(USER_ID), FIRST_NAME, "Philippa", "philippa@example.org", "900987",
                    "07700 900987", "Sarah", "Jones", "900555"):  # fmt: skip
         assert secret.encode() not in data, secret
+    # What the inbox kept of the typed details opens with neither key alone, only with both.
+    one_key = [Sealer(owed_reply_key(KEY)), Sealer(CONTACT_KEY)]
+    assert not [d for s in one_key for d in opens(s, data) if "900987" in str(d)]
+    both = Sealer(SEALER.derived(b"telegram-inbox"))
+    assert [d for d in opens(both, data) if "900987" in str(d)], "the test sees the inbox"
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "network error" in logged  # the log did record what happened, without who
     for secret in (str(USER_ID), FIRST_NAME, "Philippa", "Sarah"):
@@ -111,7 +118,8 @@ async def test_erasure_deletes_answers_sessions_and_undelivered_contact(
     erased = await service.erase("parent-a")
     assert (erased.responses, erased.answers, erased.sessions, erased.contacts) == (1, 7, 1, 1)
     with sqlite3.connect(store.path) as conn:
-        assert conn.execute("SELECT count(*) FROM outbox").fetchone() == (1,)
+        # parent-b's details, held until the next gathering
+        assert conn.execute("SELECT count(*) FROM held_contacts").fetchone() == (1,)
         assert conn.execute("SELECT count(*) FROM responses").fetchone() == (1,)
 
 

@@ -215,7 +215,7 @@ async def test_a_contact_opt_in_reaches_the_agency_by_email(tmp_path: Path) -> N
                 f"telegram:\n  api_base_url: {tg.base_url}\n  poll_timeout: 1\n"
                 "  rate_limit: {overall_per_second: 0, per_chat_burst: 0}\n"
                 f"agency: {{host: 127.0.0.1, port: {agency.port}, starttls: false, "
-                "to: interviews@agency.example.org}\n"
+                "to: interviews@agency.example.org, gather_minutes: 0}\n"
             )
             async with bot_process(config, tg.token):
                 await tg.wait_for(lambda: tg.commands, 20, "the bot to start")

@@ -340,7 +340,7 @@ async def test_signposting_and_the_contact_consent_behave_as_in_telegram(
         assert "07700 900123" not in page.text and "parent@example.org" not in page.text
         assert ("you", "✓") in page.bubbles  # contact details are acknowledged, never echoed
     assert any("call 999" in text for text in signposted), page.bubbles
-    assert await count(service.store, "SELECT COUNT(*) FROM outbox") == 1
+    assert await count(service.store, "SELECT COUNT(*) FROM held_contacts") == 1
     stored = database_bytes(service.config.database)
     assert b"07700 900123" not in stored and b"parent@example.org" not in stored  # sealed
 

@@ -22,6 +22,13 @@ class AgencySettings(BaseModel):
     timeout: float = Field(30, gt=0)
     retry_first_seconds: float = Field(30, gt=0)
     retry_max_seconds: float = Field(3600, gt=0)
+    gather_minutes: float = Field(
+        360,
+        ge=0,
+        description="Contact details are gathered for the agency this often, all at once and in "
+        "random order, so the files never show which answers they came with; 0 gathers at "
+        "every pass (a few seconds), which links them by time while the WAL holds the step.",
+    )
 
     @model_validator(mode="after")
     def _one_kind_of_tls(self) -> AgencySettings:

@@ -27,6 +27,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 
 from bot.delivery.email import SEND_ERRORS, Send, compose, message_id_for
@@ -58,6 +59,7 @@ class OutboxStatus:
     unreadable: int | None  # None when no contact key was given
     delivered_7d: int
     failed_7d: int
+    held: int = 0  # given by parents, not yet gathered into the outbox
 
 
 def _sealer(store: Store) -> Sealer:
@@ -169,18 +171,35 @@ class OutboxWorker:
         self.store, self.send, self.settings, self.clock = store, send, settings, clock
         self.passes = 0  # finished passes, for tests and status
         self._nudged = asyncio.Event()
+        self._gathered_at: float | None = None
 
     def wake(self) -> None:
-        """A contact was just queued: deliver it now rather than at the next poll."""
+        """A contact was just held: gather it now if gathering is due, rather than at the next
+        poll."""
         self._nudged.set()
+
+    async def _gather(self, now: float) -> None:
+        """Held contacts into the outbox, every `gather_minutes` (and at start-up); when a
+        reader keeps the WAL from being emptied, again at the next pass."""
+        due = (
+            self._gathered_at is None
+            or now - self._gathered_at >= 60 * self.settings.gather_minutes
+        )
+        if not due:
+            return
+        moved = await self.store.gather_contacts(datetime.fromtimestamp(now, UTC).date())
+        if moved is not None:
+            self._gathered_at = now
+        if moved:
+            log.info("outbox: %d contact details gathered for the agency", moved)
 
     async def run(self, stopping: asyncio.Event, poll_seconds: float = 5) -> None:
         while not stopping.is_set():
             self._nudged.clear()
             try:
-                await deliver_due(
-                    self.store, self.send, self.settings, self.clock(), stopping=stopping
-                )
+                now = self.clock()
+                await self._gather(now)
+                await deliver_due(self.store, self.send, self.settings, now, stopping=stopping)
             except Exception as exc:  # keep the worker alive; the type only, never a message
                 log.error("outbox pass failed (%s); trying again shortly", type(exc).__name__)
             self.passes += 1
@@ -210,7 +229,7 @@ async def status(store: Store, now: float) -> OutboxStatus:
     return OutboxStatus(
         now, counts.queued, counts.due, counts.queued - counts.due, counts.next_retry,
         counts.max_attempts, counts.oldest_month, unreadable, counts.delivered_7d,
-        counts.failed_7d,
+        counts.failed_7d, await store.outbox.held(),
     )  # fmt: skip
 
 
@@ -224,7 +243,10 @@ def _relative(status: OutboxStatus) -> str:
 
 def describe(status: OutboxStatus) -> str:
     """A few lines for staff. Counts and times only, never anything a parent wrote."""
-    lines = [f"Contacts waiting to be emailed to the agency: {status.queued}"]
+    lines = [
+        f"Contacts held until the next gathering (sealed under both keys): {status.held}",
+        f"Contacts waiting to be emailed to the agency: {status.queued}",
+    ]
     if status.queued:
         retry = "" if status.next_retry is None else f" (next {_relative(status)})"
         lines += [

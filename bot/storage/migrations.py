@@ -96,6 +96,15 @@ MIGRATIONS: list[str] = [
         UNIQUE (update_id, mark)            -- from the pseudonym key, deleted once answered
     );
     """,
+    # 6: contact details the bot holds until they are gathered into the outbox, in random
+    #    order, once the WAL holds no trace of the steps that wrote them (storage/outbox.py)
+    """
+    CREATE TABLE held_contacts (
+        id TEXT PRIMARY KEY,                -- random: says nothing about order or time
+        erasure_tag TEXT NOT NULL,          -- keyed hash (both keys), lets /delete find it
+        sealed BLOB NOT NULL                -- Fernet token under both keys
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

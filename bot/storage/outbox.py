@@ -1,16 +1,24 @@
-"""The outbox queue: sealed contact details waiting for the agency, and a log of counts only.
+"""Contact details on their way to the agency, and a log of counts only.
 
-Rows carry a random id, an erasure tag (so /delete can find them), the sealed details and the
-month they were queued: nothing that links them to a response."""
+A parent's details are first *held*: written with the step that took them (so a crash loses
+none), sealed under both keys, so that the agency's key alone cannot open what the WAL holds
+beside that step's answers. From time to time they are *gathered* into the outbox: only once the
+WAL has been checkpointed and truncated since they were written (no trace of their steps left),
+all at once, in random order, resealed for the agency. An outbox row then carries a random id, an
+erasure tag (so /delete can find it) and the month: nothing that links it to a response, in any
+file, even for whoever holds the agency's key."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import math
+import secrets
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-#: Queueing one contact: run inside the transaction that stores the step (storage/writer.py).
+#: Holding one contact: run inside the transaction that stores the step (storage/writer.py).
+HOLD_CONTACT = "INSERT INTO held_contacts (id, erasure_tag, sealed) VALUES (?, ?, ?)"
 OUTBOX_INSERT = "INSERT INTO outbox (id, erasure_tag, sealed, queued) VALUES (?, ?, ?, ?)"
 
 if TYPE_CHECKING:
@@ -45,10 +53,46 @@ class OutboxQueue:
 
     async def remove_tagged(self, erasure_tag: str) -> int:
         """Delete a parent's undelivered contacts. Runs inside the caller's transaction."""
-        cursor = await self._store.db.execute(
-            "DELETE FROM outbox WHERE erasure_tag = ?", (erasure_tag,)
-        )
-        return cursor.rowcount
+        removed = 0
+        for table in ("held_contacts", "outbox"):
+            cursor = await self._store.db.execute(
+                f"DELETE FROM {table} WHERE erasure_tag = ?", (erasure_tag,)
+            )
+            removed += cursor.rowcount
+        return removed
+
+    async def gather(self, reseal: Callable[[bytes], bytes | None], month: str) -> int | None:
+        """Move the held contacts into the outbox, resealed for the agency by `reseal` (None:
+        cannot be opened, left held), in random order, in one transaction. Only contacts held
+        before a checkpoint that truncated the WAL are moved; None are when it cannot finish
+        (a reader is open) and the next gathering tries again. How many were moved."""
+        async with self._store.db.execute("SELECT id FROM held_contacts") as cursor:
+            ids = [str(row[0]) async for row in cursor]
+        if not ids:
+            return 0
+        if not await self._store.scrub():
+            return None
+        secrets.SystemRandom().shuffle(ids)
+        moved = 0
+        async with self._store.transaction() as db:
+            for held_id in ids:
+                async with db.execute(
+                    "SELECT erasure_tag, sealed FROM held_contacts WHERE id = ?", (held_id,)
+                ) as cursor:
+                    row = await cursor.fetchone()
+                token = None if row is None else reseal(bytes(row[1]))
+                if row is None or token is None:
+                    continue
+                await db.execute(OUTBOX_INSERT, (secrets.token_hex(16), row[0], token, month))
+                await db.execute("DELETE FROM held_contacts WHERE id = ?", (held_id,))
+                moved += 1
+        await self._store.scrub()  # the held copies leave the WAL too
+        return moved
+
+    async def held(self) -> int:
+        async with self._store.db.execute("SELECT count(*) FROM held_contacts") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
 
     async def due(self, now: float) -> list[str]:
         """Ids of rows due at `now`, oldest retry first."""
@@ -67,14 +111,17 @@ class OutboxQueue:
     async def postpone(self, row_id: str, until: float) -> None:
         """Look at this row again later; its attempts stay as they are."""
         async with self._store.transaction() as db:
-            await db.execute("UPDATE outbox SET next_attempt = ? WHERE id = ?", (until, row_id))
+            await db.execute(
+                "UPDATE outbox SET next_attempt = ? WHERE id = ?", (math.ceil(until), row_id)
+            )
 
     async def failed(self, row_id: str, until: float, now: float) -> None:
-        """One more failed attempt at this row; try again at `until`."""
+        """One more failed attempt at this row; try again at `until` (kept to the whole second:
+        it tells when the agency's server failed, after gathering, and nothing about a parent)."""
         async with self._store.transaction() as db:
             await db.execute(
                 "UPDATE outbox SET attempts = attempts + 1, next_attempt = ? WHERE id = ?",
-                (until, row_id),
+                (math.ceil(until), row_id),
             )
             await db.execute(
                 "INSERT INTO delivery_log (day, failed_attempts) VALUES (?, 1) "

@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.conversation import events as ev
 from bot.conversation.session import Session
-from bot.errors import MissingContactKey
+from bot.errors import MissingContactKey, WrongContactKey
 from bot.privacy.seal import Sealer
 from bot.questionnaire.flow import Flow
 from bot.storage.inbox import Inbox
@@ -145,7 +145,7 @@ class Store:
             session = session.model_copy(update={"active": row[2]})
         if session.contact:
             sealed = str(session.contact.get("sealed", "")).encode()
-            unsealed = {k: str(v) for k, v in self._sealer().unseal(sealed).items()}
+            unsealed = {k: str(v) for k, v in self._unseal_typed(sealed).items()}
             session = session.model_copy(update={"contact": unsealed})
         return Stored(session, row[1], date.fromisoformat(row[2]))
 
@@ -153,6 +153,14 @@ class Store:
         if self.sealer is None:
             raise MissingContactKey("contact details need the contact key (BOT_CONTACT_KEY)")
         return self.sealer
+
+    def _unseal_typed(self, sealed: bytes) -> dict[str, object]:
+        """Details a parent is typing, sealed under both keys (or, stored before that was so,
+        under the contact key)."""
+        try:
+            return self._sealer().unseal_held(sealed)
+        except WrongContactKey:
+            return self._sealer().unseal(sealed)
 
     async def handled(self, update_id: int, mark: str) -> Handled | None:
         """The update's stored step, if any: its reply still owed (sealed) and how much of it
@@ -188,8 +196,8 @@ class Store:
         if not keep_response:
             # Nothing but "finished" stays with the pseudonym in the session row.
             session = session.model_copy(update={"answers": {}, "history": (), "contact": {}})
-        if session.contact:
-            sealed = self._sealer().seal(dict(session.contact), now_of(today))
+        if session.contact:  # half-typed: beside the session, so under both keys
+            sealed = self._sealer().seal_held(dict(session.contact), now_of(today))
             session = session.model_copy(update={"contact": {"sealed": sealed.decode()}})
         state = None if session.stage == "declined" else session.model_dump_json()
         write = partial(
@@ -210,8 +218,20 @@ class Store:
         conn = self.db._conn
         return cast(T, await self.db._execute(fn, conn))  # type: ignore[no-untyped-call]
 
+    async def gather_contacts(self, today: date) -> int | None:
+        """Move held contact details into the outbox for the agency (see `outbox`): how many,
+        or None when the WAL could not be emptied first (a reader is open)."""
+
+        def reseal(held: bytes) -> bytes | None:
+            try:
+                return self._sealer().seal(self._sealer().unseal_held(held), now_of(today))
+            except WrongContactKey:
+                return None
+
+        return await self.outbox.gather(reseal, today.strftime("%Y-%m"))
+
     def _sealed_contact(self, event: ev.ContactOptedIn, today: date) -> bytes:
-        """Sealed for the agency, with nothing that links it to the answers."""
+        """Held until gathered: under both keys, as it is written with the step's answers."""
         details: dict[str, object] = {
             "name": event.name,
             "phone": event.phone,
@@ -219,7 +239,7 @@ class Store:
             "preferred_time": event.preferred_time,
             "shared": [list(pair) for pair in event.shared],
         }
-        return self._sealer().seal(details, now_of(today))
+        return self._sealer().seal_held(details, now_of(today))
 
     # ── reading back ───────────────────────────────────────────────────────────────
     async def answers(self, response_id: int) -> dict[str, object]:

@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.conversation import events as ev
-from bot.storage.outbox import OUTBOX_INSERT
+from bot.storage.outbox import HOLD_CONTACT
 
 if TYPE_CHECKING:
     from bot.storage.store import Store
@@ -112,7 +112,7 @@ def write_step(
     if receipt is not None:
         write_receipt(conn, receipt=receipt, today=today)
     for tag, sealed in contacts:
-        conn.execute(OUTBOX_INSERT, (secrets.token_hex(16), tag, sealed, today.strftime("%Y-%m")))
+        conn.execute(HOLD_CONTACT, (secrets.token_hex(16), tag, sealed))
     for event in events:
         response_id = _apply(conn, event, respondent, response_id, today, unlink_after_days,
                              language)  # fmt: skip

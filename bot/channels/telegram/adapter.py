@@ -64,7 +64,12 @@ class TelegramBot:
         self.last_question: dict[str, tuple[int, bool]] = {}
         self.staff = StaffCommands(service, sender)
         self.owed = OwedLedger(service.store, key)  # written by earlier versions; read once
-        self.sealer = Sealer(owed_reply_key(key))  # updates in the inbox, replies still owed
+        # Updates in the inbox (a parent's typed contact details among them) and replies still
+        # owed: sealed under both keys, so neither key alone opens them; rows sealed before that
+        # under the pseudonym key alone still open.
+        contact = service.store.sealer
+        both = contact.derived(b"telegram-inbox") if contact else owed_reply_key(key)
+        self.sealer = Sealer(both, older=[owed_reply_key(key)])
 
     @property
     def config(self) -> Config:

@@ -137,6 +137,14 @@ def test_a_long_message_is_read_to_the_end() -> None:
         ("there has been a haemorrage", "haemorrhag* + has been"),  # a typing mistake
         ("Wody odeszły w 26 tygodniu!!!", "wody + !!"),  # urgency, whatever the words
         ("the end. It was exhausting", None),  # no phrase reaches across a sentence
+        ("BP 155/102 on my home monitor", "blood pressure 155/102"),  # a reading she took
+        ("temperatura 35,4 u malej", "temperature 35.4"),
+        ("the room was 38.5 degrees", None),  # a number, not a temperature she took
+        ("My BP was 160/110, they induced me and we are both fine now", None),  # settled
+        ("contractions coming and going, 33+5", "contraction* + # tc"),  # before 37 weeks
+        ("My waters went at 39+2 and the unit was ready for us", None),  # at term, told after
+        ("the parking is bleeding us dry", None),  # words that only look alarming
+        ("szybkie wyniki krwi", None),
     ],
 )
 def test_how_the_lists_work_together(text: str, found: str | None) -> None:

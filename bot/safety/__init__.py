@@ -17,14 +17,22 @@ language's lists, whatever language the parent chose. A message signposts when i
 3. a red-flag word anywhere in a message that asks what to do (`asking`: "what do i do",
    "should i go in", "co mam robić");
 4. a red-flag word, or one of the `alone` words ("help", "pomocy"), in a message of at most
-   four words that tells of nothing settled: a cry for help is short ("bleeding", "krwawię!!").
+   four words that tells of nothing settled: a cry for help is short ("bleeding", "krwawię!!");
+5. a reading a parent took herself, in a message that tells of nothing settled: a blood pressure
+   of 150/100 or more ("160/105", "160 na 105") or a temperature of 38.0 or more, or 35.9 or
+   less, in a message about a temperature ("temp 38,9", "temperatura 35,4 u noworodka").
+
+Words that only look alarming are read as no words at all (`idioms`: "hit the roof", "bleeding
+money", "można się było udusić"), and the model does not signpost a message that tells how it
+ended well ("settled") unless it is nearly sure.
 
 Each entry is written as staff would write it, one per line:
 - words, in any case, with or without accents: `krwawię` also finds "krwawie", "KRWAWIĘ";
 - a word ending in `*` stands for any ending: `krwaw*` finds "krwawię", "krwawienie";
 - `...` between words lets up to three other words come between: `baby ... not moving` finds
   "the baby is still not moving";
-- `#` stands for any number: `# tydzień` finds "34 tydzień";
+- `#` stands for any number: `# tydzień` finds "34 tydzień", `temp of #` finds "temp of 38.9";
+  weeks and days of pregnancy as midwives write them ("30+4") read as `# tc` before 37 weeks;
 - English short forms are read in full, with or without the apostrophe: "isn't", "isnt" and
   "is not" are the same, "I'm" and "im" are "I am", "can't" and "cannot" are "can not";
 - a red-flag word is also found with one letter wrong, missing, added or swapped after its
@@ -50,13 +58,20 @@ SHIPPED: dict[str, ModuleType] = {"en": en, "pl": pl}
 GAP = "..."
 NUMBER = "#"  # any number: `# weeks pregnant`
 MAX_GAP = 3  # other words `...` lets in between
+MODEL_SETTLED = 0.9  # the model's probability a message that tells how it ended well needs
 SHORT = 4  # words in a message short enough for a red-flag word alone to signpost
 NEAR = 8  # words between a red-flag word and a now-word that still count as near
 TYPO_STEM = 6  # letters before a red-flag word's `*` for one typing mistake to be forgiven
 TYPO_WORD = 7  # letters a whole red-flag word needs for the same
 BREAK = "."  # where one sentence ends: no phrase reaches across it
 URGENT = "!!"  # two or more exclamation marks: a now-word in every language
-_WORD = re.compile(r"\w+|[.!?;\n]+")
+_WORD = re.compile(r"\d+(?:[.,]\d+)?|\w+|[.!?;\n]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_GESTATION = re.compile(r"\b(\d{1,2}) ?\+ ?[0-6]\b")  # "30+4": 30 weeks and 4 days
+TERM = 37  # weeks of pregnancy from which a birth is not early
+_PRESSURE = re.compile(r"\b(\d{2,3}) ?(?:/|na|over) ?(\d{2,3})\b")
+_TEMPERATURE = re.compile(r"\b(3[3-9]|4[0-2])[.,](\d)\b(?! ?(?:w|tc|tyg|tydz))")  # not "35.5 weeks"
+_FEVER = re.compile(r"temp|gorac|fever|°")  # a message about a temperature, folded
 _APOSTROPHE = (
     (
         re.compile(r"\b(can|won|shan)'t\b"),
@@ -82,7 +97,7 @@ class PhraseError(ValueError):
 
 def words_of(text: str) -> list[str]:
     """A message as the words phrases are matched against: folded, short forms read in full."""
-    folded = plain(text)
+    folded = _GESTATION.sub(_gestation, plain(text))
     for pattern, full in _APOSTROPHE:
         folded = pattern.sub(full, folded)
     out: list[str] = []
@@ -95,6 +110,11 @@ def words_of(text: str) -> list[str]:
             continue
         out.extend(_FULL.get(word, (word,)))
     return out
+
+
+def _gestation(match: re.Match[str]) -> str:
+    """Weeks and days of pregnancy ("30+4"): before term, a now-word (`# tc`)."""
+    return f"{match[1]} tc" if int(match[1]) < TERM else match[1]
 
 
 def _full_forms() -> dict[str, tuple[str, ...]]:
@@ -185,7 +205,7 @@ def _fits(part: str, word: str, typos: bool) -> bool:
     if word == part:
         return True
     if part == NUMBER:
-        return word.isdigit()
+        return _NUMBER.fullmatch(word) is not None
     return typos and len(part) >= TYPO_WORD and word[:3] == part[:3] and _near(word, part)
 
 
@@ -235,7 +255,7 @@ class Phrases:
             tried = (
                 *self._by_word.get(word, ()),
                 *self._by_head.get(word[:3], ()),
-                *(self._numbers if word.isdigit() else ()),
+                *(self._numbers if word[0].isdigit() else ()),
             )
             for phrase in tried:
                 end = phrase.end(words, i, self.typos)
@@ -262,6 +282,7 @@ class Lists:
     alone: tuple[str, ...] = ()
     contrast: tuple[str, ...] = ()
     asking: tuple[str, ...] = ()
+    idioms: tuple[str, ...] = ()
 
     def __add__(self, other: Lists) -> Lists:
         return Lists(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -286,6 +307,7 @@ class DangerCheck:
         self.asking = Phrases(lists.asking)
         self.alone = Phrases(lists.alone, typos=True)
         self.contrast = frozenset(w for entry in lists.contrast for w in words_of(entry))
+        self.idioms = Phrases(lists.idioms)
 
     def __call__(self, text: str) -> bool:
         return self.found(text) is not None
@@ -298,11 +320,24 @@ class DangerCheck:
     def _modelled(self, text: str) -> str | None:
         if self.model is None:
             return None
+        words = self._read(text)
+        if "-" in words:  # the model does not weigh words that only look alarming either
+            text = " ".join(w for w in words if w not in (BREAK, URGENT, "-"))
         probability = self.model.probability(text)
-        return f"model {probability:.2f}" if probability >= self.model.threshold else None
+        needed = self.model.threshold
+        if self.settled.spans(words, first_only=True):
+            needed = max(needed, MODEL_SETTLED)  # a story that ended well
+        return f"model {probability:.2f}" if probability >= needed else None
+
+    def _read(self, text: str) -> list[str]:
+        """The message's words, with words that only look alarming blanked out."""
+        words = words_of(text)
+        for start, end, _ in self.idioms.spans(words):
+            words[start:end] = ["-"] * (end - start)
+        return words
 
     def _listed(self, text: str) -> str | None:
-        words = words_of(text)
+        words = self._read(text)
         if hit := self.phrases.spans(words, first_only=True):
             return hit[0][2].text
         flags = self.words.spans(words)
@@ -310,6 +345,8 @@ class DangerCheck:
         short = sum(w != BREAK for w in words) <= SHORT
         if short and not settled and (flags or (flags := self.alone.spans(words))):
             return flags[0][2].text
+        if not settled and (reading := _reading(plain(text))):
+            return reading
         if not flags:
             return None
         if asked := self.asking.spans(words, first_only=True):
@@ -327,6 +364,19 @@ class DangerCheck:
                 if _apart((start, end), flag[:2]) <= NEAR:
                     return f"{flag[2].text} + {now}"
         return None
+
+
+def _reading(text: str) -> str | None:
+    """A blood pressure or temperature a parent read herself that needs care now, or None."""
+    for match in _PRESSURE.finditer(text):
+        high, low = int(match[1]), int(match[2])
+        if 90 <= high <= 260 and 40 <= low <= 160 and low < high and (high >= 150 or low >= 100):
+            return f"blood pressure {high}/{low}"
+    for match in _TEMPERATURE.finditer(text if _FEVER.search(text) else ""):
+        degrees = float(f"{match[1]}.{match[2]}")
+        if degrees >= 38.0 or degrees <= 35.9:
+            return f"temperature {degrees}"
+    return None
 
 
 def danger_check(extra: Mapping[str, Lists] | None = None, model: bool = True) -> DangerCheck:

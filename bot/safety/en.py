@@ -179,6 +179,44 @@ PHRASES = [
     "at my head", "it will be the baby", "will not let her", "scared for her life", "for her life",
     "for my life", "sleep in the car", "hurt me if", "forced himself", "what he does to me",
     "worse if i told", "worse if i tell", "waters ... green*", "greeny", "not wee", "wet bed",
+    # ── concepts the first lists lacked (from what set 4 found missing, as word forms) ──────
+    # clots told as lumps; bleeding like a tap; the cord or meconium; a show with blood
+    "passing lumps", "lumps like", "like liver", "like a tap", "cord ... showing",
+    "cord ... hanging", "cord ... coming out", "cord is out", "cord ... visible",
+    "is that meconium", "is it meconium", "plug ... blood", "blood ... plug", "show ... with blood",
+    "waters ... breech", "breech ... waters",
+    # movements: a home doppler instead of a call; "quieter", "different"; when last felt
+    "doppler at home", "home doppler", "my doppler", "heartbeat ... wait", "bump ... quieter",
+    "bump ... different", "movements ... quieter", "less active", "last time i felt",
+    "when i last felt", "suddenly ... stopped", "suddenly ... still", "suddenly ... quiet",
+    # sight and pre-eclampsia, however spelled
+    "going dark", "dark at the edges", "sparkl*", "white dots", "dots ... eyes",
+    "stars in ... eyes", "stars in front", "this headache", "same headache",
+    # a wound coming apart; early labour; contractions timed
+    "come apart", "came apart", "coming apart", "wound ... open*", "need a poo", "need to poo",
+    "feel like ... contractions", "every # minutes",
+    "every # mins", "every # min",
+    # an unwell newborn, as the parent sees it
+    "white poo", "pale poo", "poo ... white", "poo is pale", "chalk*", "eyes ... yellow",
+    "yellow eyes", "fell off the", "rolled off the", "fell off", "every breath",
+    "head bobbing", "bobbing his head", "bobbing her head", "purple dots", "red dots",
+    "press* ... glass", "glass test",
+    # thoughts of not existing; a plan; not sleeping for days
+    "not exist", "not to exist", "stop existing", "engine running", "exhaust", "planned it all",
+    "it all planned", "i have planned", "sending me messages", "messages about me",
+    "not slept in # days", "not slept for # days", "not slept # days", "no sleep for # days",
+    # hints from someone who cannot speak freely
+    "did not fall", "not an accident", "was not an accident", "i lied", "sitting right there",
+    "was sitting there", "he was there", "can not say more", "can not say any more",
+    "can not write more", "just me please", "on my own please",
+    "without my family", "without him there", "do not ring my", "do not call my",
+    "do not text my", "do not ring me", "do not call me", "do not text me", "reads ... texts",
+    "reads my", "reads ... messages", "keeps turning up", "turning up outside", "turns up outside",
+    "knows ... my appointment*", "knows where i am", "hides my", "hid my", "takes my medic*",
+    "when he gets angry", "make him angry", "made him angry", "if i stop replying",
+    "if i stop answering", "send someone", "make me disappear", "told me to say",
+    "told me to write", "told me to tell", "he is watching", "marry my cousin", "marry ... cousin",
+    "stormy at home", "at home ... stormy",
 ]  # fmt: skip
 
 #: Red-flag words: danger when a now-word is near, or in a message of a few words.
@@ -193,7 +231,8 @@ WORDS = [
     "nappy", "nappies", "sleepy", "floppy", "blue", "grunting", "pills", "tablets", "overdose",
     "controlling", "thoughts of harming", "being sick", "stabbing pain*", "period", "gush*",
     "tightenings", "pale", "weak", "sunken", "staring", "jerking", "fast", "purple", "whimper*",
-    "marry", "shame", "fear", "acid", "harming myself", "green*",
+    "marry", "shame", "fear", "acid", "harming myself", "green*", "meconium", "breech", "lumps",
+    "dots", "quieter", "watery", "plug", "pre ecl*", "preecl*", "pre clam*", "pre eklam*",
 ]  # fmt: skip
 
 #: Words that say it is happening now, or has just begun.
@@ -207,7 +246,7 @@ NOW = [
     "i have been", "have been", "has been", "there is", "weeks pregnant", "am ... weeks", "i think",
     "worried", "scared", "help", "please", "do i go in", "days after birth", "days after the birth",
     "days after my", "# days after", "# days old", "# days postpartum", "# wks", "# weeks old",
-    "# day old", "# week old",
+    "# day old", "# week old", "# tc", "suddenly", "this week",
 ]  # fmt: skip
 
 #: Now-words that belong to a story that has ended well, so they do not count.
@@ -219,7 +258,15 @@ SETTLED = [
     "full term", "good since", "fine since", "well since", "been doing well",
     "been doing really well", "went home", "treated", "helped", "sorted it", "sorted", "gone now",
     "is ok now", "all clear", "reassured", "reassuring", "safe now", "i am safe", "had therapy",
-    "therapy",
+    "therapy", "thriving", "is perfect", "she is perfect", "he is perfect",
+    "nothing to worry about", "is home", "home and", "feeding well", "a week later", "days later",
+    "so happy", "in safe hands", "in good hands",
+]  # fmt: skip
+
+#: Words that only look alarming: read as no words at all.
+IDIOMS = [
+    "bleeding money", "bleeding us dry", "bleeding me dry", "blood test*", "blood result*",
+    "blood sugar*", "blood work", "bloods", "blood type", "blood group",
 ]  # fmt: skip
 
 #: Words that signpost only in a message of a few words.

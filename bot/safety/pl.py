@@ -75,7 +75,7 @@ PHRASES = [
     "noga ... spuchnięta", "spuchnięta noga", "mam gorączkę", "wysoka temperatura",
     "mam temperaturę", "temperatura ... 38", "temperatura ... 39", "temperatura ... 40",
     "38 stopni", "39 stopni", "40 stopni", "dreszcze", "trzęsie mnie", "trzęsę się", "zimne poty",
-    "atak padaczki", "padaczk*", "mdleję", "straciła przytomność", "stracił przytomność",
+    "atak* padaczki", "atak* drgawek", "mdleję", "straciła przytomność", "stracił przytomność",
     "traci przytomność", "zawroty głowy", "kręci mi się w głowie", "sinieje", "sina", "sine usta",
     "nie oddycha", "wiotk*", "bezwładn*", "nie mogę ... obudzić", "nie budzi się",
     "świąd ... dłoni", "swędzą ... dłonie", "swędzi ... dłonie", "swędzą ... stopy", "skurcze co",
@@ -164,6 +164,39 @@ PHRASES = [
     "zabrał mi", "nie wyjdę", "to w toalecie", "siedzę w toalecie", "zamknęłam się",
     "duszę ... poduszką", "poduszką ... żeby", "pisze po ścianach", "nieprzytomn*",
     "robią się sin*", "robi się sin*", "usta ... sin*",
+    # ── pojęcia, których brakowało (z tego, czego brakowało przy zbiorze 4, jako formy słów) ──
+    # skrzepy jak kawałki; krew jak z kranu; pępowina, smółka; czop z krwią
+    "przemocz*", "jak wątróbk*", "kawał* jak", "widać pępowin*",
+    "pępowin* ... widać", "pępowin* ... wystaje", "czy to smółk*",
+    "czop ... krwi*", "czop ... krew", "wody ... pośladkow*", "pośladkow* ... wody",
+    # ruchy: domowy detektor tętna zamiast telefonu; kiedy ostatnio; nagle ucichł
+    "detektor* tętna", "domowym detektor*", "doppler*", "serduszko ... poczekać",
+    "kiedy ostatnio ... kop*", "kiedy ostatnio ... ruch*", "kiedy ostatnio ... czuł*",
+    "nagle ucich*", "zupełnie ucich*", "jakaś spokojn*", "jakiś spokojn*", "nagle ... przestał*",
+    # wzrok, stan przedrzucawkowy, głowa
+    "iskier*", "iskierk*", "kropk* ... oczami", "białe kropki",
+    "ciemnieje ... oczami", "ten ból głowy",
+    "ten sam ból głowy", "twarz wielk*", "nogi wielkie", "łeb ... napie*",
+    # rana się rozchodzi; przedwczesny poród; skurcze liczone
+    "rana ... rozesz*", "rozesz* ... rana", "rana ... rozchodz*", "jak przy kupie", "co # min",
+    # noworodek, jak go widzi rodzic
+    "biał* kup*", "kup* biał*", "jak kreda", "oczy ... żółt*", "żółte oczy", "z przewijaka",
+    "spadł* mi z", "z łóżka spadł*", "każdym oddechu", "kiwa główk*", "nie bledn*",
+    "nie blednie", "nie blednął", "przycisn* szklank*", "fioletow* krop*", "fioletow* plam*",
+    # myśli, by nie istnieć; plan; bez snu
+    "nie istnieć", "przestać istnieć", "włączonym silnikiem", "spaliny", "i tak bez znaczenia",
+    "bez znaczenia", "wszystko ... zaplanowałam", "już zaplanowałam", "jaki to ... ma sens",
+    "po co to wszystko", "wysyła mi wiadomości", "wysyłają mi wiadomości",
+    "nie spałam # dni", "nie spałam # doby", "nie śpię od # dni",
+    # ktoś, kto nie może mówić swobodnie
+    "nie spadłam", "nie upadłam", "to nie był wypadek", "skłamałam", "siedział obok",
+    "był obok", "więcej nie mogę", "nie mogę więcej", "przyjść sama",
+    "bez tłumaczenia", "bez rodziny", "nie dzwonić na mój", "nie dzwońcie", "proszę nie dzwonić",
+    "czyta sms*", "czyta ... sms*", "czyta moje", "przychodzi pod", "ciągle przychodzi",
+    "zna godziny", "zna ... moich wizyt", "chowa mi", "schował mi", "jak go zdenerwuj*",
+    "jak się zdenerwuje", "przestan* odpisywać", "przestała odpisywać", "niech ktoś przyjedzie",
+    "że zniknę", "kazał mi", "kazała mi", "on patrzy", "on widzi", "wyjść za kuzyn*",
+    "mam wyjść za", "za mną chodzi", "za mną jeździ", "w domu ... burza",
 ]  # fmt: skip
 
 #: Red-flag words: danger when a now-word is near, or in a message of a few words.
@@ -178,7 +211,8 @@ WORDS = [
     "cichy", "cicha", "nieruchom*", "wierci", "wiercą", "zsinia*", "tabletk*", "leje", "leci",
     "prawie nic", "mniej ruchów", "drgawk*", "mniej się rusza", "cisza", "cichutk*", "upław*",
     "śmierdz*", "twardnien*", "parcie", "blad*", "senn*", "sinaw*", "wstyd", "strach*", "grozi*",
-    "groził*", "zielon*",
+    "groził*", "zielon*", "smółk*", "kawałki", "wodnist*", "łeb",
+    "napieprz*", "napierdal*", "padaczk*", "czop", "przedrzucawk*",
 ]  # fmt: skip
 
 #: Words that say it is happening now, or has just begun.
@@ -197,7 +231,7 @@ NOW = [
     "już prawie", "nikt nie dzwoni*", "nikt nie oddzwonił", "nikt nie odbiera", "min temu",
     "jeszcze nie", "nie oddzwonił*", "od wtorku", "ma # dni", "ma # tyg", "# tygodnie",
     "dopiero co", "# godzin*", "kilka godzin", "kilku godzin", "paru godzin", "od tego czasu",
-    "już drugi", "niż zwykle", "już trzeci",
+    "już drugi", "niż zwykle", "już trzeci", "nagle", "w tym tygodniu",
 ]  # fmt: skip
 
 #: Now-words that belong to a story that has ended well, so they do not count.
@@ -211,7 +245,17 @@ SETTLED = [
     "opanowali", "wyleczyli", "wróciliśmy do domu", "zdrowa", "zdrowy", "poród do wody", "do wody",
     "ma już", "syn ma", "córka ma", "roczek", "teraz w domu", "jest super", "nic poważnego",
     "dziecko ok", "ulga", "świetnie", "mamy się", "wszystko czyste", "czyste", "dawno", "za mną",
-    "zdrowa", "zdrowy",
+    "zdrowa", "zdrowy", "wszystko ok", "wszystko okej", "okaza*", "uspokoi*", "poszło gładko",
+    "gładko", "w dobrych rękach", "odesłali do domu", "tydzień później", "dzień później",
+    "jest w domu", "już w domu", "ładnie je", "w zeszłym miesiącu", "w poprzedniej ciąży",
+    "poprzedniej ciąży", "w pierwszej ciąży", "szczęśliw*",
+]  # fmt: skip
+
+#: Words that only look alarming: read as no words at all.
+IDIOMS = [
+    "można się ... udusić", "można się było udusić", "wyniki krwi", "wynik krwi",
+    "badani* krwi", "pobrani* krwi", "morfologi*", "grupa krwi", "grupę krwi", "cukier we krwi",
+    "nigdy nie czułam się",
 ]  # fmt: skip
 
 #: Words that signpost only in a message of a few words.

@@ -2,7 +2,8 @@
 time to read a message against a floor measured in the same run.
 
 The sets are in tests/data/safeguarding/ (its README says who wrote each): sets 1 to 3 built
-the lists and trained the model; set 4 was written last and never used to change either. Each
+the lists and trained the model; set 4, measured unseen first, then taught the lists new concepts;
+set 5 was written last and never used to change either. Each
 set is measured with the lists alone and with the lists and the model. The floor is the
 simplest test anyone would write: is any built-in phrase, lower-cased, a substring of the
 lower-cased message. Run from the repository root: ``python -m bench.safety_bench``.
@@ -15,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.safety import SHIPPED, danger_check
+from bot.safety import SHIPPED, _built, danger_check
 
 SETS = Path(__file__).resolve().parents[1] / "tests" / "data" / "safeguarding"
 RECALL_TARGET = 0.98
@@ -33,7 +34,7 @@ def quality_table() -> str:
         "| set | language | check | danger found | recall | ordinary signposted | false alarms |",
         "|---|---|---|---|---|---|---|",
     ]
-    for folder in ("set1", "set2", "set3", "set4"):
+    for folder in ("set1", "set2", "set3", "set4", "set5"):
         for language in SHIPPED:
             danger_path = SETS / folder / f"{language}_danger.txt"
             if not danger_path.exists():
@@ -90,6 +91,7 @@ def speed_table(runs: int = 5) -> str:
             [_seconds_per_message(floor, [long]) * 1e3 for _ in range(runs)],
         ),
     }
+    _built.cache_clear()  # built once a process: time a fresh build, as at start-up
     started = time.perf_counter()
     danger_check()
     built = (time.perf_counter() - started) * 1e3

@@ -42,10 +42,10 @@ def bare(text: str) -> str:
 
 
 # ── measured on labelled sets ──────────────────────────────────────────────────────────────
-# Sets 1 to 3 were written by different people, each measured unseen before the lists and the
-# model were built on it (docs/clinical-safety.md has each round's figures). Set 4 was written
-# last and never built on: it measures phrasings nobody planned for.
-TRAINED = ["set1", "set2", "set3"]
+# Sets 1 to 4 were written by different people, each measured unseen before the lists were built
+# on it (docs/clinical-safety.md has each round's figures; the model is trained on sets 1 to 3).
+# Set 5 was written last and never built on: it measures phrasings nobody planned for.
+TRAINED = ["set1", "set2", "set3", "set4"]
 
 
 @pytest.mark.parametrize("folder", TRAINED)
@@ -60,18 +60,17 @@ def test_recall_of_danger_and_false_alarms_on_the_labelled_sets(folder: str, lan
     assert len(alarms) / len(ordinary) <= 0.02, alarms
 
 
-@pytest.mark.parametrize(
-    ("language", "recall", "alarms"), [("en", 0.89, 0.016), ("pl", 0.84, 0.031)]
-)
+@pytest.mark.parametrize(("language", "found", "alarms"), [("en", 155, 17), ("pl", 146, 11)])
 def test_phrasings_nobody_planned_for_are_found_no_less_than_when_last_measured(
-    language: str, recall: float, alarms: float
+    language: str, found: int, alarms: int
 ) -> None:
-    # Set 4 is never built on. These are its figures when it was first measured
-    # (docs/clinical-safety.md): a floor against regressions, not a target.
-    danger = lines(SETS / "set4" / f"{language}_danger.txt")
-    ordinary = lines(SETS / "set4" / f"{language}_ordinary.txt")
-    assert sum(map(CHECK, danger)) / len(danger) >= recall
-    assert sum(map(CHECK, ordinary)) / len(ordinary) <= alarms
+    # Set 5 is never built on, and does not meet the targets: these are its figures as last
+    # measured (docs/clinical-safety.md), a floor against regressions, not a target.
+    danger = lines(SETS / "set5" / f"{language}_danger.txt")
+    ordinary = lines(SETS / "set5" / f"{language}_ordinary.txt")
+    assert len(danger) >= 150 and len(ordinary) >= 300
+    assert sum(map(CHECK, danger)) >= found, f"of {len(danger)}"
+    assert sum(map(CHECK, ordinary)) <= alarms, f"of {len(ordinary)}"
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])

@@ -295,3 +295,23 @@ async def test_a_polish_speaking_parent_reads_help_and_delete_in_polish(tmp_path
         assert parent.last().text == "Nic nie zostało usunięte."
         await parent.command("/nonsense")
         assert parent.last_text_before_question().startswith("Nie znam tego polecenia")
+
+
+async def test_privacy_shows_the_polish_notice_to_a_parent_who_chose_polish(
+    tmp_path: Path,
+) -> None:
+    async with running_bot(tmp_path) as h:
+        parent = Parent(h, 132)  # their phone is in English
+        await parent.start()
+        await parent.command("/language")
+        await parent.tap("Polski")
+        before = len(parent.texts())
+        await parent.command("/privacy")
+        shown = parent.texts()[before:]
+        polish, english = h.config.privacy.notice["pl"], h.config.privacy.notice["en"]
+        assert polish.startswith("Jak wykorzystujemy Twoje odpowiedzi")
+        notices = [t for t in shown if t.startswith("Jak wykorzystujemy")]
+        assert notices == [polish]
+        assert not any(t.startswith(english.splitlines()[0]) for t in shown)
+        buttons = [b[0] for b in parent.question().buttons]  # then the question again, in Polish
+        assert buttons == ["Tak, zaczynajmy", "Nie, dziękuję"]

@@ -215,6 +215,44 @@ async def test_an_update_that_cannot_be_taken_gets_500_so_telegram_sends_it_agai
     assert said in caplog.text and "Zofia" not in caplog.text
 
 
+async def test_no_response_names_the_server_software_or_its_version() -> None:
+    # What anyone who finds the address hears, and what Telegram hears: nothing that says
+    # which published flaws to try.
+    async def taking(update: Update) -> None:
+        if update.update_id % 2:
+            raise RuntimeError("not taken")
+
+    async with (
+        FakeTelegram() as tg,
+        Bot(tg.token, base_url=tg.base_url) as bot,
+        serving(bot, taking, body_timeout=1) as (url, _),
+        aiohttp.ClientSession(timeout=TIMEOUT) as http,
+    ):
+        updates = [tg.send_text(48, "/start") for _ in range(2)]
+        even, odd = sorted(updates, key=lambda u: u["update_id"] % 2)
+        heard = []
+        for method, where, body, headers in [
+            ("POST", url, json.dumps(even).encode(), HEADERS),  # taken: 200
+            ("POST", url, json.dumps(odd).encode(), HEADERS),  # not taken: 500
+            ("POST", url, b"not json", HEADERS),  # set aside: 200
+            ("POST", url, json.dumps(even).encode(), {}),  # no secret: 403
+            ("GET", url, None, HEADERS),  # 405
+            ("POST", url + "/elsewhere", b"{}", HEADERS),  # 404
+        ]:
+            async with http.request(method, where, data=body, headers=headers) as response:
+                await response.read()
+                heard.append((response.status, response.headers))
+        slow = await trickle(url.removesuffix("/telegram"),
+                             f"{POST}Content-Length: 900\r\n\r\n", b" " * 900)  # fmt: skip
+    assert [status for status, _ in heard] == [200, 500, 200, 403, 405, 404]
+    assert slow.status == "HTTP/1.1 408 Request Timeout"
+    for _, headers in heard:
+        assert "Server" not in headers, headers
+        assert not any("aiohttp" in v or "Python" in v for v in headers.values()), headers
+    said = slow.received.decode("latin-1").lower()
+    assert "\r\nserver:" not in said and "aiohttp" not in said and "python" not in said, said
+
+
 async def test_when_the_budget_is_short_the_parent_posted_first_gets_a_whole_reply_first(
     tmp_path: Path,
 ) -> None:

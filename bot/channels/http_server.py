@@ -8,6 +8,7 @@ no more connections open than it is told.
 - then `body` seconds to send the body (`body_within`: 408 after that), and after the answer
   the same again for the rest of a body nobody read (aiohttp's lingering close);
 - `CappedSite` closes a connection as soon as it is accepted while `cap` are open already.
+- `unnamed` takes away the `Server` header from every response either sends.
 A client that goes away mid-request never stops its request being handled, so what it sent is
 still stored. No access log: it would hold addresses.
 """
@@ -49,6 +50,13 @@ async def body_within(seconds: float) -> AsyncIterator[None]:
             yield
     except TimeoutError:
         raise web.HTTPRequestTimeout() from None
+
+
+async def unnamed(request: web.Request, response: web.StreamResponse) -> None:
+    """No `Server` header: aiohttp's names Python and itself with their versions, which only
+    tells an attacker which published flaws to try. (A response signal, so every response the
+    app sends loses it, static files and error pages too.)"""
+    response.headers.popall("Server", None)
 
 
 async def until_stopped(stopping: asyncio.Event, every: float, report: Callable[[], None]) -> None:

@@ -11,8 +11,9 @@ it, so Telegram sends again whatever was not taken. What a request gets:
   never be read, and Telegram retries anything but a 2xx;
 - an update `receive` could not take (it raised): 500, so Telegram sends it again.
 
-Slow and idle connections are closed, and no more than `telegram.webhook.max_connections` are
-kept open (bot/channels/http_server.py). aiohttp's server is imported only in webhook mode.
+No response has a `Server` header naming the software or its version. Slow and idle
+connections are closed, and no more than `telegram.webhook.max_connections` are kept open
+(bot/channels/http_server.py). aiohttp's server is imported only in webhook mode.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def webhook_app(
     Telegram gets 200 once it returns."""
     from aiohttp import web
 
-    from bot.channels.http_server import body_within
+    from bot.channels.http_server import body_within, unnamed
 
     expected = secret.encode()
     set_aside = 0
@@ -104,6 +105,7 @@ def webhook_app(
         return web.Response(text="ok")
 
     app = web.Application(client_max_size=MAX_BODY)
+    app.on_response_prepare.append(unnamed)  # no header names the server or its version
     app.router.add_post(path, take)
     return app
 

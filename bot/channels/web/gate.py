@@ -113,10 +113,3 @@ class Gate:
         if self.settings.trust_proxy and forwarded:
             return forwarded.split(",")[-1].strip()  # the address our own proxy saw
         return request.remote or ""
-
-
-async def unnamed(request: web.Request, response: web.StreamResponse) -> None:
-    """No `Server` header: aiohttp's names Python and itself with their versions, which only
-    tells an attacker which published flaws to try. (A response signal, so every response the
-    chat sends loses it, static files and error pages too.)"""
-    response.headers.popall("Server", None)

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.channels.http_server import unnamed
 from bot.channels.web.forms import form_event, read_form, text_of
-from bot.channels.web.gate import Gate, unnamed
+from bot.channels.web.gate import Gate
 from bot.channels.web.guard import COOKIE, Cookies
 from bot.channels.web.language import guessed, offered, page_language
 from bot.channels.web.page import Pages

@@ -138,6 +138,7 @@ async def test_webhook_refuses_without_secret_and_stores_before_answering(tmp_pa
         agree = tg.press(42, consent.message_id, consent.buttons[0][1] or "")
         assert (await http.post(url, json=agree, headers=HEADERS)).status == 200
         await eventually(lambda: responses(database) == 1, DEADLINE, "the response stored")
+        await eventually(lambda: inbox(database) == 0, DEADLINE, "the first question sent")
         shown = len(tg.chat(42))
         again = await http.post(url, json=agree, headers=HEADERS)  # redelivered
         assert again.status == 200

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.words import number_of
+
 
 class BotError(Exception):
     """Anything the product reports to the person running it, in one sentence."""
@@ -37,7 +39,7 @@ MAX_PROBLEMS = 100
 
 def more_problems(count: int) -> str:
     """The line that ends a list of problems cut short."""
-    return f"… and {count:,} more problem{'' if count == 1 else 's'} not shown; fix these first"
+    return f"… and {number_of(count, 'more problem')} not shown; fix these first"
 
 
 class FlowProblems(BotError):

@@ -133,7 +133,7 @@ async def test_backup_command_refuses_to_overwrite_unless_forced(tmp_path: Path)
 
     first = run_cli("backup", "--config", str(config), "--out", str(out))
     assert first.returncode == 0, first.stderr
-    assert "1 response(s)" in first.stderr and "integrity check ok" in first.stderr
+    assert ": 1 response, " in first.stderr and "integrity check ok" in first.stderr
     assert check(out) == ["r0"]
 
     add_response(conn, 1)

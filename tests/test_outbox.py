@@ -327,7 +327,7 @@ async def test_status_counts_and_describes_without_contents(
     assert "Contacts waiting to be emailed to the agency: 3" in text
     assert "due now: 2" in text and "waiting to retry: 1 (next in 50 s)" in text
     assert "most attempts for one contact: 2" in text and "2026-11" in text
-    assert "Last 7 days: 0 delivered, 2 failed attempt(s)" in text
+    assert "Last 7 days: 0 delivered, 2 failed attempts" in text
     for private in ("Zofia", "Łukasiewicz", "7700", "Evening", "Ludlow", "@"):
         assert private not in text
     assert "in 4 min" in describe(await status(store, T0 + 90 - 240))

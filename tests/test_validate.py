@@ -98,6 +98,14 @@ def test_wrong_types_are_explained_in_plain_words() -> None:
     ]
 
 
+def test_a_list_too_short_says_how_many_items_it_needs_in_words() -> None:
+    one = MINIMAL.format(questions="  - id: c\n    type: single\n    text: C\n    options:\n"
+                         "      - {id: a, label: A}\n")  # fmt: skip
+    assert problems(one) == ["f.yaml:12:7: error: question 'c': 'options' needs at least 2 items"]
+    none = MINIMAL.replace("questions:\n{questions}", "questions: []")
+    assert problems(none) == ["f.yaml:7:12: error: questions: 'questions' needs at least 1 item"]
+
+
 def test_a_wrong_value_in_a_text_question_is_reported_at_the_value() -> None:
     path = DATA / "broken" / "max_length_word.yaml"
     found = [str(p).replace(str(path), "F") for p in check_file(path).problems]

@@ -128,7 +128,7 @@ async def abort(url: str, head: str, body: bytes, *, reset: bool) -> None:
             await reader.read()
 
 
-ENDED_EARLY = re.compile(r"web chat: (\d+) request\(s\) ended early: the client went away")
+ENDED_EARLY = re.compile(r"web chat: (\d+) requests? ended early: the client went away")
 
 
 async def test_clients_that_go_away_are_counted_at_info_and_nothing_about_them_is_logged(

@@ -429,7 +429,7 @@ async def test_stopping_with_an_update_in_flight_ends_within_seconds(
     assert took < 2 * STOP_GRACE + 1
     said = [r.getMessage() for r in caplog.records]
     assert "serving webhooks on 127.0.0.1:" in "\n".join(said)
-    assert any(line.startswith("webhook: refused 1 connection(s): 2 were open") for line in said)
+    assert any(line.startswith("webhook: refused 1 connection: 2 were open") for line in said)
 
 
 async def test_run_webhook_answers_a_parent_and_stops_at_once_on_sigterm(tmp_path: Path) -> None:

@@ -9,7 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.words import LANGUAGES, counted, en, erased, every_language, number_words, plain, say
+from bot.words import (
+    LANGUAGES,
+    counted,
+    en,
+    erased,
+    every_language,
+    number_of,
+    number_words,
+    plain,
+    say,
+)
 
 
 def blanks(text: str) -> set[str]:
@@ -43,6 +53,13 @@ def test_counts_read_as_words_without_brackets() -> None:
     text = erased("en", responses=1, answers=4, contacts=1, sessions=1, days=30)
     assert text.startswith("Deleted: 1 questionnaire with 4 answers and 1 contact request.")
     assert "(s)" not in text
+
+
+def test_counts_for_staff_and_the_logs_read_as_words_too() -> None:
+    assert number_of(1, "problem") == "1 problem"
+    assert number_of(3, "problem") == "3 problems"
+    assert number_of(0, "idle session") == "0 idle sessions"
+    assert number_of(1_200, "response") == "1,200 responses"
 
 
 def test_a_language_without_words_falls_back_to_english() -> None:

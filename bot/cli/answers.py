@@ -11,6 +11,7 @@ import click
 
 from bot.cli.common import config_from, config_option
 from bot.errors import BotError
+from bot.words import number_of
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -113,7 +114,7 @@ def export(
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
     if path is not None:
-        click.echo(f"{written} response(s) written to {path}", err=True)
+        click.echo(f"{number_of(written, 'response')} written to {path}", err=True)
 
 
 @click.command()

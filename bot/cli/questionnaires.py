@@ -15,6 +15,7 @@ from bot.errors import more_problems
 from bot.privacy.pseudonym import pseudonym
 from bot.questionnaire.check import check_file, check_folder
 from bot.questionnaire.schema import flow_schema
+from bot.words import number_of
 
 
 @click.command()
@@ -53,15 +54,11 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
         warnings += ": warning: " in line
     took = (time.perf_counter() - started) * 1000
     click.echo(
-        f"{_count(len(checked), 'questionnaire')} checked: {_count(errors, 'error')}, "
-        f"{_count(warnings, 'warning')} ({took:.0f} ms)",
+        f"{number_of(len(checked), 'questionnaire')} checked: {number_of(errors, 'error')}, "
+        f"{number_of(warnings, 'warning')} ({took:.0f} ms)",
         err=True,
     )
     sys.exit(1 if errors or not checked else 0)
-
-
-def _count(n: int, thing: str) -> str:
-    return f"{n:,} {thing}" if n == 1 else f"{n:,} {thing}s"
 
 
 def _config_problems(config_path: Path, languages: set[str]) -> list[str]:
@@ -279,7 +276,7 @@ def links(bot_username: str | None, qr_dir: Path | None, config_path: Path) -> N
         qr_dir.mkdir(parents=True, exist_ok=True)
         for _, url, file in rows:
             segno.make(url, error="m").save(str(qr_dir / f"{file}.png"), scale=10, border=4)
-        click.echo(f"wrote {len(rows)} QR code(s) to {qr_dir}", err=True)
+        click.echo(f"wrote {number_of(len(rows), 'QR code')} to {qr_dir}", err=True)
 
 
 COMMANDS = [validate, schema, chat, test_flow, links]

@@ -25,6 +25,7 @@ from bot.errors import BotError, MissingContactKey
 from bot.privacy import seal
 from bot.privacy.seal import Sealer
 from bot.storage.store import Store
+from bot.words import number_of
 
 
 @click.command()
@@ -125,8 +126,9 @@ def purge(config_path: Path) -> None:
     async def go(app: App) -> int:
         done = await app.service.purge()
         click.echo(
-            f"made anonymous: {done.unlinked} response(s); deleted: {done.deleted} "
-            f"response(s) past retention; forgot {done.sessions} idle session(s)"
+            f"made anonymous: {number_of(done.unlinked, 'response')}; deleted: "
+            f"{number_of(done.deleted, 'response')} past retention; forgot "
+            f"{number_of(done.sessions, 'idle session')}"
         )
         return 0
 
@@ -149,7 +151,7 @@ def backup(out: Path, force: bool, config_path: Path) -> None:
     except BotError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
-        f"backed up {config.database} to {done.path}: {done.responses} response(s), "
+        f"backed up {config.database} to {done.path}: {number_of(done.responses, 'response')}, "
         f"{done.size:,} bytes, integrity check ok",
         err=True,
     )

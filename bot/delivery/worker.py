@@ -35,6 +35,7 @@ from bot.delivery.settings import AgencySettings
 from bot.errors import MissingContactKey, WrongContactKey
 from bot.privacy.seal import Sealer
 from bot.storage.store import Store
+from bot.words import number_of
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,8 @@ async def deliver_due(
             break
         delivered += 1
     if unreadable:
-        log.error("%d queued contact(s) cannot be decrypted with this BOT_CONTACT_KEY; kept "
-                  "until the key they were sealed with is set", unreadable)  # fmt: skip
+        log.error("%s cannot be decrypted with this BOT_CONTACT_KEY; kept until the key they "
+                  "were sealed with is set", number_of(unreadable, "queued contact"))  # fmt: skip
     waiting = await queue.waiting()
     if delivered or failed:
         log.info("outbox: %d delivered, %d failed, %d waiting", delivered, failed, waiting)
@@ -259,6 +260,7 @@ def describe(status: OutboxStatus) -> str:
             lines.append(f"  cannot be decrypted with this BOT_CONTACT_KEY: {status.unreadable} "
                          "(kept; set the key they were sealed with)")  # fmt: skip
     lines.append(
-        f"Last 7 days: {status.delivered_7d} delivered, {status.failed_7d} failed attempt(s)"
+        f"Last 7 days: {status.delivered_7d} delivered, "
+        f"{number_of(status.failed_7d, 'failed attempt')}"
     )
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from bot.questionnaire import flow as lang
 from bot.questionnaire.loader import MAX_BYTES, Located, Path, Position, YamlSyntaxError, load
 from bot.questionnaire.meaning import Found, did_you_mean, semantic_problems
 from bot.questionnaire.unknown_keys import trim
+from bot.words import number_of
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ PLAIN = {
     "list_type": "'{field}' should be a list (lines starting with '- ')",
     "dict_type": "'{field}' should be a set of 'key: value' lines",
     "model_type": "'{field}' should be a set of 'key: value' lines",
-    "too_short": "'{field}' needs at least {min_length} item(s)",
+    "too_short": "'{field}' needs at least {items}",
     "string_pattern_mismatch": "'{value}' is not a valid {field}: use lower-case letters, "
     "digits and _ (starting with a letter)",
     "string_too_long": "'{field}' is too long (at most {max_length} characters)",
@@ -167,6 +168,8 @@ def _message(err: Any, path: Path, data: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     template = PLAIN.get(kind)
+    if kind == "too_short":
+        ctx = {**ctx, "items": number_of(int(ctx.get("min_length", 1)), "item")}
     if template:
         value = err.get("input")
         try:

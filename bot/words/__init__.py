@@ -51,6 +51,11 @@ def counted(key: str, language: str, n: int) -> str:
     return forms[min(index, len(forms) - 1)]
 
 
+def number_of(n: int, thing: str) -> str:
+    """A count for staff and the logs, which are in English: "1 problem", "1,200 problems"."""
+    return f"{n:,} {thing}" if n == 1 else f"{n:,} {thing}s"
+
+
 def languages() -> tuple[str, ...]:
     """Every language the bot's own words are written in."""
     return tuple(LANGUAGES)

@@ -39,6 +39,7 @@ from bot.channels.telegram.polling import Backoff, reach
 from bot.config import Config, WebhookConfig
 from bot.errors import MissingWebhookSecret, StartError
 from bot.privacy.placeholders import refuse_placeholder
+from bot.words import number_of
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -225,5 +226,6 @@ async def serve_webhook(
 
 def _report_refused(site: CappedSite) -> None:
     if count := site.take_refused():
-        log.warning("webhook: refused %d connection(s): %d were open, the most "
-                    "telegram.webhook.max_connections allows", count, site.cap)  # fmt: skip
+        log.warning("webhook: refused %s: %d were open, the most "
+                    "telegram.webhook.max_connections allows", number_of(count, "connection"),
+                    site.cap)  # fmt: skip

@@ -18,6 +18,7 @@ from aiohttp import web
 from bot.channels.http_server import quiet_runner, until_stopped
 from bot.channels.web.guard import Tally
 from bot.channels.web.server import WebChat
+from bot.words import number_of
 
 log = logging.getLogger(__name__)
 
@@ -50,4 +51,4 @@ async def serve_web(
 
 def _report_gone(gone: Tally) -> None:
     if count := gone.take():
-        log.info("web chat: %d request(s) ended early: the client went away", count)
+        log.info("web chat: %s ended early: the client went away", number_of(count, "request"))

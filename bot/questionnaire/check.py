@@ -7,6 +7,7 @@ problems shown have their message (and its "did you mean …") written.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any, Literal
@@ -149,16 +150,16 @@ PLAIN = {
 }
 
 
-def _message(err: Any, path: Path, data: Any) -> str:
+def _message(err: Any, known_keys: Collection[str]) -> str:
     kind = err["type"]
     field = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), "value")
     ctx = err.get("ctx") or {}
     if kind != "extra_forbidden":  # an unknown key is named as written
         field = "is" if field == "is_" else "not" if field == "not_" else field
     if kind == "extra_forbidden":
-        if field in KNOWN_KEYS:
+        if field in known_keys:
             return f"'{field}' does not belong here; check its indentation"
-        return f"unknown key '{field}'{did_you_mean(field, KNOWN_KEYS)}"
+        return f"unknown key '{field}'{did_you_mean(field, known_keys)}"
     if kind == "union_tag_invalid":
         tag = str(ctx.get("tag", ""))
         hint = did_you_mean(tag, QUESTION_TYPES) or " — use one of: " + ", ".join(QUESTION_TYPES)
@@ -227,6 +228,21 @@ def _shape_problems(
 ) -> Checked:
     """Pydantic's errors, each located once; the first MAX_PROBLEMS in the file explained.
     `set_aside` unknown keys were taken out before pydantic read the data: they only count."""
+    problems, more = shape_problems(exc, located, file)
+    return Checked(file, None, problems, text, more_errors=more + set_aside)
+
+
+def shape_problems(
+    exc: ValidationError,
+    located: Located,
+    file: str,
+    *,
+    known_keys: Collection[str] = KNOWN_KEYS,
+    describe: Callable[[Path, Any], str] = _describe,
+) -> tuple[tuple[Problem, ...], int]:
+    """Pydantic's errors about any YAML file read with `load`, each located once and the first
+    MAX_PROBLEMS in the file explained in plain words (unknown keys with "did you mean" among
+    `known_keys`, each prefixed with `describe(path, data)`); and how many more there were."""
     placed: list[tuple[Position, Path, Any]] = []
     seen: set[tuple[Path, str]] = set()
     for err in exc.errors(include_url=False):
@@ -246,12 +262,11 @@ def _shape_problems(
     problems = tuple(
         Problem(
             file, where.line, where.col, "error",
-            f"{_describe(path, located.data)}: {_message(err, path, located.data)}",
+            f"{describe(path, located.data)}: {_message(err, known_keys)}",
         )
         for where, path, err in placed[:MAX_PROBLEMS]
     )  # fmt: skip
-    more = len(placed) - len(problems) + set_aside
-    return Checked(file, None, problems, text, more_errors=more)
+    return problems, len(placed) - len(problems)
 
 
 def check_file(path: FsPath) -> Checked:

@@ -8,7 +8,9 @@ Each word is read three ways, and two words are the same word when any of their 
 - for words of five letters or more, the folded word less a common ending (`ENDINGS`), for words
   the dictionaries cannot read, above all Polish typed without its letters ("karmieniu").
 
-A phrase is read in its own language; a parent's comment in both, as a parent may mix them. The
+A phrase's words are read as written (folded, and stemmed), a comment's words also by their
+dictionary forms in both languages, as a parent may mix them: so "wait" in a codebook matches
+"waited", and "caring" matches "caring" but not "care". The
 dictionaries are read once a process, as streams (about 2.5 s and 50 MB for Polish, measured
 in docs/benchmarks.md), and each word's readings are remembered.
 """
@@ -35,7 +37,7 @@ ENDINGS: tuple[str, ...] = tuple(
             "owania", "owanie", "owaniu", "enia", "enie", "eniu", "ania", "anie", "aniu",
             "ymi", "imi", "ych", "ich", "ego", "emu", "owi", "ach", "ami", "iej", "owa",
             "owe", "owy", "lam", "lem", "las", "lismy", "lysmy", "li", "ly", "la", "lo",
-            "ej", "om", "ow", "ie", "ia", "iu", "ac", "ic", "yc", "ec",
+            "ej", "om", "ow", "ie", "ia", "iu",
             "a", "e", "i", "o", "u", "y", "c",
             # English
             "ing", "ed", "es", "s",
@@ -81,6 +83,18 @@ def readings(word: str, languages: tuple[str, ...] = LANGUAGES) -> frozenset[str
     return frozenset(found)
 
 
+@lru_cache(maxsize=20_000)
+def phrase_word(word: str) -> frozenset[str]:
+    """The readings of a word of a phrase: a word written in its dictionary form ("wait",
+    "położna") matches every form of it; a word written in another form ("caring") matches that
+    form and those sharing its stem, not every form of its dictionary word ("care"): a
+    comment's words are read with their dictionary forms, a phrase's words as written."""
+    folded = plain(word)
+    stemmed = stem(folded)
+    return frozenset({folded, plain(word.replace("'", ""))} | ({stemmed} if stemmed else set()))
+
+
 def phrase_readings(phrase: str, language: str) -> tuple[frozenset[str], ...]:
     """A phrase as a sequence of word readings in its own language."""
-    return tuple(readings(word, (language,)) for word in words(phrase))
+    del language  # phrases are read as written, in any language
+    return tuple(phrase_word(word) for word in words(phrase))

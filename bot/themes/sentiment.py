@@ -9,6 +9,8 @@ data, come first and last:
 - negation: the three words after "not", "no", "never", "nie", "nikt" … are read as negated
   ("not kind" is not "kind"), in training as here;
 - an answer that says nothing ("nothing", "n/a", "nic", "brak") is neutral;
+- a word of plain criticism ("rude", "niemiła") is criticism whatever the models weigh, unless
+  a negator comes before it;
 - a phrase that denies criticism ("could not fault", "no complaints", "bez zarzutu") cancels the
   criticism the models find in it.
 """
@@ -66,6 +68,16 @@ def _read(word: str) -> tuple[str, str]:
     """A word folded, and folded with its ending off."""
     folded = plain(word)
     return folded, (stem(folded) or "~" + folded)[1:]
+
+
+#: Words that are criticism whatever the models weigh, unless negated ("not rude").
+CRITICAL_WORDS: tuple[str, ...] = (
+    "rude", "rudeness", "awful", "horrible", "terrible", "appalling", "disgusting", "dirty",
+    "filthy", "unkind", "uncaring", "unfriendly", "dismissive", "dismissed", "ignored",
+    "unprofessional", "disrespectful", "judged", "patronising", "condescending", "shocking",
+    "niemiła", "niemiły", "niemili", "opryskliwa", "nieuprzejma", "okropne", "okropnie",
+    "brudna", "brudno", "zignorowali", "zlekceważyli", "chamska", "koszmar", "niesmaczne",
+)  # fmt: skip
 
 
 def features(text: str) -> list[str]:
@@ -139,8 +151,12 @@ def judge(model: Model, text: str) -> Sentiment:
     said = " ".join(folded for folded, _ in read)
     if not said or said in SAYS_NOTHING:
         return "neutral"
-    criticism, praise = model._probabilities(_features(read))
+    found = _features(read)
+    criticism, praise = model._probabilities(found)
     critical = criticism >= model.thresholds[0]
+    if not critical and any(feature in _CRITICAL for feature in found):
+        # A plain word of criticism the models missed: praise must be clear to make it mixed.
+        critical, praise = True, praise if praise >= FORCED_PRAISE else 0.0
     if critical and any(phrase in said for phrase in _NO_CRITICISM):
         critical, praise = False, max(praise, model.thresholds[1])
     praising = praise >= model.thresholds[1]
@@ -149,6 +165,8 @@ def judge(model: Model, text: str) -> Sentiment:
     return "negative" if critical else "positive" if praising else "neutral"
 
 
+FORCED_PRAISE = 0.85
+_CRITICAL = frozenset(_read(word)[1] for word in CRITICAL_WORDS)
 _NO_CRITICISM = tuple(" ".join(plain(w) for w in words(p)) for p in NO_CRITICISM)
 
 

@@ -13,25 +13,34 @@ from bot.app import App, development_keys
 from bot.cli.common import config_from, config_option, preview_of, require_questionnaires, with_app
 from bot.errors import more_problems
 from bot.privacy.pseudonym import pseudonym
-from bot.questionnaire.check import check_file, check_folder
+from bot.questionnaire.check import Checked, check_file, check_folder
 from bot.questionnaire.schema import flow_schema
+from bot.themes.check import check_file as check_codebook
+from bot.themes.schema import codebook_schema
 from bot.words import number_of
+
+#: Theme codebooks are the YAML files in a folder of this name (beside the flows folder).
+THEMES_FOLDER = "themes"
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @config_option
 def validate(paths: tuple[Path, ...], config_path: Path) -> None:
-    """Check questionnaire files (default: the configured flows folder)."""
+    """Check questionnaire files (default: the configured flows folder) and theme codebooks
+    (files in a folder named `themes`; default: the `themes` folder beside the flows folder)."""
     started = time.perf_counter()
     if not paths:
-        checked = check_folder(config_from(config_path).flows_dir)
+        flows_dir = config_from(config_path).flows_dir
+        checked = check_folder(flows_dir)
+        books = sorted((flows_dir.parent / THEMES_FOLDER).glob("*.y*ml"))
     else:
         files: list[Path] = []
         for path in paths:
             files.extend(sorted(path.glob("*.y*ml")) if path.is_dir() else [path])
-        checked = [check_file(f) for f in files]
-    if not checked:
+        books = [f for f in files if f.parent.name == THEMES_FOLDER]
+        checked = [check_file(f) for f in files if f not in books]
+    if not checked and not books:
         where = ", ".join(map(str, paths)) if paths else str(config_from(config_path).flows_dir)
         click.echo(
             f"No questionnaire files (.yaml) found in {where}: add one (docs/flow-language.md "
@@ -52,13 +61,27 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
         click.echo(line)
         errors += ": warning: " not in line
         warnings += ": warning: " in line
+    questions = _free_text_questions(checked) if checked else None
+    for book in (check_codebook(f, questions) for f in books):
+        for problem in book.problems:
+            click.echo(str(problem))
+        if book.more_errors:
+            click.echo(f"{book.file}: {more_problems(book.more_errors)}")
+        errors += book.errors
+        warnings += book.warnings
     took = (time.perf_counter() - started) * 1000
+    codebooks = f" and {number_of(len(books), 'theme codebook')}" if books else ""
     click.echo(
-        f"{number_of(len(checked), 'questionnaire')} checked: {number_of(errors, 'error')}, "
-        f"{number_of(warnings, 'warning')} ({took:.0f} ms)",
+        f"{number_of(len(checked), 'questionnaire')}{codebooks} checked: "
+        f"{number_of(errors, 'error')}, {number_of(warnings, 'warning')} ({took:.0f} ms)",
         err=True,
     )
-    sys.exit(1 if errors or not checked else 0)
+    sys.exit(1 if errors else 0)
+
+
+def _free_text_questions(checked: list[Checked]) -> set[str]:
+    """The ids of the questions parents answer in their own words, which themes apply to."""
+    return {q.id for c in checked if c.flow for q in c.flow.questions if q.type == "text"}
 
 
 def _config_problems(config_path: Path, languages: set[str]) -> list[str]:
@@ -78,12 +101,15 @@ def _config_problems(config_path: Path, languages: set[str]) -> list[str]:
 
 @click.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option("--themes", is_flag=True, help="The theme codebook language's schema instead.")
 @config_option
-def schema(output: Path | None, config_path: Path) -> None:
-    """Write the JSON Schema of the questionnaire language (for editor autocomplete).
+def schema(output: Path | None, themes: bool, config_path: Path) -> None:
+    """Write the JSON Schema of the questionnaire language (for editor autocomplete), or with
+    --themes of the theme codebook language.
 
     The schema is the same whatever the settings; --config is taken like every command's."""
-    text = json.dumps(flow_schema(), indent=2, ensure_ascii=False) + "\n"
+    chosen = codebook_schema() if themes else flow_schema()
+    text = json.dumps(chosen, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -47,6 +47,9 @@ class _Match:
     end: int  # one past the last word
 
 
+_REMEMBERED = 100_000  # words whose candidate phrases are remembered, at most
+
+
 def _compile(themes: list[Theme]) -> dict[str, list[_Entry]]:
     index: dict[str, list[_Entry]] = {}
     for t, theme in enumerate(themes):
@@ -76,24 +79,31 @@ class Coder:
         self.book = book
         self._themes = list(book.themes)
         self._index = _compile(self._themes)
+        self._candidates: dict[frozenset[str], tuple[_Entry, ...]] = {}
         self._sentiment = sentiment
+
+    def _starting(self, keys: frozenset[str]) -> tuple[_Entry, ...]:
+        """The phrases and guards whose first word has one of these readings (remembered)."""
+        entries = self._candidates.get(keys)
+        if entries is None:
+            if len(self._candidates) >= _REMEMBERED:
+                self._candidates.clear()
+            unique = {id(e): e for key in keys for e in self._index.get(key, ())}
+            entries = self._candidates[keys] = tuple(unique.values())
+        return entries
 
     def matches(self, text: str) -> list[_Match]:
         """Every phrase and guard found in `text`, by where it starts."""
         seq = [readings(word) for word in words(text)]
         found: list[_Match] = []
         for i, keys in enumerate(seq):
-            seen: set[int] = set()
-            for key in keys:
-                for entry in self._index.get(key, ()):
-                    if id(entry) in seen:
-                        continue
-                    seen.add(id(entry))
-                    end = i + 1 + len(entry.rest)
-                    if end <= len(seq) and all(
-                        want & seq[i + 1 + k] for k, want in enumerate(entry.rest)
-                    ):
-                        found.append(_Match(entry, i, end))
+            for entry in self._starting(keys):
+                end = i + 1 + len(entry.rest)
+                if not entry.rest or (
+                    end <= len(seq)
+                    and all(want & seq[i + 1 + k] for k, want in enumerate(entry.rest))
+                ):
+                    found.append(_Match(entry, i, end))
         return found
 
     def themes_of(self, text: str, question: str | None = None) -> tuple[Code, ...]:

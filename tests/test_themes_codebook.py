@@ -96,6 +96,14 @@ def test_questions_are_checked_against_the_questionnaires_when_known() -> None:
     assert problems(GOOD, {"better"}) == []
 
 
+def test_a_language_the_questionnaires_offer_needs_a_label() -> None:
+    checked = check_text(GOOD, "t.yaml", None, {"en", "pl", "ro"})
+    assert [str(p) for p in checked.problems] == [
+        "t.yaml:4:12: warning: theme 'food' has no 'ro' label, and the questionnaires offer 'ro'"
+    ]
+    assert checked.ok
+
+
 def test_broken_yaml_and_wrong_shapes_are_located() -> None:
     assert problems("id: x\nthemes: [\n")[0].startswith("t.yaml:")
     assert problems("- a list\n") == [

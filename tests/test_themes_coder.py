@@ -117,6 +117,31 @@ def test_any_comment_is_coded_with_themes_of_the_codebook(text: str, question: s
     assert len(set(coded.themes)) == len(coded.themes)
 
 
+def _typed_on_a_phone(phrase: str) -> str:
+    """A phrase as a parent might type it: capitals, no Polish letters."""
+    return phrase.upper().translate(str.maketrans("ĄĆĘŁŃÓŚŹŻ", "ACELNOSZZ"))
+
+
+SHIPPED_PHRASES = [
+    (theme.id, phrase)
+    for theme in themes_bench.shipped().themes
+    for phrases in theme.phrases.values()
+    for phrase in phrases
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SHIPPED_PHRASES), st.sampled_from(["", "well ", "i think "]))
+def test_every_shipped_phrase_codes_its_theme_however_typed(
+    found: tuple[str, str], before: str
+) -> None:
+    theme, phrase = found
+    shipped = Coder(themes_bench.shipped(), sentiment=lambda text: "neutral")
+    for text in (phrase, before + _typed_on_a_phone(phrase) + "!"):
+        guarded = [m for m in shipped.matches(text) if m.entry.guard]
+        assert theme in shipped.code(text).themes or guarded, text
+
+
 # The shipped codebook on the labelled maternity set: the targets it meets, held.
 BELOW_TARGET = {"waiting"}  # F1 0.60 (precision 0.42): "quick", "hours" also speak of other themes
 

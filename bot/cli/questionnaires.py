@@ -62,7 +62,7 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
         errors += ": warning: " not in line
         warnings += ": warning: " in line
     questions = _free_text_questions(checked) if checked else None
-    for book in (check_codebook(f, questions) for f in books):
+    for book in (check_codebook(f, questions, offered) for f in books):
         for problem in book.problems:
             click.echo(str(problem))
         if book.more_errors:

@@ -55,9 +55,13 @@ def _describe(path: Path, data: Any) -> str:
 Found = tuple[Path, Literal["error", "warning"], str]
 
 
-def meaning_problems(book: Codebook, questions: Collection[str] | None = None) -> list[Found]:
+def meaning_problems(
+    book: Codebook,
+    questions: Collection[str] | None = None,
+    languages: Collection[str] = (),
+) -> list[Found]:
     """What the shape allows but the codebook cannot mean. `questions`: the free-text question
-    ids of the questionnaires beside it, when known."""
+    ids of the questionnaires beside it, when known; `languages`: the languages they offer."""
     found: list[Found] = []
     seen: set[str] = set()
     for i, theme in enumerate(book.themes):
@@ -67,6 +71,12 @@ def meaning_problems(book: Codebook, questions: Collection[str] | None = None) -
         seen.add(theme.id)
         if "en" not in theme.label:
             found.append(((*here, "label"), "error", f"theme '{theme.id}' needs an 'en' label"))
+        for language in sorted(set(languages) - theme.label.keys()):
+            found.append(
+                ((*here, "label"), "warning",
+                 f"theme '{theme.id}' has no '{language}' label, and the questionnaires offer "
+                 f"'{language}'")
+            )  # fmt: skip
         for language in theme.phrases.keys() - theme.label.keys():
             found.append(
                 ((*here, "phrases", language), "warning",
@@ -93,7 +103,12 @@ def meaning_problems(book: Codebook, questions: Collection[str] | None = None) -
     return found
 
 
-def check_text(text: str, file: str, questions: Collection[str] | None = None) -> CheckedCodebook:
+def check_text(
+    text: str,
+    file: str,
+    questions: Collection[str] | None = None,
+    languages: Collection[str] = (),
+) -> CheckedCodebook:
     """Check one codebook's YAML text."""
 
     def refused(pos: Position, msg: str) -> CheckedCodebook:
@@ -112,7 +127,7 @@ def check_text(text: str, file: str, questions: Collection[str] | None = None) -
             exc, located, file, known_keys=KNOWN_KEYS, describe=_describe
         )
         return CheckedCodebook(file, None, problems, more)
-    return _located(book, meaning_problems(book, questions), located, file)
+    return _located(book, meaning_problems(book, questions, languages), located, file)
 
 
 def _located(book: Codebook, found: list[Found], located: Located, file: str) -> CheckedCodebook:
@@ -125,7 +140,9 @@ def _located(book: Codebook, found: list[Found], located: Located, file: str) ->
     return CheckedCodebook(file, book, tuple(problems), more)
 
 
-def check_file(path: FsPath, questions: Collection[str] | None = None) -> CheckedCodebook:
+def check_file(
+    path: FsPath, questions: Collection[str] | None = None, languages: Collection[str] = ()
+) -> CheckedCodebook:
     """Read and check a codebook file (the only I/O here: one file, at most MAX_BYTES)."""
 
     def unreadable(message: str) -> CheckedCodebook:
@@ -139,4 +156,5 @@ def check_file(path: FsPath, questions: Collection[str] | None = None) -> Checke
         return unreadable(f"cannot read the file: {exc.strerror or exc}")
     except UnicodeDecodeError:
         return unreadable("the file is not UTF-8 text; save it with the encoding UTF-8")
-    return check_text(text.replace("\r\n", "\n").replace("\r", "\n"), str(path), questions)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return check_text(text, str(path), questions, languages)

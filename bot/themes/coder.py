@@ -56,7 +56,7 @@ def _compile(themes: list[Theme]) -> dict[str, list[_Entry]]:
         for guard, table in ((False, theme.phrases), (True, theme.guards)):
             for language, phrases in table.items():
                 for phrase in phrases:
-                    seq = phrase_readings(phrase, language)
+                    seq = phrase_readings(phrase)
                     if not seq:
                         continue
                     entry = _Entry(t, phrase, language, seq[1:], guard)

@@ -10,9 +10,9 @@ Each word is read three ways, and two words are the same word when any of their 
 
 A phrase's words are read as written (folded, and stemmed), a comment's words also by their
 dictionary forms in both languages, as a parent may mix them: so "wait" in a codebook matches
-"waited", and "caring" matches "caring" but not "care". The
-dictionaries are read once a process, as streams (about 2.5 s and 50 MB for Polish, measured
-in docs/benchmarks.md), and each word's readings are remembered.
+"waited", and "caring" matches "caring" but not "care". The dictionaries are read once a
+process, as streams (2.5 to 4 s and about 40 MB; read whole, Polish took 8 s and 450 MB:
+docs/benchmarks.md), and each word's readings are remembered.
 """
 
 from __future__ import annotations
@@ -94,7 +94,6 @@ def phrase_word(word: str) -> frozenset[str]:
     return frozenset({folded, plain(word.replace("'", ""))} | ({stemmed} if stemmed else set()))
 
 
-def phrase_readings(phrase: str, language: str) -> tuple[frozenset[str], ...]:
-    """A phrase as a sequence of word readings in its own language."""
-    del language  # phrases are read as written, in any language
+def phrase_readings(phrase: str) -> tuple[frozenset[str], ...]:
+    """A phrase as a sequence of word readings, as written (whatever its language)."""
     return tuple(phrase_word(word) for word in words(phrase))

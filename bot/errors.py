@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.words import number_of
-
 
 class BotError(Exception):
     """Anything the product reports to the person running it, in one sentence."""
@@ -39,7 +37,8 @@ MAX_PROBLEMS = 100
 
 def more_problems(count: int) -> str:
     """The line that ends a list of problems cut short."""
-    return f"… and {number_of(count, 'more problem')} not shown; fix these first"
+    more = "1 more problem" if count == 1 else f"{count:,} more problems"
+    return f"… and {more} not shown; fix these first"
 
 
 class FlowProblems(BotError):

@@ -110,7 +110,7 @@ def test_broken_yaml_and_wrong_shapes_are_located() -> None:
         "t.yaml:1:1: error: a theme codebook must start with 'id:' and 'themes:'"
     ]
     assert problems("id: x\nthemes: []\n") == [
-        "t.yaml:2:9: error: themes: 'themes' needs at least 1 item(s)"
+        "t.yaml:2:9: error: themes: 'themes' needs at least 1 item"
     ]
     missing = problems("id: x\nthemes:\n  - id: food\n")
     assert "t.yaml:3:5: error: theme 'food': 'label' is required here" in missing

@@ -105,6 +105,13 @@ MIGRATIONS: list[str] = [
         sealed BLOB NOT NULL                -- Fernet token under both keys
     ) WITHOUT ROWID;
     """,
+    # 7: deleted means gone whoever reads: a cleanup of the write-ahead log still owed, written in
+    #    the same commit as the deletion, so a crash or a restart cannot lose it
+    """
+    CREATE TABLE scrub_owed (
+        id INTEGER PRIMARY KEY CHECK (id = 1)
+    );
+    """,
 ]
 
 

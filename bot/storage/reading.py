@@ -97,45 +97,74 @@ _RESPONSE = (
 )
 
 
-def responses(conn: sqlite3.Connection, which: Filter) -> Iterator[tuple[ResponseRow, Answers]]:
+#: Responses read per snapshot. Each read is a short transaction of its own, ended before the
+#: next, so an export or a report never holds off for long the cleanup that follows a deletion
+#: (a checkpoint must wait for readers of old snapshots). Each response comes whole, with its
+#: answers, from one snapshot; one deleted while the export runs is left out.
+CHUNK = 500
+
+
+def responses(
+    conn: sqlite3.Connection, which: Filter, chunk: int = CHUNK
+) -> Iterator[tuple[ResponseRow, Answers]]:
     """Stream the chosen responses in id order, each with its answers."""
     where, params = which.where()
     loads = json.loads
-    for row in conn.execute(f"{_RESPONSE} WHERE {where} ORDER BY r.id", params):
-        joined = row[8]
-        yield row[:8], loads(joined) if joined is not None else {}
+    after = None
+    while True:
+        since = "" if after is None else " AND r.id > ?"
+        rows = conn.execute(
+            f"{_RESPONSE} WHERE {where}{since} ORDER BY r.id LIMIT ?",
+            [*params, *([] if after is None else [after]), chunk],
+        ).fetchall()  # all of it: the statement, and its read, end here
+        for row in rows:
+            joined = row[8]
+            yield row[:8], loads(joined) if joined is not None else {}
+        if len(rows) < chunk:
+            return
+        after = rows[-1][0]
 
 
 def shuffled(
-    conn: sqlite3.Connection, which: Filter, shuffle: Callable[[list[int]], None]
+    conn: sqlite3.Connection,
+    which: Filter,
+    shuffle: Callable[[list[int]], None],
+    chunk: int = CHUNK,
 ) -> Iterator[tuple[ResponseRow, Answers]]:
     """The chosen responses, each with its answers, in a new order: `shuffle` shuffles the
     places 0 … n-1 given to the responses in id order, and they come out by place.
 
-    SQLite reads the responses in id order
-    (its fastest) and sorts them by place itself (spilling to a temporary file when big), so
-    only the places are held in Python. All from one snapshot of the database, while a bot may
-    be writing to it."""
+    Only the ids are held in Python; the responses are read `chunk` at a time in that order,
+    each read a short snapshot of its own, while a bot may be writing to the database (a
+    response deleted meanwhile is left out)."""
     where, params = which.where()
-    conn.execute("BEGIN")
-    try:
-        ids = [
-            row[0]
+    ids = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT r.id FROM responses r WHERE {where} ORDER BY r.id", params
+        ).fetchall()
+    ]
+    places = list(range(len(ids)))
+    shuffle(places)
+    order = [0] * len(ids)
+    for response_id, place in zip(ids, places, strict=True):
+        order[place] = response_id
+    del ids, places
+    loads = json.loads
+    for start in range(0, len(order), chunk):
+        wanted = order[start : start + chunk]
+        found = {
+            row[0]: row
             for row in conn.execute(
-                f"SELECT r.id FROM responses r WHERE {where} ORDER BY r.id", params
-            )
-        ]
-        places = list(range(len(ids)))
-        shuffle(places)
-        place = dict(zip(ids, places, strict=True))
-        conn.create_function("export_place", 1, place.get, deterministic=True)
-        loads = json.loads
-        sql = f"{_RESPONSE} WHERE {where} ORDER BY export_place(r.id)"
-        for row in conn.execute(sql, params):
-            joined = row[8]
-            yield row[:8], loads(joined) if joined is not None else {}
-    finally:
-        conn.rollback()
+                f"{_RESPONSE} WHERE {where} AND r.id IN (SELECT value FROM json_each(?))",
+                [*params, json.dumps(wanted)],
+            ).fetchall()
+        }
+        for response_id in wanted:
+            row = found.get(response_id)
+            if row is not None:
+                joined = row[8]
+                yield row[:8], loads(joined) if joined is not None else {}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from bot.storage.scrub import OWE_SCRUB
+
 if TYPE_CHECKING:
     from bot.storage.store import Store
 
@@ -63,14 +65,19 @@ class Retention:
                 "DELETE FROM delivery_log WHERE day < ?",
                 ((today - timedelta(days=retention_days)).isoformat(),),
             )
-        if unlinked or deleted or sessions:
-            await self._store.scrub()  # no old copy of a pseudonym or an answer in the WAL
+            if unlinked or deleted or sessions:  # owed in the same commit: a crash keeps it
+                await self._store.db.execute(OWE_SCRUB)
+        # No old copy of a pseudonym or an answer in the WAL: now, or (a reader holding it off)
+        # in the background until it gets through; also one an earlier deletion still owes.
+        await self._store.scrub_if_owed()
         return Purged(unlinked, deleted, sessions)
 
     async def erase(self, respondent: str) -> Erased:
-        """Delete everything still linked to this pseudonym, and every copy of it on disk."""
+        """Delete everything still linked to this pseudonym, and every copy of it on disk: at
+        once when no reader holds the cleanup off, otherwise in the background (the parent is
+        answered meanwhile), retried until it gets through, across restarts."""
         erased = await self._erase(respondent)
-        await self._store.scrub()
+        await self._store.scrub_if_owed()
         return erased
 
     async def _erase(self, respondent: str) -> Erased:
@@ -90,4 +97,5 @@ class Retention:
             if self._store.sealer is not None:
                 tag = self._store.sealer.erasure_tag(respondent)
                 contacts = await self._store.outbox.remove_tagged(tag)
+            await self._store.db.execute(OWE_SCRUB)
             return Erased(responses, int(str(answers or 0)), sessions, contacts)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -26,9 +28,15 @@ from bot.storage.migrations import migrate
 from bot.storage.outbox import OutboxQueue
 from bot.storage.owed import OwedReplies
 from bot.storage.retention import Retention
+from bot.storage.scrub import OWE_SCRUB
 from bot.storage.writer import GroupCommit, Receipt, write_receipt, write_step
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+#: How long one try at the checkpoint waits for readers (ms): our own writes wait that long at
+#: most, so no parent's reply is held up; then it tries again later, in the background.
+SCRUB_WAIT_MS = 100
 
 
 def now_of(day: date) -> datetime:
@@ -60,6 +68,9 @@ class Store:
         self.retention = Retention(self)
         self.owed = OwedReplies(self)
         self.inbox = Inbox(self)
+        # Tries at the checkpoint owed after a deletion: the first soon, then less often.
+        self.scrub_backoff = (0.05, 2.0)  # first and longest wait between tries (seconds)
+        self._scrubbing: asyncio.Task[None] | None = None
 
     @classmethod
     async def open_readonly(cls, path: Path | str, sealer: Sealer | None = None) -> Store:
@@ -84,9 +95,16 @@ class Store:
         # Deleted content is overwritten with zeros, not left in free pages for a forensic reader.
         await db.execute("PRAGMA secure_delete = ON")
         await migrate(db)
-        return cls(db, path, sealer)
+        store = cls(db, path, sealer)
+        await store.scrub_if_owed()  # a deletion whose cleanup a crash or a reader held off
+        return store
 
     async def close(self) -> None:
+        """Close; a cleanup still owed stays owed (on disk) for the next start."""
+        if self._scrubbing is not None:
+            self._scrubbing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._scrubbing
         await self.db.close()
 
     @asynccontextmanager
@@ -102,11 +120,61 @@ class Store:
 
     async def scrub(self) -> bool:
         """Move the WAL into the database file and truncate it, so a deleted row leaves no old
-        copy in the WAL (secure_delete zeroes it in the database file). False when a reader in
-        another process kept the checkpoint from finishing; the next scrub finishes it."""
-        async with self._writing, self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-            row = await cursor.fetchone()
-        return row is not None and row[0] == 0
+        copy in the WAL (secure_delete zeroes it in the database file). Tried once now; if a
+        reader (an export, a report, a backup, in this process or another) holds it off, it is
+        owed, on disk, and tried again in the background until it gets through, across
+        restarts. True when it got through now."""
+        if await self._try_scrub():
+            return True
+        await self._owe_scrub()
+        return False
+
+    async def scrub_if_owed(self) -> None:
+        """Finish a cleanup owed by an earlier deletion (at start-up, and by housekeeping)."""
+        if await self._scalar("SELECT count(*) FROM scrub_owed") and not await self._try_scrub():
+            self._keep_scrubbing()
+
+    async def scrubbing(self) -> bool:
+        """Whether a cleanup is still owed."""
+        return bool(await self._scalar("SELECT count(*) FROM scrub_owed"))
+
+    async def _owe_scrub(self) -> None:
+        async with self.transaction() as db:
+            await db.execute(OWE_SCRUB)
+        self._keep_scrubbing()
+
+    def _keep_scrubbing(self) -> None:
+        if self._scrubbing is None or self._scrubbing.done():
+            self._scrubbing = asyncio.create_task(self._retry_scrub())
+
+    async def _retry_scrub(self) -> None:
+        wait, longest = self.scrub_backoff
+        while True:
+            await asyncio.sleep(wait)
+            try:
+                if await self._try_scrub():
+                    return
+            except Exception as exc:  # e.g. the disk is full: try again later
+                log.error("cleanup of deleted data failed, will retry: %s", type(exc).__name__)
+            wait = min(wait * 2, longest)
+
+    async def _try_scrub(self) -> bool:
+        """One checkpoint, waiting at most SCRUB_WAIT_MS for readers; the mark that a cleanup
+        is owed is cleared once it got through (and that clearing checkpointed too)."""
+
+        def checkpoint(conn: sqlite3.Connection) -> bool:
+            conn.execute(f"PRAGMA busy_timeout = {SCRUB_WAIT_MS}")
+            try:
+                if conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] != 0:
+                    return False
+                if conn.execute("DELETE FROM scrub_owed").rowcount:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # only that row's page
+                return True
+            finally:
+                conn.execute("PRAGMA busy_timeout = 5000")
+
+        async with self._writing:
+            return await self.in_thread(checkpoint)
 
     async def _changed(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run a statement; how many rows it changed."""

@@ -14,14 +14,14 @@ from bot.storage.store import Store
 
 def insert(update_id: int) -> object:
     def step(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT INTO processed_updates (update_id, day) VALUES (?, '2026-12-03')",
-                     (update_id,))  # fmt: skip
+        conn.execute("INSERT INTO processed_updates (receipt, day) VALUES (?, '2026-12-03')",
+                     (str(update_id),))  # fmt: skip
 
     return step
 
 
 def half_then_fail(conn: sqlite3.Connection) -> None:
-    conn.execute("INSERT INTO processed_updates (update_id, day) VALUES (99, '2026-12-03')")
+    conn.execute("INSERT INTO processed_updates (receipt, day) VALUES ('99', '2026-12-03')")
     raise ValueError("this step fails after writing")
 
 
@@ -40,8 +40,8 @@ async def test_steps_waiting_together_share_a_commit_and_fail_alone(tmp_path: Pa
     finally:
         await store.close()
     with sqlite3.connect(tmp_path / "db.sqlite3") as conn:
-        ids = [r[0] for r in conn.execute("SELECT update_id FROM processed_updates ORDER BY 1")]
-    assert ids == [1, 2, 3, 4, 5]  # the failing step's own row was undone, no one else's
+        ids = [r[0] for r in conn.execute("SELECT receipt FROM processed_updates ORDER BY 1")]
+    assert ids == ["1", "2", "3", "4", "5"]  # the failing step's own row was undone, no one else's
 
 
 async def test_one_step_alone_is_committed_at_once(tmp_path: Path) -> None:
@@ -49,6 +49,6 @@ async def test_one_step_alone_is_committed_at_once(tmp_path: Path) -> None:
     try:
         await store.writer.write(insert(7))
         with sqlite3.connect(tmp_path / "db.sqlite3") as other:  # another process's view
-            assert other.execute("SELECT update_id FROM processed_updates").fetchall() == [(7,)]
+            assert other.execute("SELECT receipt FROM processed_updates").fetchall() == [("7",)]
     finally:
         await store.close()

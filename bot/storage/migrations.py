@@ -112,6 +112,28 @@ MIGRATIONS: list[str] = [
         id INTEGER PRIMARY KEY CHECK (id = 1)
     );
     """,
+    # 8: a stored update known only by a keyed hash of its id and mark, as its session row is
+    #    written in the same commit (the plain rows kept below are rehashed at the first start
+    #    with the keys); the highest update id answered kept apart from every step
+    """
+    CREATE TABLE update_numbering (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        highest INTEGER NOT NULL            -- the highest Telegram update id answered
+    );
+    INSERT INTO update_numbering (id, highest)
+        SELECT 1, max(update_id) FROM processed_updates HAVING max(update_id) IS NOT NULL;
+    CREATE TABLE receipts (
+        receipt TEXT PRIMARY KEY,           -- keyed hash of the update's id and mark
+        day TEXT NOT NULL,                  -- YYYY-MM-DD, for pruning
+        reply BLOB,                         -- sealed reply still owed, NULL once it went out
+        shown INTEGER NOT NULL DEFAULT 0    -- how much of it was shown
+    ) WITHOUT ROWID;
+    INSERT INTO receipts (receipt, day, reply, shown)
+        SELECT 'plain ' || update_id || ' ' || mark, day, reply, shown FROM processed_updates;
+    DROP TABLE processed_updates;
+    ALTER TABLE receipts RENAME TO processed_updates;
+    INSERT OR IGNORE INTO scrub_owed (id) VALUES (1);
+    """,
 ]
 
 

@@ -10,7 +10,7 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
@@ -96,6 +96,7 @@ class Store:
         await db.execute("PRAGMA secure_delete = ON")
         await migrate(db)
         store = cls(db, path, sealer)
+        await store.inbox.hide_plain_receipts()
         await store.scrub_if_owed()  # a deletion whose cleanup a crash or a reader held off
         return store
 
@@ -230,13 +231,20 @@ class Store:
         except WrongContactKey:
             return self._sealer().unseal(sealed)
 
+    def receipt_key(self, update_id: int, mark: str) -> str:
+        """How a Telegram update is known in `processed_updates`: a keyed hash of its id and
+        mark, so the commit that stores it with the session row it changed shows no update id
+        (the pseudonym and contact keys are needed to make it)."""
+        return self._sealer().erasure_tag(f"update {update_id} {mark}")
+
     async def handled(self, update_id: int, mark: str) -> Handled | None:
         """The update's stored step, if any: its reply still owed (sealed) and how much of it
         was shown. Updates stored before marks existed match by id alone."""
+        exact, by_id = self.receipt_key(update_id, mark), self.receipt_key(update_id, "")
         rows = await self.db.execute_fetchall(
-            "SELECT reply, shown FROM processed_updates WHERE update_id = ? AND mark IN (?, '') "
-            "ORDER BY mark DESC LIMIT 1",
-            (update_id, mark),
+            "SELECT reply, shown FROM processed_updates WHERE receipt IN (?, ?) "
+            "ORDER BY receipt = ? DESC LIMIT 1",
+            (exact, by_id, exact),
         )
         row = next(iter(rows), None)
         return None if row is None else Handled(row[0], int(row[1]))
@@ -268,6 +276,8 @@ class Store:
             sealed = self._sealer().seal_held(dict(session.contact), now_of(today))
             session = session.model_copy(update={"contact": {"sealed": sealed.decode()}})
         state = None if session.stage == "declined" else session.model_dump_json()
+        if receipt is not None:
+            receipt = replace(receipt, key=self.receipt_key(receipt.update_id, receipt.mark))
         write = partial(
             write_step, respondent=respondent, events=events, today=today,
             response_id=response_id, unlink_after_days=unlink_after_days, receipt=receipt,
@@ -278,6 +288,7 @@ class Store:
 
     async def save_receipt(self, receipt: Receipt, today: date) -> None:
         """An update answered without a step (nothing started): stored once, reply owed."""
+        receipt = replace(receipt, key=self.receipt_key(receipt.update_id, receipt.mark))
         await self.writer.write(partial(write_receipt, receipt=receipt, today=today))
 
     async def in_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:

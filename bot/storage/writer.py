@@ -32,6 +32,7 @@ class Receipt:
     update_id: int
     mark: str
     reply: bytes | None = None
+    key: str = ""  # what is stored: a keyed hash of the id and mark (Store.receipt_key)
 
 
 class GroupCommit:
@@ -131,8 +132,8 @@ def write_step(
 
 def write_receipt(conn: sqlite3.Connection, *, receipt: Receipt, today: date) -> None:
     conn.execute(
-        "INSERT INTO processed_updates (update_id, mark, day, reply) VALUES (?, ?, ?, ?)",
-        (receipt.update_id, receipt.mark, today.isoformat(), receipt.reply),
+        "INSERT INTO processed_updates (receipt, day, reply) VALUES (?, ?, ?)",
+        (receipt.key, today.isoformat(), receipt.reply),
     )
 
 

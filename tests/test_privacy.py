@@ -132,12 +132,18 @@ async def test_unlink_after_the_window_then_delete_after_retention(
     await finish(service, "parent-a", contact=False)
     await service.handle("parent-b", ev.Start())
     await service.handle("parent-b", ev.Reply("1"))  # partial, then left alone
-    today[0] = NOW + timedelta(days=29)
+    # Finished on 23 November: unlinked 30 days after the month's last day (30 December), so
+    # the stored day says only the month; never sooner than 30 days after finishing.
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute(
+            "SELECT unlink_on FROM responses WHERE unlink_on IS NOT NULL"
+        ).fetchall() == [("2026-12-30",)]
+    today[0] = NOW + timedelta(days=36)
     assert (await service.purge()).unlinked == 0
     with sqlite3.connect(store.path) as conn:
         linked = conn.execute("SELECT respondent FROM responses ORDER BY id").fetchall()
     assert linked == [("parent-a",), ("parent-b",)]
-    today[0] = NOW + timedelta(days=31)
+    today[0] = NOW + timedelta(days=37)
     assert (await service.purge()).unlinked == 1
     erased = await service.erase("parent-a")
     assert erased.responses == 0  # anonymous now: cannot be found, so cannot be deleted

@@ -134,6 +134,23 @@ MIGRATIONS: list[str] = [
     ALTER TABLE receipts RENAME TO processed_updates;
     INSERT OR IGNORE INTO scrub_owed (id) VALUES (1);
     """,
+    # 9: the day a completed response is unlinked worked out from its month alone (one shift for
+    #    every row, at least what each row was promised), and a finished session's last day the
+    #    last day of its month
+    """
+    CREATE TEMP TABLE unlink_shift AS
+        SELECT max(0, CAST(max(julianday(unlink_on)
+            - julianday(date(finished || '-01', '+1 month'))) AS INTEGER)) AS days
+        FROM responses WHERE unlink_on IS NOT NULL AND finished IS NOT NULL;
+    UPDATE responses SET unlink_on = date(finished || '-01', '+1 month',
+        '+' || (SELECT coalesce(days, 0) FROM unlink_shift) || ' days')
+        WHERE unlink_on IS NOT NULL AND finished IS NOT NULL;
+    DROP TABLE temp.unlink_shift;
+    UPDATE sessions SET active_on = date(active_on, 'start of month', '+1 month', '-1 day'),
+        state = json_set(state, '$.active', date(active_on, 'start of month', '+1 month', '-1 day'))
+        WHERE json_extract(state, '$.stage') = 'complete';
+    INSERT OR IGNORE INTO scrub_owed (id) VALUES (1);
+    """,
 ]
 
 

@@ -29,7 +29,7 @@ from bot.storage.outbox import OutboxQueue
 from bot.storage.owed import OwedReplies
 from bot.storage.retention import Retention
 from bot.storage.scrub import OWE_SCRUB
-from bot.storage.writer import GroupCommit, Receipt, write_receipt, write_step
+from bot.storage.writer import GroupCommit, Receipt, month_end, write_receipt, write_step
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -271,7 +271,11 @@ class Store:
         keep_response = session.stage != "complete"
         if not keep_response:
             # Nothing but "finished" stays with the pseudonym in the session row.
-            session = session.model_copy(update={"answers": {}, "history": (), "contact": {}})
+            # Its last day, too, says only the month (the response's unlink day likewise).
+            last = str(month_end(today))
+            session = session.model_copy(
+                update={"answers": {}, "history": (), "contact": {}, "active": last}
+            )
         if session.contact:  # half-typed: beside the session, so under both keys
             sealed = self._sealer().seal_held(dict(session.contact), now_of(today))
             session = session.model_copy(update={"contact": {"sealed": sealed.decode()}})

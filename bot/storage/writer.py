@@ -126,7 +126,7 @@ def write_step(
             "state = excluded.state, response_id = excluded.response_id, "
             "active_on = excluded.active_on",
             (respondent, state, response_id if keep_response else None,
-             today.isoformat()),
+             (today if keep_response else month_end(today)).isoformat()),
         )  # fmt: skip
 
 
@@ -170,10 +170,24 @@ def _apply(
     elif isinstance(event, ev.ResponseRestarted):
         conn.execute("DELETE FROM answers WHERE response_id = ?", (response_id,))
     elif isinstance(event, ev.ResponseCompleted):
-        unlink_on = today + timedelta(days=unlink_after_days)
+        unlink_on = unlink_day(today, unlink_after_days)
         conn.execute(
             "UPDATE responses SET status = 'complete', finished = ?, unlink_on = ?, "
             "language = ? WHERE id = ?",
             (today.strftime("%Y-%m"), unlink_on.isoformat(), language, response_id),
         )
     return response_id
+
+
+def unlink_day(finished: date, unlink_after_days: int) -> date:
+    """When a response finished on `finished` is unlinked: `unlink_after_days` after the last
+    day of its month, so the stored day says no more than the month (which is stored anyway),
+    and no parent is unlinked sooner than promised; later by less than a month at most."""
+    return month_end(finished) + timedelta(days=unlink_after_days)
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month: what a finished session keeps as its last day, so the
+    pseudonym's session row does not tell the day its response was finished."""
+    next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return next_month - timedelta(days=1)

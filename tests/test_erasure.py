@@ -302,3 +302,34 @@ async def test_an_export_of_a_big_database_does_not_hold_off_the_cleanup_and_eac
         assert ids != sorted(ids)
     mixed = {n: a for n, a in got if len(set(map(str, a.values()))) != 1 or len(a) != 6}
     assert mixed == {}
+
+
+async def test_a_backup_running_during_an_erasure_holds_the_cleanup_off_only_while_it_copies(
+    tmp_path: Path,
+) -> None:
+    """`bot backup` copies in one snapshot (SQLite's backup API): the erasure's cleanup waits
+    for that copy only, then gets through; the copy is whole, from before or after."""
+    from bot.storage.backup import backup_database
+
+    store = await Store.open(tmp_path / "feedback.sqlite3", SEALER)
+    many_responses(store.path, 20_000, 6)
+    await store.db.execute(
+        "UPDATE answers SET value = ? WHERE response_id = 7", (json.dumps(TYPED),)
+    )
+    await store.scrub()
+    try:
+        copying = asyncio.create_task(
+            asyncio.to_thread(backup_database, store.path, tmp_path / "copy.sqlite3")
+        )
+        await asyncio.sleep(0.01)
+        started = time.monotonic()
+        await store.retention.erase("parent-7")
+        assert time.monotonic() - started < 1.0
+        await gone_within(store.path, (TYPED.encode(),), seconds=10)
+        done = await copying
+    finally:
+        await store.close()
+    assert done.responses in (20_000, 19_999)
+    with sqlite3.connect(done.path) as conn:
+        answers = conn.execute("SELECT count(*) FROM answers WHERE response_id = 7").fetchone()
+    assert answers == ((6,) if done.responses == 20_000 else (0,))

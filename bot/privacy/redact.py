@@ -115,6 +115,16 @@ class Redactor:
         return text
 
     def _redact_once(self, text: str) -> str:
+        out: list[str] = []
+        pos = 0
+        for start, end, kind in self.find(text):
+            out += [text[pos:start], PLACEHOLDERS[kind]]
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """The spans one pass replaces, sorted and never overlapping: (start, end, kind)."""
         spans: list[tuple[int, int, str]] = []  # sorted, never overlapping
         for kind, found in (
             ("email", patterns.emails(text)),
@@ -132,13 +142,7 @@ class Redactor:
                 free_before = i == 0 or spans[i - 1][1] <= start
                 if start < end and free_before and (i == len(spans) or end <= spans[i][0]):
                     spans.insert(i, (start, end, kind))
-        out: list[str] = []
-        pos = 0
-        for start, end, kind in spans:
-            out += [text[pos:start], PLACEHOLDERS[kind]]
-            pos = end
-        out.append(text[pos:])
-        return "".join(out)
+        return spans
 
     def _names(self, text: str) -> Iterator[tuple[int, int]]:
         if self._extra is not None:

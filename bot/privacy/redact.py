@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from bot.privacy import patterns
-from bot.privacy.name_lists import word_lists
+from bot.privacy.name_lists import fold, word_lists
 from bot.privacy.patterns import is_valid_nhs_number
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Redactor", "is_valid_nhs_number", "redact"]
@@ -40,7 +40,36 @@ _CUES = _words(
     """sister midwife midwives mw nurse nurses doctor doc consultant registrar sonographer
     obstetrician paediatrician anaesthetist surgeon visitor worker assistant receptionist
     called named partner husband hubby wife son daughter baby mum mom dad nan grandma grandad
-    law thanks thank"""
+    law thanks thank hca mcsw student interpreter friend cousin brother mother father aunt auntie
+    uncle niece nephew fiance fiancé girlfriend boyfriend matron"""
+)
+# "Sister Young", "midwife Green": after these, a capitalised surname even when it is a word.
+_STAFF_TITLES = _words("sister nurse midwife matron doctor")
+# After a cue, a first name that is also a word is a name when a verb or a place follows it: "my
+# midwife grace was", "the HCA dawn made", "my dad bill drove"; not "the midwife will come".
+_FOLLOWERS = _words(
+    """was is did came made took stayed drove looked helped on from in at and who has had gave
+    brought explained sorted rang called said stayed cut spoke listened held showed checked
+    visited delivered deserves kept told asked arrived went got sat does were are did"""
+)
+_NOT_NAME_AFTER_CUE = _words("will may can must might shall would could should said")
+# Cues after which a first name that is a word is a name ("my son mark was"), not "baby walker".
+_WORD_NAME_CUES = _CUES - _words("baby thanks thank law")
+# Never a name even when capitalised before "on the ward" or a surname: days, months, festivals.
+_NEVER = _words(
+    """christmas easter eid diwali ramadan new year day days night nights morning evening monday
+    tuesday wednesday thursday friday saturday sunday everyone nobody someone everybody"""
+)
+# Words that follow a name but are surnames in the lists: "sarah too", "jo best midwife".
+_NOT_SURNAME = _words(
+    """too also again herself himself best great lovely amazing brilliant kind nice fab top all
+    both ever every here there home today tonight now later please xx xxx x"""
+)
+# "Becs on the postnatal ward", "Kaz from the breastfeeding group": a name before such a place.
+_PLACE_PREPOSITIONS = _words("on from in at")
+_HOSPITAL_PLACES = _words(
+    """ward wards nights days triage delivery labour postnatal antenatal team unit clinic mlu
+    scbu nicu pharmacy group department reception theatre suite centre community lates"""
 )
 _NOT_AFTER_TITLE = _words("""a an and at for from in is of on or said the to told was who""")
 # "Dean the porter", "Harpreet the maternity support worker": a name before "the <role>".
@@ -69,8 +98,34 @@ _NOT_BEFORE_ROLE = _words(
 _CUE_PAIRS = {("is", "name"), ("was", "name"), ("to", "thanks"), ("to", "you"), ("to", "out")}
 
 
+_NO_FOLD = re.compile("[ąćęłńśźżĄĆĘŁŃŚŹŻăâîșțşţĂÂÎȘȚŞŢ]")
+
+
 def _core(word: str) -> str:
-    return _POSSESSIVE.sub("", word).lower()
+    """Lower-cased, without "'s"; an Irish fada folded ("Siobhán" is looked up as "siobhan" too,
+    since the name lists hold both), but not Polish or Romanian letters: "miła" is no "mila"."""
+    core = _POSSESSIVE.sub("", word).lower()
+    return core if core.isascii() or _NO_FOLD.search(core) else fold(core)
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """Any of `phrases` at a position, spaces and apostrophes as parents type them."""
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        escaped = re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['’]")
+        alternatives.append(escaped)
+    return re.compile(rf"(?:{'|'.join(alternatives)})(?!\w)", re.IGNORECASE)
+
+
+@functools.cache
+def _kept_patterns() -> dict[str, re.Pattern[str]]:
+    """The phrases of kept_phrases.txt by their first word, to try where that word is."""
+    by_first: dict[str, list[str]] = {}
+    for phrase in word_lists().kept:
+        first = _WORD.match(phrase)
+        if first is not None:
+            by_first.setdefault(first.group().replace("’", "'"), []).append(phrase)
+    return {first: _phrase_pattern(phrases) for first, phrases in by_first.items()}
 
 
 def _alternation(phrases: set[str]) -> str:
@@ -86,6 +141,13 @@ class Redactor:
         self._any_first = lists.any_first  # stop-words included
         self._first = lists.first
         self._last = lists.last
+        self._any_last = lists.any_last
+        self._kept = _kept_patterns()
+        # A surname that is also a word ("Smith", "Wright") only after a first name or a title,
+        # and never one of the words that follow a name ("Sarah said", "Jo on nights").
+        self._never_surname = (
+            _NOT_BEFORE_ROLE | _NOT_AFTER_TITLE | _ROLES | _NEVER | _FOLLOWERS | _NOT_SURNAME
+        )
         plain: set[str] = set()  # "Jane Moss": redacted anywhere
         titled: set[str] = set()  # "Jane", "Moss": redacted after a title ("sister moss")
         staff: set[str] = set()  # "jane": redacted anywhere unless a stop-word
@@ -149,8 +211,17 @@ class Redactor:
             yield from (m.span(m.lastgroup or 0) for m in self._extra.finditer(text))
         words = [m for m in _WORD.finditer(text) if not m.group().startswith("[")]
         title_case = sum(w.group()[:1].isupper() for w in words) > max(3, len(words) // 2)
+        kept_end = -1  # the end of a kept phrase ("Braxton Hicks", "Bishop's Castle")
         i = 0
         while i < len(words):
+            if words[i].start() < kept_end:
+                i += 1
+                continue
+            kept = self._kept.get(words[i].group().lower().replace("’", "'"))
+            if kept is not None and (m := kept.match(text, words[i].start())):
+                kept_end = m.end()
+                i += 1
+                continue
             if not self._starts_name(text, words, i, title_case):
                 i += 1
                 continue
@@ -158,8 +229,9 @@ class Redactor:
             while (
                 j < len(words)
                 and j - i < 3
+                and words[j].start() >= kept_end
                 and not text[words[j - 1].end() : words[j].start()].strip()
-                and self._continues_name(words[j].group(), title_case)
+                and self._continues_name(words[j].group(), title_case, words[j - 1].group())
             ):
                 j += 1
             end = words[j - 1].end()
@@ -178,6 +250,11 @@ class Redactor:
             parts[0] in self._first or all(p in self._any_first for p in parts)
         )
 
+    def _surname(self, lower: str, stop_too: bool = False) -> bool:
+        """A last name ("o'sullivan" also as "osullivan"), a stop-word too if `stop_too`."""
+        names = self._any_last if stop_too else self._last
+        return lower in names or ("'" in lower and lower.replace("'", "") in names)
+
     def _looks_like_name(self, word: str, title_case: bool) -> bool:
         core = _POSSESSIVE.sub("", word)  # "Kwame", not "KWAME" nor "The" in Title Case Text
         capitalised = core[:1].isupper() and not core.isupper()
@@ -186,23 +263,77 @@ class Redactor:
     def _starts_name(self, text: str, words: list[re.Match[str]], i: int, title_case: bool) -> bool:
         word = words[i].group()
         lower = _core(word)
+        adjacent = i > 0 and text[words[i - 1].end() : words[i].start()].strip(" .") == ""
+        prev = words[i - 1].group().lower() if adjacent else ""
+        if prev in ("st", "saint"):  # "St John's", "St Martins": a place
+            return False
         if self._known(lower):
             return True
         if self._before_role(text, words, i):
             return lower not in _NOT_BEFORE_ROLE and (
                 lower in self._any_first or self._could_be_name(word, title_case)
             )
-        if i == 0 or text[words[i - 1].end() : words[i].start()].strip(" .") != "":
+        if self._before_place(text, words, i) and lower not in _NOT_BEFORE_ROLE | _NEVER:
+            capitalised = word[:1].isupper() and not title_case
+            if self._could_be_name(word, title_case) or (capitalised and lower in self._any_first):
+                return True
+        if self._pair_of_names(text, words, i, title_case):
+            return True  # "Patience Osei", "Jade Stone"
+        if not adjacent:
             return False
-        prev = words[i - 1].group().lower()
         prev2 = words[i - 2].group().lower() if i > 1 else ""
         if prev in _TITLES and lower not in _NOT_AFTER_TITLE:
             if word[:1].isupper() and (prev != "miss" or lower not in self._stop):
                 return True  # "Dr Hope", "Mrs Young"
-            return lower in self._last and lower not in self._stop  # "dr patel"
+            if word[:1].isupper() and self._surname(lower, stop_too=True):
+                return True  # "Miss Page"
+            if prev == "miss" and lower in self._stop:
+                return False  # "i miss green tea"
+            return self._surname(lower, stop_too=True) and lower not in self._never_surname
+        staff_title = prev in _STAFF_TITLES and word[:1].isupper() and not title_case
+        if staff_title and self._surname(lower, stop_too=True) and lower not in self._never_surname:
+            return True  # "Sister Young", "midwife Green"
         if (prev, prev2) in _CUE_PAIRS:
             return self._looks_like_name(word, title_case) or lower in self._last
-        return prev in _CUES and self._looks_like_name(word, title_case)
+        if self._looks_like_name(word, title_case) and prev in _CUES:
+            return True
+        if prev in _WORD_NAME_CUES or (prev2 in ("called", "named") and prev in ("a", "an")):
+            return self._word_name(text, words, i)
+        return False
+
+    def _word_name(self, text: str, words: list[re.Match[str]], i: int) -> bool:
+        """After a cue, a first name that is also a word, when a verb, a place or the end of the
+        sentence follows: "my midwife grace was", "my dad bill drove"."""
+        lower = _core(words[i].group())
+        if lower not in self._any_first or lower in _NOT_NAME_AFTER_CUE | _NEVER | _FOLLOWERS:
+            return False
+        if i + 1 == len(words):
+            return text[words[i].end() :].strip(" .!,") == ""
+        between = text[words[i].end() : words[i + 1].start()]
+        return between.strip() in (",", "") and (
+            between.strip() == "," or words[i + 1].group().lower() in _FOLLOWERS
+        )
+
+    def _pair_of_names(
+        self, text: str, words: list[re.Match[str]], i: int, title_case: bool
+    ) -> bool:
+        """A capitalised first name that is also a word, then a capitalised surname: "Patience
+        Osei", "Jade Stone" (but not "Christmas Day")."""
+        if title_case or i + 1 >= len(words) or text[words[i].end() : words[i + 1].start()] != " ":
+            return False
+        word, following = words[i].group(), words[i + 1].group()
+        if not (word[:1].isupper() and following[:1].isupper()) or word.isupper():
+            return False
+        lower, after = _core(word), _core(following)
+        if self._could_be_name(word, title_case) and after in self._last:
+            return lower not in _NOT_BEFORE_ROLE  # "Rukhsana Begum", "Jodian Spence"
+        return (
+            lower in self._any_first
+            and lower not in _NEVER | _NOT_BEFORE_ROLE
+            and after not in self._never_surname
+            and self._surname(after, stop_too=True)
+            and (lower not in self._stop or after not in self._stop or after in self._last)
+        )
 
     @staticmethod
     def _before_role(text: str, words: list[re.Match[str]], i: int) -> bool:
@@ -221,18 +352,39 @@ class Redactor:
                 return False
         return False
 
+    @staticmethod
+    def _before_place(text: str, words: list[re.Match[str]], i: int) -> bool:
+        """Followed by "on the postnatal ward", "from the feeding team", "in triage"."""
+        if i + 2 >= len(words) or words[i + 1].group().lower() not in _PLACE_PREPOSITIONS:
+            return False
+        if text[words[i].end() : words[i + 1].start()] != " ":
+            return False
+        for k in range(i + 2, min(i + 5, len(words))):
+            lower = words[k].group().lower()
+            if lower in _HOSPITAL_PLACES:
+                return True
+            if lower in _NOT_AFTER_TITLE and lower != "the":
+                return False
+        return False
+
     def _could_be_name(self, word: str, title_case: bool) -> bool:
         """Capitalised, not a stop-word, and not shaped like an adverb or a verb ("Luckily")."""
         lower = _core(word)
         return self._looks_like_name(word, title_case) and not lower.endswith(("ly", "ed", "ing"))
 
-    def _continues_name(self, word: str, title_case: bool) -> bool:
+    def _continues_name(self, word: str, title_case: bool, before: str) -> bool:
         lower = _core(word)
         if len(lower) == 1:  # an initial ("gemma h"), but not "a", "i", "x" or "u r"
             return lower not in "abciknruxy"
         if lower in self._stop:
-            return False
-        return self._known(lower) or lower in self._last or self._looks_like_name(word, title_case)
+            # "Karen Smith", "sophie wood": a surname that is a word, after a name in the same case
+            same_case = word[:1].isupper() or not before[:1].isupper()
+            return (
+                same_case
+                and lower not in self._never_surname
+                and self._surname(lower, stop_too=True)
+            )
+        return self._known(lower) or self._surname(lower) or self._looks_like_name(word, title_case)
 
 
 @functools.lru_cache(maxsize=8)

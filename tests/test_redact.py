@@ -12,7 +12,14 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bench.redact_bench import MAX_FALSE_POSITIVE_RATE, RECALL_TARGETS, Scores, score
+from bench.redact_bench import (
+    MAX_FALSE_POSITIVE_RATE,
+    RECALL_TARGETS,
+    WEST_MIDLANDS_RECALL,
+    WEST_MIDLANDS_UNCHANGED,
+    Scores,
+    score,
+)
 from bot.privacy.name_lists import equality_categories, faker_names, stored_names
 from bot.privacy.redact import PLACEHOLDERS, Redactor, is_valid_nhs_number, redact
 
@@ -34,7 +41,8 @@ def test_corpus_covers_every_kind() -> None:
     kinds = Counter(k for case in CORPUS["planted"] for k, v in case["expect"].items() for _ in v)
     assert len(CORPUS["planted"]) >= 40
     assert len(CORPUS["clean"]) >= 60
-    assert set(kinds) == set(PLACEHOLDERS)
+    # hospital numbers and car registrations came later (issue 26): the West Midlands set has them
+    assert set(kinds) == set(PLACEHOLDERS) - {"hospital_number", "vehicle"}
     assert kinds["name"] >= 8
     assert all(n >= 5 for n in kinds.values()), kinds
     for case in CORPUS["planted"]:
@@ -288,3 +296,111 @@ def test_the_tries_hold_exactly_the_listed_names() -> None:
     assert set(lists.last.trie.keys()) == last
     assert "jane" in lists.first and "kowalska" in lists.last
     assert "hope" in lists.any_first and "hope" not in lists.first  # a stop-word, not a name
+
+
+# The West Midlands set (issue 26), written before the redactor was changed: names of the
+# communities the service serves, each token scored on its own, the new kinds, and clean sentences
+# with eponyms, local places and words that are also names.
+WEST_PATH = Path(__file__).parent / "data" / "redaction_corpus_west_midlands.yaml"
+WEST: dict[str, Any] = yaml.safe_load(WEST_PATH.read_text(encoding="utf-8"))
+COMMUNITIES = {
+    "south_asian",
+    "somali",
+    "polish",
+    "romanian",
+    "irish",
+    "west_african",
+    "caribbean",
+    "english",
+    "surname_word",
+    "nickname",
+    "lone",
+}
+
+
+@pytest.fixture(scope="module")
+def west_scores() -> Scores:
+    return score(Redactor(WEST["extra_names"]), WEST)
+
+
+def test_west_midlands_set_covers_every_kind_and_community() -> None:
+    kinds = Counter(k for case in WEST["planted"] for k, v in case["expect"].items() for _ in v)
+    assert len(WEST["planted"]) >= 400 and len(WEST["clean"]) >= 200
+    assert set(kinds) == set(PLACEHOLDERS)
+    assert all(n >= 12 for n in kinds.values()), kinds
+    assert {case["group"] for case in WEST["planted"] if "group" in case} == COMMUNITIES
+    for case in WEST["planted"]:
+        for items in case["expect"].values():
+            assert all(item in case["text"] for item in items), case
+
+
+@pytest.mark.parametrize("kind", sorted(PLACEHOLDERS))
+def test_west_midlands_recall(west_scores: Scores, kind: str) -> None:
+    """Every kind at 0.95, each token of a name on its own (a surname left behind is a miss)."""
+    recall = west_scores["found"][kind] / west_scores["total"][kind]
+    misses = [m for m in west_scores["misses"] if m[0] == kind]
+    assert recall >= WEST_MIDLANDS_RECALL, misses
+
+
+@pytest.mark.parametrize("group", sorted(COMMUNITIES))
+def test_west_midlands_names_of_every_community(west_scores: Scores, group: str) -> None:
+    found, total = west_scores["group_found"][group], west_scores["group_total"][group]
+    assert found / total >= WEST_MIDLANDS_RECALL, (group, found, total)
+
+
+def test_west_midlands_clean_sentences_unchanged(west_scores: Scores) -> None:
+    unchanged = 1 - len(west_scores["changed"]) / len(WEST["clean"])
+    assert unchanged >= WEST_MIDLANDS_UNCHANGED, west_scores["changed"]
+
+
+def test_scorer_counts_a_surname_left_behind() -> None:
+    corpus = {
+        "planted": [{"text": "Karen Smith was kind", "expect": {"name": ["Karen Smith"]}}],
+        "clean": [],
+    }
+
+    class HalfRedactor(Redactor):
+        def find(self, text: str) -> list[tuple[int, int, str]]:
+            return [(0, 5, "name")]  # "Karen" only
+
+        def redact(self, text: str) -> str:
+            return "[name] Smith was kind"
+
+    half = score(HalfRedactor(), corpus)
+    assert (half["found"]["name"], half["total"]["name"]) == (1, 2)
+    whole = score(Redactor(), corpus)
+    assert (whole["found"]["name"], whole["total"]["name"]) == (2, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my hospital number is RJ12345", "my hospital number is [hospital number]"),
+        (
+            "hosp no: rxw2847561, unit no H 1234567",
+            "hosp no: [hospital number], unit no [hospital number]",
+        ),
+        ("Ref: H0034271 on my wristband", "Ref: [hospital number] on my wristband"),
+        ("our car AB12 CDE got a ticket", "our car [vehicle] got a ticket"),
+        ("reg ab12cde, and R123 ABC", "reg [vehicle], and [vehicle]"),
+        ("send it to jo at gmail dot com", "send it to [email]"),
+        ("emma.hill(at)yahoo(dot)co(dot)uk or sahra_j @ outlook.com", "[email] or [email]"),
+        ("my fundraiser is at gofundme.com/f/baby", "my fundraiser is at [url]"),
+        ("flat 12 Wrekin Court, Wellington", "[address], Wellington"),
+        ("we're at Rose Cottage, Clun", "we're at [address], Clun"),
+        ("our house is called The Willows", "our house is called [address]"),
+        ("Karen Smith and Mrs Wright", "[name] and Mrs [name]"),
+        ("Siobhán Murphy, Róisín and Łukasz", "[name], [name] and [name]"),
+        ("my midwife grace was kind", "my midwife [name] was kind"),
+        ("the midwife will come", None),
+        ("I had Braxton Hicks and Addison's", None),
+        ("we live in Hadley near Wellington and Madeley", None),
+        ("Bishop's Castle, Ludlow, Oswestry, Bromyard, Leominster, Kidderminster", None),
+        ("to be frank, labour started at dawn", None),
+        ("Hope House and the Alexandra in Redditch", None),
+        ("the A4103 and the M54, B12 jabs, 36 weeks", None),
+        ("we stayed at Telford. Co-sleeping was discussed", None),
+    ],
+)
+def test_west_midlands_kinds(text: str, expected: str | None) -> None:
+    assert redact(text) == (text if expected is None else expected)

@@ -1,6 +1,7 @@
-"""The personal details that have a shape: emails, URLs, NHS numbers, dates, UK phone numbers,
-postcodes, street addresses and @handles. Each finder yields (start, end) spans in the text;
-bot/privacy/redact.py chooses between overlapping spans and adds names.
+"""The personal details that have a shape: emails (also typed "jo at gmail dot com"), URLs, NHS
+numbers, hospital numbers, UK car registrations, dates, UK phone numbers, postcodes, street
+addresses (flats and house names too) and @handles. Each finder yields (start, end) spans in the
+text; bot/privacy/redact.py chooses between overlapping spans and adds names.
 """
 
 from __future__ import annotations
@@ -15,15 +16,31 @@ __all__ = [
     "dates",
     "emails",
     "handles",
+    "hospital_numbers",
+    "house_names",
     "is_valid_nhs_number",
     "nhs_numbers",
     "phones",
     "postcodes",
     "urls",
+    "vehicles",
 ]
 
 _EMAIL = re.compile(r"(?<![\w.%+'-])[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_TLDS = "com|org|net|uk|io|co|info|me|ly|gov|nhs|ac|app|link|page|site|online|blog|eu|ie"
+_TLDS = (
+    "com|org|net|uk|io|co|info|me|ly|gov|nhs|ac|app|link|page|site|online|blog|eu|ie"
+    "|ee|gl|tv|fm|gg|xyz|bio|biz|ng|gh|pk|ro|pl"
+)
+# "jo at gmail dot com", "emma.hill(at)yahoo(dot)co(dot)uk", "sahra_j @ outlook.com": an email
+# written to dodge a filter, or typed with spaces. The domain needs a dot and a known ending.
+_AT = r"(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+|\s*@\s*)"
+_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+|\.|\s+\.\s+)"
+_ENDINGS = "com|org|net|uk|co|info|me|ie|eu|io|gov|nhs|ac|pl|ro|ng|gh|pk"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.%+'-])[\w%+'-]+(?:(?:\.|\s+dot\s+)[\w%+'-]+)*"
+    rf"{_AT}[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}(?:{_ENDINGS})\b",
+    re.IGNORECASE,
+)
 _URL = re.compile(
     r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+"
     rf"|(?<![\w.@-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b"
@@ -48,6 +65,13 @@ _DATES = [
     ),
     re.compile(r"(?<![\d.,/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d./-]*\d)"),
     re.compile(r"(?<![\d.,/-])(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:[12]\d|3[01]|0?[1-9])(?![\d-])"),
+]
+# Only after "dob", "born" or "birthday": a two-digit year after a month ("7 August 92"), and a date
+# written with spaces ("17 04 1991").
+_BIRTH = re.compile(r"\b(?:dob|d\.o\.b|born|birth|birthday|bday)\b", re.IGNORECASE)
+_BIRTH_DATES = [
+    re.compile(rf"\b{_DAY}{_ORD}?(?:\s+of)?\s+{_MONTH}\s+\d\d(?![\d:.%])", re.IGNORECASE),
+    re.compile(r"(?<![\d.,/-])(\d{1,2}) (\d{1,2}) ((?:19|20)\d\d)(?![\d./-])"),
 ]
 _SURE_DATE = re.compile(r"\d(?:st|nd|rd|th)|\d{4}|'\d\d", re.IGNORECASE)
 _POSTCODE = re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE)
@@ -83,6 +107,25 @@ _NOT_ADDRESS = _words(
     stone"""
 )
 _NOT_BEFORE_ADDRESS = _words("ward wards room rooms bay bed theatre level floor page number no")
+_NUMBER_WORDS = _words("no no. number num")
+# "flat 12 Wrekin Court", "Apt 4 The Maltings": a flat and the name of its building.
+_FLAT = re.compile(
+    r"\b(?:flat|apartment|apt)\.?\s*\d{1,4}[a-z]?\b,?\s+"
+    r"(?:(?:the|The)\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}",
+    re.IGNORECASE,
+)
+# "Rose Cottage", "Yew Tree Farm", "Severn House": a house name, capitalised, and its kind.
+_HOUSE_KINDS = (
+    "Cottage|Cottages|Farm|Farmhouse|Barn|House|Lodge|Manor|Grange|Bungalow|Villa|Mill|Forge"
+    "|Rectory|Vicarage|Maltings|Croft|Orchard|Stables"
+)
+_HOUSE = re.compile(rf"(?<![\w'’-])(?:[A-Z][a-z'’]+\s+){{1,3}}(?:{_HOUSE_KINDS})\b")
+# "our house is called The Willows"
+_HOUSE_CALLED = re.compile(
+    r"\b(?:house|home|cottage|farm|bungalow|address)\s+(?:is\s+)?(?:called|named)\s+"
+    r"(?P<n>(?:The\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})",
+    re.IGNORECASE,
+)
 
 
 def is_valid_nhs_number(digits: str) -> bool:
@@ -107,6 +150,73 @@ def _is_phone(raw: str, number: phonenumbers.PhoneNumber) -> bool:
 def emails(text: str) -> Iterator[tuple[int, int]]:
     for m in _EMAIL.finditer(text):
         yield m.span()
+    lower = text.lower()
+    if " at " in lower or "(at)" in lower or "[at]" in lower or "@" in text:
+        for m in _OBFUSCATED_EMAIL.finditer(text):
+            if _looks_like_email(m.group()):
+                yield m.span()
+
+
+_PROVIDERS = _words(
+    """gmail googlemail hotmail outlook live yahoo ymail icloud me mac aol btinternet sky
+    virginmedia talktalk protonmail proton mail gmx msn example nhs"""
+)
+_PLAIN_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
+
+
+def _looks_like_email(found: str) -> bool:
+    """An email such as "jo at gmail dot com", not "my fundraiser is at gofundme.com": with a plain
+    " at ", the domain is a mail provider, or "dot" is spelt out, or the name has a dot, digit or
+    "_"."""
+    at = _PLAIN_AT.search(found)
+    if at is None or "@" in found:
+        return True
+    local, domain = found[: at.start()], found[at.end() :]
+    provider = re.split(r"\W", domain.lower(), maxsplit=1)[0]
+    spelt = re.search(r"\bdot\b", domain, re.IGNORECASE) is not None
+    return provider in _PROVIDERS or spelt or re.search(r"[._\d]", local) is not None
+
+
+# Hospital (unit, case-note) numbers: letters then digits, as trusts issue them ("RJ12345",
+# "H1234567", "M123456", "RXW1234567"). Capitals and six or more digits anywhere; after a word
+# such as "hospital number", "unit no" or "MRN", any case, a space, and five or more digits.
+_HOSPITAL = re.compile(r"(?<![\w/.-])[A-Z]{1,3}\d{6,9}[A-Z]?(?![\w/-])")
+_HOSPITAL_CUED = re.compile(
+    r"\b(?:hospital|hosp|unit|patient|trust|case|record|mrn|wristband|notes?|ref(?:erence)?|id)"
+    r"\b[^\d\n]{0,25}?(?<![\w-])(?P<n>[A-Za-z]{1,3}\s?\d{5,9}[A-Za-z]?)(?![\w/-])",
+    re.IGNORECASE,
+)
+
+
+def hospital_numbers(text: str) -> Iterator[tuple[int, int]]:
+    for m in _HOSPITAL.finditer(text):
+        yield m.span()
+    for m in _HOSPITAL_CUED.finditer(text):
+        yield m.span("n")
+
+
+# UK car registrations: "AB12 CDE" (since 2001) anywhere in capitals, any case after a word such as
+# "reg", "car" or "plate"; the older "R123 ABC" and "ABC 123D" only after such a word, in capitals.
+_VEHICLE_CUE = (
+    r"\b(?:reg|regs|registration|reg\.? no|number ?plate|plate|car|van|vehicle|motor|parked|corsa"
+    r"|fiesta|focus|golf|polo|clamped|towed|anpr)\b"
+)
+_PLATE = r"[A-Z]{2}\d{2}\s?[A-Z]{3}"
+_OLD_PLATE = r"[A-Z]\d{1,3}\s?[A-Z]{3}|[A-Z]{3}\s?\d{1,3}[A-Z]"
+_VEHICLE = re.compile(rf"(?<![\w-])(?:{_PLATE})(?![\w-])")
+_VEHICLE_CUED = re.compile(
+    rf"{_VEHICLE_CUE}[^\n]{{0,40}}?(?<![\w-])(?P<n>(?i:{_PLATE})|{_OLD_PLATE})(?![\w-])",
+    re.IGNORECASE,
+)
+_NOT_PLATE = _words("and the for was wks hrs min yrs mth ish odd")
+
+
+def vehicles(text: str) -> Iterator[tuple[int, int]]:
+    for m in _VEHICLE.finditer(text):
+        yield m.span()
+    for m in _VEHICLE_CUED.finditer(text):
+        if m.group("n")[-3:].lower() not in _NOT_PLATE:
+            yield m.span("n")
 
 
 def urls(text: str) -> Iterator[tuple[int, int]]:
@@ -121,6 +231,12 @@ def nhs_numbers(text: str) -> Iterator[tuple[int, int]]:
 
 
 def dates(text: str) -> Iterator[tuple[int, int]]:
+    if _BIRTH.search(text):  # first, as they are longer than what the patterns below find
+        for pattern in _BIRTH_DATES:
+            for m in pattern.finditer(text):
+                if pattern.groups == 3 and not _day_and_month(int(m.group(1)), int(m.group(2))):
+                    continue
+                yield m.span()
     for pattern in _DATES:
         for m in pattern.finditer(text):
             if "may" in m.group() and not _SURE_DATE.search(m.group()):
@@ -130,6 +246,10 @@ def dates(text: str) -> Iterator[tuple[int, int]]:
                 if not (1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12):
                     continue
             yield m.span()
+
+
+def _day_and_month(a: int, b: int) -> bool:
+    return 1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12
 
 
 def phones(text: str) -> Iterator[tuple[int, int]]:
@@ -171,12 +291,26 @@ def postcodes(text: str) -> Iterator[tuple[int, int]]:
 
 def addresses(text: str) -> Iterator[tuple[int, int]]:
     for m in _ADDRESS.finditer(text):
-        # "ward 21 green team": a ward, not a street (the word before, from a bounded window)
-        before = text[max(0, m.start() - 40) : m.start()].split()[-1:]
-        if before and before[0].lower().strip(".,:") in _NOT_BEFORE_ADDRESS:
+        # "ward 21 green team": a ward, not a street (the word before, from a bounded window);
+        # "we live at no. 9 Beech Close" is an address, "room no. 9" is not
+        before = [w.lower().strip(".,:") for w in text[max(0, m.start() - 40) : m.start()].split()]
+        if before and before[-1] in _NUMBER_WORDS and len(before) > 1:
+            before = before[:-1]
+        if before and before[-1] in _NOT_BEFORE_ADDRESS:
             continue
         if not any(w.lower().strip(".,") in _NOT_ADDRESS for w in m.group("words").split()):
             yield m.span()
+
+
+def house_names(text: str) -> Iterator[tuple[int, int]]:
+    """Flats with the name of their building, and house names: the redactor keeps these out
+    when they are places it knows ("Hope House", the children's hospice)."""
+    for m in _FLAT.finditer(text):
+        yield m.span()
+    for m in _HOUSE_CALLED.finditer(text):
+        yield m.span("n")
+    for m in _HOUSE.finditer(text):
+        yield m.span()
 
 
 def handles(text: str) -> Iterator[tuple[int, int]]:

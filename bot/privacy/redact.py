@@ -22,7 +22,19 @@ from bot.privacy.patterns import is_valid_nhs_number
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Redactor", "is_valid_nhs_number", "redact"]
 
-KINDS = ("email", "url", "nhs_number", "date", "phone", "postcode", "address", "handle", "name")
+KINDS = (
+    "email",
+    "url",
+    "nhs_number",
+    "hospital_number",
+    "vehicle",
+    "date",
+    "phone",
+    "postcode",
+    "address",
+    "handle",
+    "name",
+)
 PLACEHOLDERS = {kind: f"[{kind.replace('_', ' ')}]" for kind in KINDS}
 
 _PLACEHOLDER = "|".join(re.escape(p[1:-1]) for p in PLACEHOLDERS.values())
@@ -192,9 +204,12 @@ class Redactor:
             ("email", patterns.emails(text)),
             ("url", patterns.urls(text)),
             ("nhs_number", patterns.nhs_numbers(text)),
+            ("hospital_number", patterns.hospital_numbers(text)),
+            ("vehicle", patterns.vehicles(text)),
             ("date", patterns.dates(text)),
             ("phone", patterns.phones(text)),
             ("postcode", patterns.postcodes(text)),
+            ("address", self._house_names(text)),  # first: "flat 12 Wrekin Court" whole
             ("address", patterns.addresses(text)),
             ("handle", patterns.handles(text)),
             ("name", self._names(text)),
@@ -205,6 +220,14 @@ class Redactor:
                 if start < end and free_before and (i == len(spans) or end <= spans[i][0]):
                     spans.insert(i, (start, end, kind))
         return spans
+
+    def _house_names(self, text: str) -> Iterator[tuple[int, int]]:
+        for start, end in patterns.house_names(text):
+            first = _WORD.match(text, start)
+            key = first.group().lower().replace("’", "'") if first else ""
+            kept = self._kept.get(key)
+            if kept is None or not (m := kept.match(text, start)) or m.end() < end:
+                yield start, end  # not a place it knows ("Hope House", "Severn Valley")
 
     def _names(self, text: str) -> Iterator[tuple[int, int]]:
         if self._extra is not None:

@@ -120,6 +120,7 @@ _HOUSE_KINDS = (
     "|Rectory|Vicarage|Maltings|Croft|Orchard|Stables"
 )
 _HOUSE = re.compile(rf"(?<![\w'’-])(?:[A-Z][a-z'’]+\s+){{1,3}}(?:{_HOUSE_KINDS})\b")
+_MAYBE_HOUSE = re.compile(rf"(?i:flat|apartment|apt|called|named)|{_HOUSE_KINDS}")
 # "our house is called The Willows"
 _HOUSE_CALLED = re.compile(
     r"\b(?:house|home|cottage|farm|bungalow|address)\s+(?:is\s+)?(?:called|named)\s+"
@@ -188,7 +189,12 @@ _HOSPITAL_CUED = re.compile(
 )
 
 
+_FIVE_DIGITS = re.compile(r"\d{5}")
+
+
 def hospital_numbers(text: str) -> Iterator[tuple[int, int]]:
+    if _FIVE_DIGITS.search(text) is None:  # most answers: no need to look further
+        return
     for m in _HOSPITAL.finditer(text):
         yield m.span()
     for m in _HOSPITAL_CUED.finditer(text):
@@ -211,7 +217,12 @@ _VEHICLE_CUED = re.compile(
 _NOT_PLATE = _words("and the for was wks hrs min yrs mth ish odd")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def vehicles(text: str) -> Iterator[tuple[int, int]]:
+    if _DIGIT.search(text) is None:
+        return
     for m in _VEHICLE.finditer(text):
         yield m.span()
     for m in _VEHICLE_CUED.finditer(text):
@@ -305,6 +316,8 @@ def addresses(text: str) -> Iterator[tuple[int, int]]:
 def house_names(text: str) -> Iterator[tuple[int, int]]:
     """Flats with the name of their building, and house names: the redactor keeps these out
     when they are places it knows ("Hope House", the children's hospice)."""
+    if _MAYBE_HOUSE.search(text) is None:
+        return
     for m in _FLAT.finditer(text):
         yield m.span()
     for m in _HOUSE_CALLED.finditer(text):

@@ -108,6 +108,11 @@ _NOT_BEFORE_ROLE = _words(
     whilst who why will with without would yesterday"""
 )
 _CUE_PAIRS = {("is", "name"), ("was", "name"), ("to", "thanks"), ("to", "you"), ("to", "out")}
+_NOT_BEFORE_PLACE = _NOT_BEFORE_ROLE | _NEVER
+# The only words after which a lower-case stop-word may start a name ("dr white", "my midwife
+# grace was", "my name is hope"), besides "the" after it ("dean the porter").
+_BEFORE_LOWER_NAME = _TITLES | _CUES | _STAFF_TITLES | {prev for prev, _ in _CUE_PAIRS}
+_NOT_WORD_NAME = _NOT_NAME_AFTER_CUE | _NEVER | _FOLLOWERS
 
 
 _NO_FOLD = re.compile("[ąćęłńśźżĄĆĘŁŃŚŹŻăâîșțşţĂÂÎȘȚŞŢ]")
@@ -286,6 +291,11 @@ class Redactor:
     def _starts_name(self, text: str, words: list[re.Match[str]], i: int, title_case: bool) -> bool:
         word = words[i].group()
         lower = _core(word)
+        if lower in self._stop and not word[:1].isupper():  # most words: "the", "was", "lovely"
+            prev_word = words[i - 1].group().lower() if i > 0 else ""
+            next_word = words[i + 1].group().lower() if i + 1 < len(words) else ""
+            if prev_word not in _BEFORE_LOWER_NAME and next_word != "the":
+                return False
         adjacent = i > 0 and text[words[i - 1].end() : words[i].start()].strip(" .") == ""
         prev = words[i - 1].group().lower() if adjacent else ""
         if prev in ("st", "saint"):  # "St John's", "St Martins": a place
@@ -296,7 +306,7 @@ class Redactor:
             return lower not in _NOT_BEFORE_ROLE and (
                 lower in self._any_first or self._could_be_name(word, title_case)
             )
-        if self._before_place(text, words, i) and lower not in _NOT_BEFORE_ROLE | _NEVER:
+        if self._before_place(text, words, i) and lower not in _NOT_BEFORE_PLACE:
             capitalised = word[:1].isupper() and not title_case
             if self._could_be_name(word, title_case) or (capitalised and lower in self._any_first):
                 return True
@@ -320,7 +330,7 @@ class Redactor:
             return self._looks_like_name(word, title_case) or lower in self._last
         if self._looks_like_name(word, title_case) and prev in _CUES:
             return True
-        if prev in _WORD_NAME_CUES or (prev2 in ("called", "named") and prev in ("a", "an")):
+        if prev in _WORD_NAME_CUES:
             return self._word_name(text, words, i)
         return False
 
@@ -328,7 +338,7 @@ class Redactor:
         """After a cue, a first name that is also a word, when a verb, a place or the end of the
         sentence follows: "my midwife grace was", "my dad bill drove"."""
         lower = _core(words[i].group())
-        if lower not in self._any_first or lower in _NOT_NAME_AFTER_CUE | _NEVER | _FOLLOWERS:
+        if lower not in self._any_first or lower in _NOT_WORD_NAME:
             return False
         if i + 1 == len(words):
             return text[words[i].end() :].strip(" .!,") == ""
@@ -352,7 +362,7 @@ class Redactor:
             return lower not in _NOT_BEFORE_ROLE  # "Rukhsana Begum", "Jodian Spence"
         return (
             lower in self._any_first
-            and lower not in _NEVER | _NOT_BEFORE_ROLE
+            and lower not in _NOT_BEFORE_PLACE
             and after not in self._never_surname
             and self._surname(after, stop_too=True)
             and (lower not in self._stop or after not in self._stop or after in self._last)

@@ -400,6 +400,9 @@ def test_scorer_counts_a_surname_left_behind() -> None:
         ("Hope House and the Alexandra in Redditch", None),
         ("the A4103 and the M54, B12 jabs, 36 weeks", None),
         ("we stayed at Telford. Co-sleeping was discussed", None),
+        ("we moved from Russia, then Uganda, then Sierra Leone", None),
+        ("my nanna and my sil came but the telly was broken", None),
+        ("a Moses basket from the Baby Bank", None),
     ],
 )
 def test_west_midlands_kinds(text: str, expected: str | None) -> None:

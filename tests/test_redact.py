@@ -407,3 +407,10 @@ def test_scorer_counts_a_surname_left_behind() -> None:
 )
 def test_west_midlands_kinds(text: str, expected: str | None) -> None:
     assert redact(text) == (text if expected is None else expected)
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/analysis.md", "bot/privacy/README.md"])
+def test_docs_name_every_placeholder(doc: str) -> None:
+    """The placeholders an analyst meets in an export are those the docs list."""
+    text = (Path(__file__).parents[1] / doc).read_text(encoding="utf-8")
+    assert [p for p in PLACEHOLDERS.values() if f"`{p}`" not in text] == []

@@ -403,6 +403,10 @@ def test_scorer_counts_a_surname_left_behind() -> None:
         ("we moved from Russia, then Uganda, then Sierra Leone", None),
         ("my nanna and my sil came but the telly was broken", None),
         ("a Moses basket from the Baby Bank", None),
+        ("my unit number is 1234567", "my unit number is [hospital number]"),
+        ("address is 4 The Paddocks, Shifnal", "address is [address], Shifnal"),
+        ("I live at 36 weeks, we moved to 2 kids", None),
+        ("Rose Cottage Farm Shop and Bridge House surgery", None),
     ],
 )
 def test_west_midlands_kinds(text: str, expected: str | None) -> None:

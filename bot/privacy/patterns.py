@@ -119,8 +119,21 @@ _HOUSE_KINDS = (
     "Cottage|Cottages|Farm|Farmhouse|Barn|House|Lodge|Manor|Grange|Bungalow|Villa|Mill|Forge"
     "|Rectory|Vicarage|Maltings|Croft|Orchard|Stables"
 )
-_HOUSE = re.compile(rf"(?<![\w'’-])(?:[A-Z][a-z'’]+\s+){{1,3}}(?:{_HOUSE_KINDS})\b")
-_MAYBE_HOUSE = re.compile(rf"(?i:flat|apartment|apt|called|named)|{_HOUSE_KINDS}")
+_HOUSE = re.compile(
+    rf"(?<![\w'’-])(?:[A-Z][a-z'’]+\s+){{1,3}}(?:{_HOUSE_KINDS})\b"
+    # not a business or a service: "Bridge House surgery", "Rose Cottage Farm Shop"
+    r"(?!\s+(?i:shop|surgery|medical|health|centre|center|clinic|practice|hotel|pub|inn|cafe"
+    r"|café|nursery|school|trust|hospital|hospice|day|group|tea)\b|\s+[A-Z])"
+)
+# "address is 4 The Paddocks", "we live at 9 Ashfields": a house number and a capitalised name
+# after words that say an address follows, even with no street word.
+_ADDRESS_CUED = re.compile(
+    r"\b(?:address(?:\s+is)?|live\s+at|living\s+at|lives\s+at|moved\s+to|we're\s+at"
+    r"|we\s+are\s+at)\s*:?\s*(?P<n>\d{1,4}[a-z]?,?\s+(?-i:(?:The\s+)?[A-Z][\w'’-]*"
+    r"(?:\s+[A-Z][\w'’-]*){0,2}))",
+    re.IGNORECASE,
+)
+_MAYBE_HOUSE = re.compile(rf"(?i:flat|apartment|apt|called|named|address|at|to)\b|{_HOUSE_KINDS}")
 # "our house is called The Willows"
 _HOUSE_CALLED = re.compile(
     r"\b(?:house|home|cottage|farm|bungalow|address)\s+(?:is\s+)?(?:called|named)\s+"
@@ -184,7 +197,8 @@ def _looks_like_email(found: str) -> bool:
 _HOSPITAL = re.compile(r"(?<![\w/.-])[A-Z]{1,3}\d{6,9}[A-Z]?(?![\w/-])")
 _HOSPITAL_CUED = re.compile(
     r"\b(?:hospital|hosp|unit|patient|trust|case|record|mrn|wristband|notes?|ref(?:erence)?|id)"
-    r"\b[^\d\n]{0,25}?(?<![\w-])(?P<n>[A-Za-z]{1,3}\s?\d{5,9}[A-Za-z]?)(?![\w/-])",
+    r"\b[^\d\n]{0,25}?(?<![\w-])"
+    r"(?P<n>(?:[A-Za-z]{1,3}\d{5,9}|(?-i:[A-Z]{1,3}) \d{5,9}|\d{6,9})[A-Za-z]?)(?![\w/-])",
     re.IGNORECASE,
 )
 
@@ -324,6 +338,8 @@ def house_names(text: str) -> Iterator[tuple[int, int]]:
         yield m.span("n")
     for m in _HOUSE.finditer(text):
         yield m.span()
+    for m in _ADDRESS_CUED.finditer(text):
+        yield m.span("n")
 
 
 def handles(text: str) -> Iterator[tuple[int, int]]:

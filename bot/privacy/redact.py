@@ -77,6 +77,12 @@ _NOT_SURNAME = _words(
     """too also again herself himself best great lovely amazing brilliant kind nice fab top all
     both ever every here there home today tonight now later please xx xxx x"""
 )
+# Surnames that are also the last word of a place's name: "Bridge House", "Coton Hill".
+_PLACE_NOUNS = _words(
+    """house houses hall court lodge farm mill mills street road lane centre center park green
+    hill hills bridge church chapel hospital surgery school college field fields wood woods
+    gate gates cross brook well wells castle tower grange manor cottage cottages row way"""
+)
 # "Becs on the postnatal ward", "Kaz from the breastfeeding group": a name before such a place.
 _PLACE_PREPOSITIONS = _words("on from in at")
 _HOSPITAL_PLACES = _words(
@@ -359,7 +365,8 @@ class Redactor:
             return False
         lower, after = _core(word), _core(following)
         if self._could_be_name(word, title_case) and after in self._last:
-            return lower not in _NOT_BEFORE_ROLE  # "Rukhsana Begum", "Jodian Spence"
+            # "Rukhsana Begum", "Jodian Spence"; not "Bridge House", "Sutton Hill"
+            return lower not in _NOT_BEFORE_ROLE and after not in _PLACE_NOUNS
         return (
             lower in self._any_first
             and lower not in _NOT_BEFORE_PLACE

@@ -133,7 +133,8 @@ _ADDRESS_CUED = re.compile(
     r"(?:\s+[A-Z][\w'’-]*){0,2}))",
     re.IGNORECASE,
 )
-_MAYBE_HOUSE = re.compile(rf"(?i:flat|apartment|apt|called|named|address|at|to)\b|{_HOUSE_KINDS}")
+_MAYBE_HOUSE = re.compile(rf"(?i:flat|apartment|apt|called|named)\b|{_HOUSE_KINDS}")
+_MAYBE_ADDRESS = re.compile(r"(?i:address|live|living|moved|we're|we are)\b")
 # "our house is called The Willows"
 _HOUSE_CALLED = re.compile(
     r"\b(?:house|home|cottage|farm|bungalow|address)\s+(?:is\s+)?(?:called|named)\s+"
@@ -330,16 +331,16 @@ def addresses(text: str) -> Iterator[tuple[int, int]]:
 def house_names(text: str) -> Iterator[tuple[int, int]]:
     """Flats with the name of their building, and house names: the redactor keeps these out
     when they are places it knows ("Hope House", the children's hospice)."""
-    if _MAYBE_HOUSE.search(text) is None:
-        return
-    for m in _FLAT.finditer(text):
-        yield m.span()
-    for m in _HOUSE_CALLED.finditer(text):
-        yield m.span("n")
-    for m in _HOUSE.finditer(text):
-        yield m.span()
-    for m in _ADDRESS_CUED.finditer(text):
-        yield m.span("n")
+    if _MAYBE_HOUSE.search(text) is not None:
+        for m in _FLAT.finditer(text):
+            yield m.span()
+        for m in _HOUSE_CALLED.finditer(text):
+            yield m.span("n")
+        for m in _HOUSE.finditer(text):
+            yield m.span()
+    if _MAYBE_ADDRESS.search(text) is not None:
+        for m in _ADDRESS_CUED.finditer(text):
+            yield m.span("n")
 
 
 def handles(text: str) -> Iterator[tuple[int, int]]:

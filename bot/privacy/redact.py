@@ -251,7 +251,8 @@ class Redactor:
             if words[i].start() < kept_end:
                 i += 1
                 continue
-            kept = self._kept.get(words[i].group().lower().replace("’", "'"))
+            key = words[i].group().lower()
+            kept = self._kept.get(key.replace("’", "'") if "’" in key else key)
             if kept is not None and (m := kept.match(text, words[i].start())):
                 kept_end = m.end()
                 i += 1

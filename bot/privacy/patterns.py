@@ -143,6 +143,9 @@ _HOUSE_CALLED = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def is_valid_nhs_number(digits: str) -> bool:
     """True when `digits` (10 digits, separators allowed) has a valid NHS mod-11 check digit."""
     ds = [int(c) for c in digits if c.isdigit()]
@@ -232,9 +235,6 @@ _VEHICLE_CUED = re.compile(
 _NOT_PLATE = _words("and the for was wks hrs min yrs mth ish odd")
 
 
-_DIGIT = re.compile(r"\d")
-
-
 def vehicles(text: str) -> Iterator[tuple[int, int]]:
     if _DIGIT.search(text) is None:
         return
@@ -279,6 +279,10 @@ def _day_and_month(a: int, b: int) -> bool:
 
 
 def phones(text: str) -> Iterator[tuple[int, int]]:
+    # No number phonenumbers accepts here has fewer than 7 digits (the shortest seen: "+6 487 2
+    # 64"): most answers have none, and need not go through its matcher.
+    if len(_DIGIT.findall(text)) < 6:
+        return
     # POSSIBLE, not VALID: Ofcom's drama ranges and newly allocated ranges are not "valid".
     leniency = phonenumbers.Leniency.POSSIBLE
     for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=leniency):

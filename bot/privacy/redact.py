@@ -1,12 +1,15 @@
 """Offline redaction of personal details from free-text answers, run before anything is stored.
 
-Replaces emails, UK phone numbers, postcodes, street addresses, NHS numbers, dates, URLs,
-@handles and personal names with placeholders such as ``[email]`` and ``[name]``, and leaves the
-rest of the text as it was. Pure and offline: the shaped details are found in ``patterns`` (phone
-numbers by ``phonenumbers``, region "GB"); names from the first/last-name lists in ``name_lists``
-(Faker's, MIT), filtered by stop-words (common words, maternity words, places, and the ethnic
-groups, religions and languages of ``equality_words.txt``) and helped by cues such as "Dr",
-"midwife", "called" or "Dean the porter".
+Replaces emails (also "jo at gmail dot com"), UK phone numbers, postcodes, street addresses (flats
+and house names too), NHS numbers, hospital numbers, UK car registrations, dates, URLs, @handles
+and personal names with placeholders such as ``[email]``, ``[hospital number]``, ``[vehicle]`` and
+``[name]``, and leaves the rest of the text as it was. Pure and offline: the shaped details are
+found in ``patterns`` (phone numbers by ``phonenumbers``, region "GB"); names from the first/last
+name lists in ``name_lists`` (Faker's, US baby names and Census surnames, and lists kept by hand:
+see bot/privacy/README.md), filtered by stop-words (common words, maternity words, places, and
+the ethnic groups, religions and languages of ``equality_words.txt``), helped by cues such as
+"Dr", "midwife", "called" or "Dean the porter", with the phrases of ``kept_phrases.txt`` (Braxton
+Hicks, Bishop's Castle) never taken for a name.
 """
 
 from __future__ import annotations
@@ -61,8 +64,8 @@ _STAFF_TITLES = _words("sister nurse midwife matron doctor")
 # midwife grace was", "the HCA dawn made", "my dad bill drove"; not "the midwife will come".
 _FOLLOWERS = _words(
     """was is did came made took stayed drove looked helped on from in at and who has had gave
-    brought explained sorted rang called said stayed cut spoke listened held showed checked
-    visited delivered deserves kept told asked arrived went got sat does were are did"""
+    brought explained sorted rang called said cut spoke listened held showed checked visited
+    delivered deserves kept told asked arrived went got sat does were are"""
 )
 _NOT_NAME_AFTER_CUE = _words("will may can must might shall would could should said")
 # Cues after which a first name that is a word is a name ("my son mark was"), not "baby walker".
@@ -119,6 +122,9 @@ _NOT_BEFORE_PLACE = _NOT_BEFORE_ROLE | _NEVER
 # grace was", "my name is hope"), besides "the" after it ("dean the porter").
 _BEFORE_LOWER_NAME = _TITLES | _CUES | _STAFF_TITLES | {prev for prev, _ in _CUE_PAIRS}
 _NOT_WORD_NAME = _NOT_NAME_AFTER_CUE | _NEVER | _FOLLOWERS
+# A surname that is also a word ("Smith", "Wright") only after a first name or a title, and never
+# one of the words that follow a name ("Sarah said", "Jo on nights").
+_NEVER_SURNAME = _NOT_BEFORE_ROLE | _NOT_AFTER_TITLE | _ROLES | _NEVER | _FOLLOWERS | _NOT_SURNAME
 
 
 _NO_FOLD = re.compile("[ąćęłńśźżĄĆĘŁŃŚŹŻăâîșțşţĂÂÎȘȚŞŢ]")
@@ -166,11 +172,7 @@ class Redactor:
         self._last = lists.last
         self._any_last = lists.any_last
         self._kept = _kept_patterns()
-        # A surname that is also a word ("Smith", "Wright") only after a first name or a title,
-        # and never one of the words that follow a name ("Sarah said", "Jo on nights").
-        self._never_surname = (
-            _NOT_BEFORE_ROLE | _NOT_AFTER_TITLE | _ROLES | _NEVER | _FOLLOWERS | _NOT_SURNAME
-        )
+        self._never_surname = _NEVER_SURNAME
         plain: set[str] = set()  # "Jane Moss": redacted anywhere
         titled: set[str] = set()  # "Jane", "Moss": redacted after a title ("sister moss")
         staff: set[str] = set()  # "jane": redacted anywhere unless a stop-word

@@ -31,6 +31,8 @@ CORPUS_PATH = DATA / "redaction_corpus.yaml"
 # serves, hospital numbers, car registrations, obfuscated emails, flats and house names; clean
 # sentences with medical eponyms, local places and words that are also names.
 WEST_MIDLANDS_PATH = DATA / "redaction_corpus_west_midlands.yaml"
+# Sentences written after those changes, to check them on text they were not made against.
+CHECKS_AFTER_PATH = DATA / "redaction_checks_after.yaml"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 RECALL_TARGETS = {
@@ -274,6 +276,10 @@ def main(argv: list[str] | None = None) -> None:
     n_clean = len(west["clean"])
     print(recall_table(scores, n_clean, west_midlands_targets(west), misses=not quiet))
     print(f"clean target: {WEST_MIDLANDS_UNCHANGED:.0%} unchanged")
+    after = _corpus(CHECKS_AFTER_PATH)
+    _timed(CHECKS_AFTER_PATH.name, after)
+    scores = score(Redactor(after["extra_names"]), after)
+    print(recall_table(scores, len(after["clean"]), west_midlands_targets(after), misses=not quiet))
 
 
 if __name__ == "__main__":

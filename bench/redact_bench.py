@@ -1,11 +1,12 @@
-"""Benchmark bot.privacy.redact over both labelled sets, against a trivial baseline run alongside.
+"""Benchmark bot.privacy.redact over the labelled sets, against a trivial baseline run alongside.
 
-For each set (tests/data/redaction_corpus.yaml, and redaction_corpus_west_midlands.yaml of issue
-26): the time per sentence, recall per kind and, for names, per community, each token of a name
-scored on its own (a surname left behind is a miss), a detail found only when a placeholder of its
-kind covers every letter and digit of it; the clean sentences left unchanged; and every miss. The
-tests hold the same sets to their targets. Run from the repository root:
-``python -m bench.redact_bench`` (``--quiet``: no misses, no construction figures).
+For each set (tests/data/redaction_corpus.yaml, redaction_corpus_west_midlands.yaml of issue 26,
+and redaction_checks_after.yaml, written after its changes): the time per sentence, recall per
+kind and, for names, per community, each token of a name scored on its own (a surname left behind
+is a miss), a detail found only when a placeholder of its kind covers every letter and digit of
+it; the clean sentences left unchanged; and every miss. The tests hold the same sets to their
+targets. Run from the repository root: ``python -m bench.redact_bench`` (``--quiet``: no misses,
+no construction figures).
 """
 
 from __future__ import annotations

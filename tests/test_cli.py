@@ -29,10 +29,19 @@ def readme_commands() -> set[str]:
     return set(re.findall(r"^\| `python -m bot ([a-z-]+)", section, flags=re.MULTILINE))
 
 
+def leaves(name: str, command: click.Command) -> dict[str, click.Command]:
+    """A command, or each command of a group (`themes code`), by its full name."""
+    if isinstance(command, click.Group):
+        return {f"{name} {sub}": c for sub, c in command.commands.items()}
+    return {name: command}
+
+
 def test_every_command_takes_config() -> None:
+    every = {k: v for name, command in commands().items() for k, v in leaves(name, command).items()}
+    assert "themes code" in every
     without = [
         name
-        for name, command in commands().items()
+        for name, command in every.items()
         if not any("--config" in p.opts for p in command.params)
     ]
     assert without == []

@@ -72,3 +72,42 @@ def test_the_schema_covers_the_shipped_codebook_and_refuses_a_misspelt_framework
         pass
     else:
         raise AssertionError("a misspelt framework sub-category passed the schema")
+
+
+def test_themes_code_codes_any_csv_of_comments_and_keeps_its_columns(tmp_path: Path) -> None:
+    import csv
+
+    shutil.copytree(FLOWS, tmp_path / "flows")
+    shutil.copytree(ROOT / "themes", tmp_path / "themes")
+    (tmp_path / "config.yaml").write_text("flows: flows\n", encoding="utf-8")
+    comments = tmp_path / "comments.csv"
+    comments.write_text(
+        "id,Comment\n1,The food was cold and nobody came when I rang the bell\n"
+        "2,Położne były bardzo miłe i pomocne\n3,\n",
+        encoding="utf-8-sig",
+    )
+    out = tmp_path / "out" / "coded.csv"
+    done = run_cli("themes", "code", "--in", str(comments), "--out", str(out),
+                   "--config", str(tmp_path / "config.yaml"), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "3 comments coded" in done.stderr
+    with out.open(encoding="utf-8-sig", newline="") as read:
+        rows = list(csv.DictReader(read))
+    assert [r["id"] for r in rows] == ["1", "2", "3"]  # every row, with its own columns
+    cold, kind, empty = rows
+    assert set(cold["themes"].split()) == {"food", "responsiveness"}
+    assert "food: food" in cold["theme_phrases"] and cold["sentiment"] == "negative"
+    assert kind["themes"] == "staff_manner" and kind["sentiment"] == "positive"
+    assert empty["themes"] == "" and empty["theme_phrases"] == ""
+
+
+def test_themes_code_says_which_column_it_needs(tmp_path: Path) -> None:
+    comments = tmp_path / "comments.csv"
+    comments.write_text("id,said\n1,Lovely staff\n", encoding="utf-8")
+    out = tmp_path / "coded.csv"
+    args = ("themes", "code", "--in", str(comments), "--out", str(out), "--codebook", str(SHIPPED))
+    done = run_cli(*args)
+    assert done.returncode == 1 and "--column (columns: id, said)" in done.stderr
+    assert not out.exists()
+    assert run_cli(*args, "--column", "said").returncode == 0
+    assert "staff_manner" in out.read_text(encoding="utf-8-sig")

@@ -11,14 +11,14 @@ import importlib
 import click
 
 #: Every module with a `COMMANDS` list.
-MODULES = ("questionnaires", "running", "answers")
+MODULES = ("questionnaires", "running", "answers", "themes")
 #: Which module holds a command, so that running it imports only that module.
 WHERE = {
     "validate": "questionnaires", "schema": "questionnaires", "chat": "questionnaires",
     "links": "questionnaires", "test-flow": "questionnaires", "run": "running",
     "web": "running",
     "outbox": "running", "purge": "running", "backup": "running",
-    "export": "answers", "codebook": "answers", "report": "answers",
+    "export": "answers", "codebook": "answers", "report": "answers", "themes": "themes",
 }  # fmt: skip
 
 

@@ -15,12 +15,10 @@ from bot.errors import more_problems
 from bot.privacy.pseudonym import pseudonym
 from bot.questionnaire.check import Checked, check_file, check_folder
 from bot.questionnaire.schema import flow_schema
+from bot.themes import THEMES_FOLDER
 from bot.themes.check import check_file as check_codebook
 from bot.themes.schema import codebook_schema
 from bot.words import number_of
-
-#: Theme codebooks are the YAML files in a folder of this name (beside the flows folder).
-THEMES_FOLDER = "themes"
 
 
 @click.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from conftest import NOW, flow_from_text
@@ -528,3 +529,30 @@ def test_repeat_on_a_finished_questionnaire_says_its_last_words_again(every_type
     assert declined.said() == last
     declined.send(ev.Returned())
     assert declined.events == []
+
+
+def test_what_a_step_may_change_is_every_session_field_and_the_type_checker_refuses_the_rest(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+    import typing
+
+    from bot.conversation.session import Changes
+
+    hints = typing.get_type_hints(Changes)
+    assert set(hints) == set(Session.model_fields)
+    for name, field in Session.model_fields.items():
+        assert hints[name] == field.annotation, name
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text(
+        "from bot.conversation.turn import Turn\n\n"
+        "def step(turn: Turn) -> None:\n"
+        "    turn.update(stag='question')\n"
+        "    turn.update(stage='nonsense')\n"
+    )
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+                           str(wrong)], capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 1, done.stdout
+    assert 'Unexpected keyword argument "stag"' in done.stdout
+    assert "nonsense" in done.stdout

@@ -150,8 +150,8 @@ def back(turn: Turn) -> None:
         turn.update(contact={})
         turn.back_in_history()
         return
-    before = {"phone_failed": "phone", "email_failed": "email"}.get(field)
-    before = before or CONTACT_FIELDS[CONTACT_FIELDS.index(field) - 1]
+    failed: dict[ContactField, ContactField] = {v: k for k, v in FAILED.items()}
+    before = failed.get(field) or CONTACT_FIELDS[CONTACT_FIELDS.index(field) - 1]
     turn.update(contact_field=before, attempts=0)
     if before == "consent":
         turn.update(contact={})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,3 +42,28 @@ class Session(BaseModel):
     def finished(self) -> bool:
         """Completed or declined: the next Start begins a new response."""
         return self.stage in ("complete", "declined")
+
+
+class Changes(TypedDict, total=False):
+    """What a step may change in a session, named and typed as in `Session`, so a misspelt field
+    or a stage that does not exist is refused by the type checker, not found when the session is
+    loaded again (a test keeps the two in step)."""
+
+    flow_id: str
+    flow_hash: str
+    language: str
+    source: str | None
+    started: str
+    stage: Stage
+    current: str | None
+    answers: dict[str, Value]
+    prefilled: tuple[str, ...]
+    history: tuple[str, ...]
+    attempts: int
+    seq: int
+    draft: tuple[str, ...]
+    contact_field: ContactField | None
+    contact: dict[str, str]
+    returning: bool
+    active: str | None
+    progress: int

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Unpack
 
 from bot.conversation import parse
 from bot.conversation.events import (
@@ -31,7 +32,7 @@ from bot.conversation.events import (
     Said,
     Skip,
 )
-from bot.conversation.session import Session, Stage
+from bot.conversation.session import Changes, Session, Stage
 from bot.questionnaire import flow as lang
 from bot.questionnaire.conditions import PREFER_NOT, SKIPPED, Value, holds
 from bot.words import every_language, plain, say
@@ -110,7 +111,7 @@ class Turn:
         """Say one of the bot's own messages, in the parent's language."""
         self.events.append(Said(say(key, self.language, **values)))
 
-    def update(self, **changes: object) -> None:
+    def update(self, **changes: Unpack[Changes]) -> None:
         self.session = self.session.model_copy(update=changes)
 
     def applies(self, question: lang.Question) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -48,10 +49,7 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
         sys.exit(1)
     errors = warnings = 0
     for c in checked:
-        for problem in c.problems:
-            click.echo(str(problem))
-        if c.more:
-            click.echo(f"{c.file}: {more_problems(c.more)}")
+        _echo(c.file, c.problems, c.more)
         errors += c.errors
         warnings += c.warnings
     offered = {code for c in checked if c.flow for code in c.flow.languages}
@@ -61,10 +59,7 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
         warnings += ": warning: " in line
     questions = _free_text_questions(checked) if checked else None
     for book in (check_codebook(f, questions, offered) for f in books):
-        for problem in book.problems:
-            click.echo(str(problem))
-        if book.more_errors:
-            click.echo(f"{book.file}: {more_problems(book.more_errors)}")
+        _echo(book.file, book.problems, book.more_errors)
         errors += book.errors
         warnings += book.warnings
     took = (time.perf_counter() - started) * 1000
@@ -75,6 +70,14 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
         err=True,
     )
     sys.exit(1 if errors else 0)
+
+
+def _echo(file: str, problems: Sequence[object], more: int) -> None:
+    """A file's problems, one a line, and the line saying how many more were not shown."""
+    for problem in problems:
+        click.echo(str(problem))
+    if more:
+        click.echo(f"{file}: {more_problems(more)}")
 
 
 def _free_text_questions(checked: list[Checked]) -> set[str]:

@@ -7,6 +7,7 @@ and clocks go to constructors; nothing is patched after it is built."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.analysis.coding import load as coding_for
+from bot.analysis.coding import start as start_coding
 from bot.config import Config
 from bot.delivery.email import Send, smtp_sender
 from bot.delivery.settings import PASSWORD_ENV
@@ -109,20 +112,32 @@ async def opened(
     sealer: Sealer | None,
     send: Send | None = None,
     clock: Clock = utc_now,
+    themes: bool = False,
 ) -> AsyncIterator[App]:
     """The store, the checked questionnaires and the service; with `send`, also the worker
-    that emails opted-in contacts to the agency (woken as soon as one is queued)."""
+    that emails opted-in contacts to the agency (woken as soon as one is queued); with
+    `themes`, typed answers are coded with the theme codebook beside the questionnaires (its
+    coder built meanwhile, in the background)."""
     store = await Store.open(config.database, sealer)
+    building: asyncio.Task[None] | None = None
     try:
         flows = await FlowVersions.load(config.flows_dir, store, clock().date())
         worker = None
         if send is not None:
             worker = OutboxWorker(store, send, config.agency, clock=lambda: clock().timestamp())
+        coding = coding_for(config.flows_dir) if themes else None
+        if coding is not None:
+            building = asyncio.create_task(start_coding(store, coding))
         service = Service(
-            config, store, flows, clock=clock, on_contact=worker.wake if worker else None
-        )
+            config, store, flows, clock=clock, on_contact=worker.wake if worker else None,
+            coding=coding,
+        )  # fmt: skip
         yield App(config, store, flows, service, worker)
     finally:
+        if building is not None:
+            building.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await building
         await store.close()
 
 

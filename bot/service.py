@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
+from bot.analysis.coding import ThemeCoding
 from bot.config import Config
 from bot.conversation import events as ev
 from bot.conversation.engine import signposts, step
@@ -115,8 +116,10 @@ class Service:
         clock: Callable[[], datetime] = utc_now,
         redact: Cleaner | None = None,
         on_contact: Callable[[], None] | None = None,
+        coding: ThemeCoding | None = None,
     ) -> None:
         self.config = config
+        self.coding = coding  # themes and sentiment of typed answers, when a codebook is given
         self.store = store
         self.flows = flows
         self.clock = clock
@@ -209,6 +212,7 @@ class Service:
                 response_id=loaded.response_id if loaded else None,
                 unlink_after_days=self.config.privacy.unlink_after_days,
                 receipt=receipt_of(ticket, reply, now) if ticket is not None else None,
+                codes=self.coding.codes(flow, events) if self.coding else (),
             )
         if self.on_contact and any(isinstance(e, ev.ContactOptedIn) for e in events):
             self.on_contact()

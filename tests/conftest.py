@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.analysis.coding import ThemeCoding
 from bot.config import Config, StorageConfig, load_config
 from bot.privacy.seal import Sealer
 from bot.questionnaire.check import check_file, check_text
@@ -77,12 +78,13 @@ async def make_service(
     config: Config,
     clock: datetime | Callable[[], datetime] = NOW,
     redact: Callable[[str], str] | None = None,
+    coding: ThemeCoding | None = None,
 ) -> Service:
     """The real service on a real store; `clock` is a fixed time or a function giving it."""
     now = clock if callable(clock) else (lambda: clock)
     flows = await FlowVersions.load(config.flows_dir, store, now().date())
     extra = {"redact": redact} if redact else {}
-    return Service(config, store, flows, clock=now, **extra)
+    return Service(config, store, flows, clock=now, coding=coding, **extra)
 
 
 async def eventually(

@@ -66,7 +66,8 @@ def test_wide_csv_has_stable_columns_and_four_kinds_of_missing(db: Path, tmp_pat
                                  "language", "source", "started", "finished"]  # fmt: skip
     assert list(rows[0])[9:] == [
         "unit", "stages", "stages/antenatal", "stages/birth", "stages/other", "stages.other",
-        "birth_place", "fft", "visits", "improve", "comments",
+        "birth_place", "fft", "visits", "improve", "improve.themes", "improve.sentiment",
+        "comments", "comments.themes", "comments.sentiment",
     ]  # fmt: skip
     assert len(rows) == 5
     r = by_unit_and_fft(rows)

@@ -21,10 +21,13 @@ from bot.questionnaire.flow import (
     MultiQuestion,
     Option,
     Question,
+    TextQuestion,
     options_of,
     text_in,
 )
 
+#: The columns after a typed answer's: its themes (ids, space-separated) and its sentiment.
+CODED = (".themes", ".sentiment")
 NOT_ASKED = "_not_asked"
 NOT_REACHED = "_not_reached"
 NO_VALID_ANSWER = "_no_valid_answer"
@@ -86,6 +89,11 @@ class Item:
         return any(o.other for o in self.options)
 
     @cached_property
+    def coded(self) -> bool:
+        """A question parents answer in their own words: its themes and sentiment follow it."""
+        return isinstance(self.question, TextQuestion)
+
+    @cached_property
     def width(self) -> int:
         return len(self.columns())
 
@@ -95,6 +103,8 @@ class Item:
             cols += [f"{self.id}/{o.id}" for o in self.options]
         if self.has_other:
             cols.append(f"{self.id}.other")
+        if self.coded:
+            cols += [f"{self.id}{suffix}" for suffix in CODED]
         return cols
 
 
@@ -282,6 +292,8 @@ def _item_cells(
         out.append(as_cell(value))
     if item.has_other:
         out.append(as_cell(answers.get(f"{item.id}.other")))
+    if item.coded:  # empty when not coded: no codebook, or before `themes recode`
+        out += [as_cell(answers.get(f"{item.id}{suffix}")) for suffix in CODED]
     return out
 
 

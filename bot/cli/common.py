@@ -41,14 +41,16 @@ def with_app(
     *,
     sealer: Sealer | None,
     send: Send | None = None,
+    themes: bool = False,
 ) -> int:
-    """Open the app, run `body`, close it. Returns the exit status; Ctrl-C keeps what was saved."""
+    """Open the app, run `body`, close it. Returns the exit status; Ctrl-C keeps what was saved.
+    With `themes`, parents' typed answers are coded with the theme codebook."""
     import asyncio
 
     from bot.app import opened
 
     async def go() -> int:
-        async with opened(config, sealer=sealer, send=send) as app:
+        async with opened(config, sealer=sealer, send=send, themes=themes) as app:
             return await body(app)
 
     try:

@@ -174,7 +174,7 @@ def chat(
             language=language, tag=tag,
         )  # fmt: skip
 
-    sys.exit(with_app(config, go, sealer=keys.sealer()))
+    sys.exit(with_app(config, go, sealer=keys.sealer(), themes=True))
 
 
 @click.command("test-flow")

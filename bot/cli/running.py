@@ -62,7 +62,7 @@ def run(webhook: bool, config_path: Path) -> None:
         await serve(config, handler, handler.sender.bot, webhook=webhook, background=background)
         return 0
 
-    sys.exit(with_app(config, go, sealer=keys.sealer(), send=send))
+    sys.exit(with_app(config, go, sealer=keys.sealer(), send=send, themes=True))
 
 
 @click.command()
@@ -90,7 +90,7 @@ def web(port: int | None, config_path: Path) -> None:
         await run_until_signalled([*jobs, *([app.outbox.run] if app.outbox else [])])
         return 0
 
-    sys.exit(with_app(config, go, sealer=keys.sealer(), send=send))
+    sys.exit(with_app(config, go, sealer=keys.sealer(), send=send, themes=True))
 
 
 @click.command()

@@ -21,7 +21,7 @@ ADDED = ("themes", "theme_phrases", "sentiment")
 
 @click.group()
 def themes() -> None:
-    """Themes in typed answers: code a CSV of comments with the theme codebook."""
+    """Themes in typed answers: code a CSV of comments, or recode the database's answers."""
 
 
 def _codebook(given: Path | None, config_path: Path) -> Codebook:
@@ -115,6 +115,34 @@ def code(
             Path(partial).unlink(missing_ok=True)
             raise
     click.echo(f"{target}: {number_of(count, 'comment')} coded", err=True)
+
+
+@themes.command()
+@config_option
+def recode(config_path: Path) -> None:
+    """Code every typed answer in the database again with the theme codebook (after staff
+    changed it). Safe while the bot runs."""
+    import asyncio
+
+    from bot.analysis.coding import load, recode
+    from bot.storage.store import Store
+
+    config = config_from(config_path)
+    if not config.database.exists():
+        raise click.ClickException(f"no database at {config.database} yet")
+    coding = load(config.flows_dir)
+    if coding is None:
+        folder = config.flows_dir.parent / THEMES_FOLDER
+        raise click.ClickException(f"no codebook that passes validate in {folder}")
+
+    async def go() -> int:
+        store = await Store.open(config.database)
+        try:
+            return await recode(store, coding)
+        finally:
+            await store.close()
+
+    click.echo(f"{number_of(asyncio.run(go()), 'typed answer')} coded", err=True)
 
 
 COMMANDS = [themes]

@@ -151,6 +151,21 @@ MIGRATIONS: list[str] = [
         WHERE json_extract(state, '$.stage') = 'complete';
     INSERT OR IGNORE INTO scrub_owed (id) VALUES (1);
     """,
+    # 10: the themes and sentiment of each typed answer, from the theme codebook (bot/themes),
+    #     written with the answer; gone with it (a deletion, a changed answer, retention)
+    """
+    CREATE TABLE answer_themes (
+        response_id INTEGER NOT NULL,
+        question_id TEXT NOT NULL,
+        codebook TEXT NOT NULL,             -- content hash of the codebook that coded it
+        themes TEXT NOT NULL,               -- theme ids, space-separated
+        phrases TEXT NOT NULL,              -- JSON: theme id -> the codebook's phrase that matched
+        sentiment TEXT NOT NULL,            -- positive, negative, mixed or neutral
+        PRIMARY KEY (response_id, question_id),
+        FOREIGN KEY (response_id, question_id)
+            REFERENCES answers (response_id, question_id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

@@ -90,10 +90,16 @@ def versions(conn: sqlite3.Connection) -> list[StoredVersion]:
 
 #: A response's metadata and its answers joined into one JSON object (the values are stored as
 #: JSON already), so Python decodes one text per response instead of handling a row per answer.
+#: A typed answer's themes and sentiment come as `<question>.themes` and `<question>.sentiment`.
 _RESPONSE = (
     "SELECT r.id, r.flow_id, r.flow_hash, r.status, r.language, r.source, r.started, "
-    "r.finished, (SELECT '{' || group_concat(json_quote(a.question_id) || ':' || a.value) "
-    "|| '}' FROM answers a WHERE a.response_id = r.id) FROM responses r "
+    "r.finished, (SELECT '{' || group_concat(k || ':' || v) || '}' FROM ("
+    "SELECT json_quote(a.question_id) AS k, a.value AS v FROM answers a "
+    "WHERE a.response_id = r.id UNION ALL "
+    "SELECT json_quote(t.question_id || '.themes'), json_quote(t.themes) FROM answer_themes t "
+    "WHERE t.response_id = r.id UNION ALL "
+    "SELECT json_quote(t.question_id || '.sentiment'), json_quote(t.sentiment) "
+    "FROM answer_themes t WHERE t.response_id = r.id)) FROM responses r "
 )
 
 

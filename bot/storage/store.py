@@ -29,6 +29,7 @@ from bot.storage.outbox import OutboxQueue
 from bot.storage.owed import OwedReplies
 from bot.storage.retention import Retention
 from bot.storage.scrub import OWE_SCRUB
+from bot.storage.themes import ThemeCode, ThemeCodes
 from bot.storage.writer import GroupCommit, Receipt, month_end, write_receipt, write_step
 
 T = TypeVar("T")
@@ -66,6 +67,7 @@ class Store:
         self.outbox = OutboxQueue(self)
         self.writer = GroupCommit(self)
         self.retention = Retention(self)
+        self.themes = ThemeCodes(self)
         self.owed = OwedReplies(self)
         self.inbox = Inbox(self)
         # Tries at the checkpoint owed after a deletion: the first soon, then less often.
@@ -259,6 +261,7 @@ class Store:
         response_id: int | None,
         unlink_after_days: int = 30,
         receipt: Receipt | None = None,
+        codes: Sequence[ThemeCode] = (),
     ) -> None:
         """Write a step's outcome atomically: answers, response status, session, the update.
         The whole transaction runs in one trip to SQLite's thread, so the write lock is held
@@ -286,7 +289,7 @@ class Store:
             write_step, respondent=respondent, events=events, today=today,
             response_id=response_id, unlink_after_days=unlink_after_days, receipt=receipt,
             contacts=contacts, state=state, keep_response=keep_response,
-            language=session.language,
+            language=session.language, codes=codes,
         )  # fmt: skip
         await self.writer.write(write)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.conversation import events as ev
 from bot.storage.outbox import HOLD_CONTACT
+from bot.storage.themes import FORGET, ThemeCode, save_codes
 
 if TYPE_CHECKING:
     from bot.storage.store import Store
@@ -108,6 +109,7 @@ def write_step(
     state: str | None,
     keep_response: bool,
     language: str,
+    codes: Sequence[ThemeCode] = (),
 ) -> None:
     """One step's statements, on SQLite's own thread, inside the group's transaction."""
     if receipt is not None:
@@ -117,6 +119,8 @@ def write_step(
     for event in events:
         response_id = _apply(conn, event, respondent, response_id, today, unlink_after_days,
                              language)  # fmt: skip
+    if codes and response_id is not None:
+        save_codes(conn, response_id, codes)
     if state is None:  # declined: nothing of the session stays
         conn.execute("DELETE FROM sessions WHERE respondent = ?", (respondent,))
     else:
@@ -157,6 +161,7 @@ def _apply(
     if response_id is None:
         return None
     if isinstance(event, ev.AnswerRecorded):
+        conn.execute(FORGET, (response_id, event.question_id))
         conn.execute(
             "INSERT INTO answers (response_id, question_id, value) VALUES (?, ?, ?) "
             "ON CONFLICT (response_id, question_id) DO UPDATE SET value = excluded.value",

@@ -90,17 +90,39 @@ def versions(conn: sqlite3.Connection) -> list[StoredVersion]:
 
 #: A response's metadata and its answers joined into one JSON object (the values are stored as
 #: JSON already), so Python decodes one text per response instead of handling a row per answer.
-#: A typed answer's themes and sentiment come as `<question>.themes` and `<question>.sentiment`.
 _RESPONSE = (
     "SELECT r.id, r.flow_id, r.flow_hash, r.status, r.language, r.source, r.started, "
-    "r.finished, (SELECT '{' || group_concat(k || ':' || v) || '}' FROM ("
-    "SELECT json_quote(a.question_id) AS k, a.value AS v FROM answers a "
-    "WHERE a.response_id = r.id UNION ALL "
-    "SELECT json_quote(t.question_id || '.themes'), json_quote(t.themes) FROM answer_themes t "
-    "WHERE t.response_id = r.id UNION ALL "
-    "SELECT json_quote(t.question_id || '.sentiment'), json_quote(t.sentiment) "
-    "FROM answer_themes t WHERE t.response_id = r.id)) FROM responses r "
+    "r.finished, (SELECT '{' || group_concat(json_quote(a.question_id) || ':' || a.value) "
+    "|| '}' FROM answers a WHERE a.response_id = r.id) FROM responses r "
 )
+#: A typed answer's themes and sentiment, added to its response's answers as
+#: `<question>.themes` and `<question>.sentiment` (few responses have any: read apart).
+_CODES = (
+    "SELECT response_id, question_id, themes, sentiment FROM answer_themes "
+    "WHERE response_id IN (SELECT value FROM json_each(?))"
+)
+
+
+def _chunk(
+    conn: sqlite3.Connection, sql: str, params: list[object], ids: list[int] | None = None
+) -> list[tuple[ResponseRow, Answers]]:
+    """One chunk of responses with their answers and codes, read in one snapshot (a read
+    transaction of its own, ended here). `ids`: the responses the statement chooses, when
+    known; otherwise the codes are read for the responses it returned."""
+    loads = json.loads
+    conn.execute("BEGIN")
+    try:
+        rows = conn.execute(sql, params).fetchall()
+        found = [(row[:8], loads(row[8]) if row[8] is not None else {}) for row in rows]
+        wanted = ids if ids is not None else [row[0] for row in rows]
+        by_id = {head[0]: answers for head, answers in found}
+        for rid, qid, themes, sentiment in conn.execute(_CODES, [json.dumps(wanted)]):
+            answers = by_id.get(rid)
+            if answers is not None:
+                answers[f"{qid}.themes"], answers[f"{qid}.sentiment"] = themes, sentiment
+    finally:
+        conn.execute("COMMIT")
+    return found
 
 
 #: Responses read per snapshot. Each read is a short transaction of its own, ended before the
@@ -115,20 +137,18 @@ def responses(
 ) -> Iterator[tuple[ResponseRow, Answers]]:
     """Stream the chosen responses in id order, each with its answers."""
     where, params = which.where()
-    loads = json.loads
     after = None
     while True:
         since = "" if after is None else " AND r.id > ?"
-        rows = conn.execute(
+        rows = _chunk(
+            conn,
             f"{_RESPONSE} WHERE {where}{since} ORDER BY r.id LIMIT ?",
             [*params, *([] if after is None else [after]), chunk],
-        ).fetchall()  # all of it: the statement, and its read, end here
-        for row in rows:
-            joined = row[8]
-            yield row[:8], loads(joined) if joined is not None else {}
+        )  # all of it: the statements, and their read, end here
+        yield from rows
         if len(rows) < chunk:
             return
-        after = rows[-1][0]
+        after = rows[-1][0][0]
 
 
 def shuffled(
@@ -156,21 +176,20 @@ def shuffled(
     for response_id, place in zip(ids, places, strict=True):
         order[place] = response_id
     del ids, places
-    loads = json.loads
     for start in range(0, len(order), chunk):
         wanted = order[start : start + chunk]
         found = {
-            row[0]: row
-            for row in conn.execute(
+            head[0]: (head, answers)
+            for head, answers in _chunk(
+                conn,
                 f"{_RESPONSE} WHERE {where} AND r.id IN (SELECT value FROM json_each(?))",
                 [*params, json.dumps(wanted)],
-            ).fetchall()
+                wanted,
+            )
         }
         for response_id in wanted:
-            row = found.get(response_id)
-            if row is not None:
-                joined = row[8]
-                yield row[:8], loads(joined) if joined is not None else {}
+            if (hit := found.get(response_id)) is not None:
+                yield hit
 
 
 @dataclass(frozen=True)

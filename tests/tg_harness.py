@@ -61,7 +61,9 @@ class Harness:
         """As kill -9 would leave it: every task stops where it is, nothing is drained or
         confirmed; only what was committed to the database stays."""
         assert self.task is not None and self.poller is not None
-        tasks = [self.task, *self.poller.workers._tasks.values()]
+        assert self.handler is not None
+        cosmetics = self.handler.sender.cosmetics
+        tasks = [self.task, *self.poller.workers._tasks.values(), *cosmetics._tasks.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -81,6 +83,9 @@ class Harness:
         assert self.poller is not None
         workers = self.poller.workers
         await self.tg.wait_for(lambda: not workers.busy, 10, "updates answered")
+        assert self.handler is not None
+        cosmetics = self.handler.sender.cosmetics
+        await self.tg.wait_for(lambda: cosmetics.idle, 10, "answered questions to be tidied")
         await self.tg.wait_for(self.inbox_empty, 10, "the inbox to forget what was answered")
 
     def inbox_empty(self) -> bool:

@@ -181,16 +181,16 @@ class TelegramBot:
             await self.sender.send(chat_id, f"⚠️ {escape(event.reason)}")
         elif isinstance(event, ev.Asked):
             previous, had_buttons = self.last_question.pop(who, (None, False))
-            tidy = self.config.telegram.tidy_chat
-            if tidy and previous is not None and previous != origin and had_buttons:
-                await self.sender.edit_buttons(chat_id, previous, ())
             rendered = render_prompt(event.prompt)
             sent = await self.sender.send(chat_id, rendered.text, rendered.buttons)
             if sent is not None:
                 self.last_question[who] = (sent.message_id, bool(rendered.buttons))
+            tidy = self.config.telegram.tidy_chat
+            if tidy and previous is not None and previous != origin and had_buttons:
+                self.sender.tidy_buttons(chat_id, previous)  # after the question, if budget allows
         elif isinstance(event, ev.Updated) and origin is not None:
             buttons = render_prompt(event.prompt).buttons
-            await self.sender.edit_buttons(chat_id, origin, buttons, owed=True)
+            await self.sender.edit_buttons(chat_id, origin, buttons)
             if self.last_question.get(who, (None,))[0] == origin:
                 self.last_question[who] = (origin, bool(buttons))
         elif isinstance(event, ev.ResponseCompleted | ev.ResponseDeclined):
@@ -303,22 +303,25 @@ class TelegramBot:
             and self.config.telegram.tidy_chat
             and not any(isinstance(e, ev.Rejected | ev.Updated) for e in events)
         ):
+            await self.show(who, chat_id, events, origin, owing)
             left = any(isinstance(e, ev.Left) for e in events)
-            await self._mark_answered(chat_id, message, data, event, left)
+            self._mark_answered(chat_id, message, data, event, left)  # once the reply is out
+            return
         await self.show(who, chat_id, events, origin, owing)
 
-    async def _mark_answered(
+    def _mark_answered(
         self, chat_id: int, message: Message, data: str, event: ev.Input, left: bool = False
     ) -> None:
-        """Edit the question to show the chosen answer, without buttons: a clean transcript.
-        After Back, or a tap that left the question unanswered, just the buttons go."""
+        """Later, with spare budget: the question shows the chosen answer, without buttons, for
+        a clean transcript. After Back, or a tap that left the question unanswered, just the
+        buttons go. Until then its buttons are stale to the engine."""
         buttons = [
             b
             for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
             for b in row
         ]
         if isinstance(event, ev.Back) or left:
-            await self.sender.edit_buttons(chat_id, message.message_id, ())
+            self.sender.tidy_buttons(chat_id, message.message_id)
             return
         if isinstance(event, ev.Done):
             chosen = [str(b.text)[2:].strip() for b in buttons if str(b.text).startswith("✅")]
@@ -326,13 +329,13 @@ class TelegramBot:
         else:
             label = next((str(b.text) for b in buttons if b.callback_data == data), "")
         label = label.removeprefix("◀️ ").removesuffix(" ▶️")
-        await self.sender.edit(chat_id, message.message_id, answered(message.text_html, label))
+        self.sender.tidy_text(chat_id, message.message_id, answered(message.text_html, label))
 
     async def _delete(
         self, who: str, chat_id: int, origin: int | None, confirmed: bool, language: str
     ) -> None:
-        if origin is not None:
-            await self.sender.edit_buttons(chat_id, origin, ())
+        if origin is not None:  # not cosmetic: a second tap on "yes" must find nothing to tap
+            await self.sender.remove_buttons(chat_id, origin)
         if not confirmed:
             await self.sender.send(chat_id, escape(say("nothing_deleted", language)))
             return

@@ -7,6 +7,10 @@ message asked. A reply of several messages therefore goes out whole before the r
 who tapped after it: served first come first served per message, every reply in a busy second
 would finish at the end of that second. The arrival is set once per update (`waiting_since`) by
 whoever receives it, and read here; a message sent outside an update arrives when it asks.
+
+Cosmetic calls (an answered question shown with its answer, old buttons taken away) never wait
+here: they take a slot only when nobody waits and at least half the burst is free (`spare`), so
+they never stand between a parent and their reply.
 """
 
 from __future__ import annotations
@@ -39,6 +43,21 @@ class SharedBudget:
 
     def _room(self) -> bool:
         return self.level + 1 <= self.capacity + 1e-9  # what the clock's rounding leaves
+
+    def spare(self, share: float = 0.5) -> bool:
+        """Take a slot only if nobody waits and the bucket is at most `share` full after it:
+        for what nobody waits for. Never waits."""
+        self._leak(asyncio.get_running_loop().time())
+        if self._waiting or self.level + 1 > self.capacity * share + 1e-9:
+            return False
+        self.level += 1
+        return True
+
+    def expected_wait(self) -> float:
+        """Seconds a message asking now would wait (everyone already waiting goes first)."""
+        self._leak(asyncio.get_running_loop().time())
+        ahead = self.level + sum(1 for *_, f in self._waiting if not f.done()) + 1
+        return max(0.0, (ahead - self.capacity) / self.drain)
 
     async def acquire(self) -> None:
         """Wait for a slot. Goes straight through when there is room and nobody waits."""

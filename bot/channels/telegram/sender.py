@@ -15,6 +15,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.channels.telegram.budget import SharedBudget
+from bot.channels.telegram.cosmetics import Cosmetics
 from bot.channels.telegram.render import Button
 
 # Durations (retry_after) as timedelta: python-telegram-bot's int form is deprecated.
@@ -58,15 +59,33 @@ class Sender:
         self.max_attempts = max_attempts
         self.first_backoff = first_backoff
         self.longest_wait = longest_wait  # between tries while Telegram cannot be reached
+        self.cosmetics = Cosmetics(self)  # tidying, after replies and only with budget to spare
+
+    def _limiter(self, chat_id: int) -> AsyncLimiter | None:
+        if not self.per_chat_rate[0]:
+            return None
+        if len(self._chats) > 10_000:
+            self._chats.clear()
+        return self._chats.setdefault(chat_id, AsyncLimiter(*self.per_chat_rate))
+
+    async def take_spare(self, chat_id: int) -> bool:
+        """A slot for something nobody waits for, taken only if the chat's own pace has room for
+        more than one message and the overall budget has room with nobody waiting. Never waits."""
+        limiter = self._limiter(chat_id)
+        if limiter is not None and not limiter.has_capacity(2):
+            return False
+        if self.overall is not None and not self.overall.spare():
+            return False
+        if limiter is not None:
+            await limiter.acquire()  # has room: goes straight through
+        return True
 
     async def _limit(self, chat_id: int) -> None:
         """The chat's own pace first, then a share of the overall budget: a parent waiting on
         their own chat's pace holds no overall slot another parent could use. When the overall
         budget is short, the parent whose update arrived first goes first (budget.py)."""
-        if self.per_chat_rate[0]:
-            if len(self._chats) > 10_000:
-                self._chats.clear()
-            limiter = self._chats.setdefault(chat_id, AsyncLimiter(*self.per_chat_rate))
+        limiter = self._limiter(chat_id)
+        if limiter is not None:
             await limiter.acquire()
         if self.overall is not None:
             await self.overall.acquire()
@@ -78,16 +97,18 @@ class Sender:
         *,
         limited: bool = True,
         owed: bool = True,
+        attempts: int | None = None,
     ) -> T | None:
         """Run one Bot API call. None when Telegram refuses it for good (a bad request, a parent
         who blocked the bot). A call `owed` to a parent (a message of a reply) is tried until
         Telegram takes it, however long Telegram cannot be reached: it is never given up, only
         cancelled when the bot stops (its update stays in the inbox). Other calls (a button's
-        answer, tidying old buttons) are given up after `max_attempts`.
+        answer) are given up after `max_attempts` (or `attempts`).
         `limited=False` for calls that are not chat messages (answering a button tap)."""
         backoff = self.first_backoff
         attempt = 0
-        while owed or attempt < self.max_attempts:
+        most = self.max_attempts if attempts is None else attempts
+        while owed or attempt < most:
             attempt += 1
             if limited:
                 await self._limit(chat_id)
@@ -96,7 +117,8 @@ class Sender:
             except RetryAfter as exc:
                 seconds = retry_seconds(exc)
                 log.warning("Telegram asked us to wait %.1fs (429)", seconds)
-                await asyncio.sleep(seconds)
+                if owed or attempt < most:
+                    await asyncio.sleep(seconds)
             except BadRequest as exc:
                 if "not modified" in exc.message.lower():
                     return None
@@ -114,9 +136,10 @@ class Sender:
                         "network error (%s), try %d; retrying in %.1fs", exc.message, attempt,
                         backoff,
                     )  # fmt: skip
-                await asyncio.sleep(backoff)
+                if owed or attempt < most:
+                    await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.longest_wait)
-        log.error("gave up tidying after %d attempts (nothing a parent waits for)", attempt)
+        log.error("gave up after %d attempts (nothing a parent waits for)", attempt)
         return None
 
     async def send(
@@ -129,34 +152,43 @@ class Sender:
             ),
         )
 
-    async def edit(
-        self, chat_id: int, message_id: int, text: str, buttons: tuple[tuple[Button, ...], ...] = ()
-    ) -> None:
-        """Tidying: an answered question shown with its answer."""
+    def tidy_text(self, chat_id: int, message_id: int, text: str) -> None:
+        """Later, with spare budget: an answered question shown with its answer, no buttons."""
+        self.cosmetics.later(
+            chat_id,
+            message_id,
+            lambda: self.bot.edit_message_text(text, chat_id, message_id, parse_mode="HTML"),
+        )
+
+    def tidy_buttons(self, chat_id: int, message_id: int) -> None:
+        """Later, with spare budget: an old question's buttons taken away."""
+        self.cosmetics.later(
+            chat_id,
+            message_id,
+            lambda: self.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None),
+        )
+
+    async def remove_buttons(self, chat_id: int, message_id: int) -> None:
+        """Buttons taken away now, for a choice that must not be made twice (given up after
+        `max_attempts`)."""
+        self.cosmetics.forget(chat_id, message_id)
         await self.call(
             chat_id,
-            lambda: self.bot.edit_message_text(
-                text, chat_id, message_id, parse_mode="HTML", reply_markup=keyboard(buttons)
-            ),
+            lambda: self.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None),
             owed=False,
         )
 
     async def edit_buttons(
-        self,
-        chat_id: int,
-        message_id: int,
-        buttons: tuple[tuple[Button, ...], ...],
-        *,
-        owed: bool = False,
+        self, chat_id: int, message_id: int, buttons: tuple[tuple[Button, ...], ...]
     ) -> None:
-        """New buttons on a message: owed when they are the reply (ticks redrawn), tidying
-        when old buttons are taken away."""
+        """New buttons on a message as the reply (ticks redrawn): owed, and replacing any
+        tidying of that message still waiting."""
+        self.cosmetics.forget(chat_id, message_id)
         await self.call(
             chat_id,
             lambda: self.bot.edit_message_reply_markup(
                 chat_id, message_id, reply_markup=keyboard(buttons)
             ),
-            owed=owed,
         )
 
     async def answer_tap(self, chat_id: int, query_id: str, notice: str | None = None) -> None:

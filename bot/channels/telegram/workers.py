@@ -328,6 +328,7 @@ class Workers:
         await asyncio.gather(*left, return_exceptions=True)
         if left:
             log.info("stopped with %d parents' updates in hand; kept for the next start", len(left))
+        await self.handler.sender.cosmetics.stop()  # tidying is not owed: nobody waits for it
 
 
 async def process_safely(handler: TelegramBot, update: Update) -> None:

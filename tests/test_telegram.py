@@ -6,7 +6,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from tg_harness import KEY, Parent, running_bot
+from tg_harness import KEY, Parent, running_bot, split_question
 
 from bot.privacy.pseudonym import pseudonym
 
@@ -36,9 +36,9 @@ async def test_commands_are_registered_and_start_greets(tmp_path: Path) -> None:
         assert polish[0] == "Zacznij lub kontynuuj" and len(polish) == 7
         parent = Parent(h, 101)
         await parent.start()
-        texts = parent.texts()
-        assert texts[0].startswith("This chat is anonymous")
-        assert texts[1].startswith("Hello! We'd love to hear")
+        [welcome] = parent.messages()  # welcome, notice and the first question: one message
+        assert welcome.text.startswith("This chat is anonymous")
+        assert "\n\nHello! We'd love to hear" in welcome.text
         assert [b[0] for b in parent.question().buttons] == ["Yes, I'm happy to start", "No thanks"]
 
 
@@ -162,16 +162,17 @@ async def test_unexpected_messages_get_a_polite_reply_and_the_question_again(
             before = len(parent.messages())
             send(106)
             await h.settle()
-            new = [m.text for m in parent.messages()[before:]]
-            assert new[0].startswith("I can only read typed messages and button taps"), send
-            assert new[0].endswith("if you or your baby need help now, call 999."), send
-            assert "Which midwife-led unit" in new[1]
+            [new] = parent.messages()[before:]  # what went wrong, and the question again
+            said, asked = split_question(new)
+            assert said.startswith("I can only read typed messages and button taps"), send
+            assert said.endswith("if you or your baby need help now, call 999."), send
+            assert "Which midwife-led unit" in asked
         before = len(parent.messages())
         h.tg.edit_text(106, 1, "changed my mind")
         await h.settle()
         assert parent.messages()[before].text.startswith("I can't read changes to earlier")
         await parent.type("/nonsense")
-        assert parent.messages()[-2].text.startswith("I don't know that command")
+        assert parent.last_text_before_question().startswith("I don't know that command")
         # a group chat gets no reply at all
         calls = len(h.tg.calls_to("sendMessage"))
         h.tg.send_group_text(-5000, 106, "hello bot")
@@ -213,7 +214,9 @@ async def test_restart_mid_questionnaire_carries_on(tmp_path: Path) -> None:
         await parent.command("/stop")
         assert parent.last().text.startswith("Your answers so far are saved")
         await parent.start()
-        assert parent.messages()[-2].text == "Welcome back! Let's carry on where you left off."
+        assert parent.last_text_before_question().endswith(  # after the notice, as every start
+            "\n\nWelcome back! Let's carry on where you left off."
+        )
         assert "When was your baby born" in parent.question().text
 
 
@@ -305,9 +308,9 @@ async def test_privacy_shows_the_polish_notice_to_a_parent_who_chose_polish(
         await parent.start()
         await parent.command("/language")
         await parent.tap("Polski")
-        before = len(parent.texts())
+        before = len(parent.pieces())
         await parent.command("/privacy")
-        shown = parent.texts()[before:]
+        shown = parent.pieces()[before:]
         polish, english = h.config.privacy.notice["pl"], h.config.privacy.notice["en"]
         assert polish.startswith("Jak wykorzystujemy Twoje odpowiedzi")
         notices = [t for t in shown if t.startswith("Jak wykorzystujemy")]

@@ -10,6 +10,7 @@ from bot.channels.telegram.render import (
     MAX_CALLBACK_BYTES,
     MAX_TEXT,
     parse_callback,
+    parts,
     render_prompt,
     split_text,
 )
@@ -82,3 +83,21 @@ def test_option_ids_fit_in_buttons_for_all_flows() -> None:
         for question in flow.questions:
             for option in options_of(question):
                 assert len(f"{10**9}:c:{option.id}".encode()) <= MAX_CALLBACK_BYTES
+
+
+def test_a_reply_goes_out_in_as_few_messages_as_fit_with_help_first_and_warnings_alone() -> None:
+    flow = FLOW_LIST[0]
+    _, events = step(flow, None, ev.Start(language="en"), NOW)
+    asked = next(e for e in events if isinstance(e, ev.Asked))
+    help_now, thanks, intro = ev.Signposted("call 999"), ev.Said("Thank you."), ev.Said("Next:")
+    warning, stored = ev.Rejected("Please choose one."), ev.AnswerRemoved("q")
+    reply = [help_now, thanks, stored, intro, asked]
+    assert [p.events for p in parts(reply)] == [(help_now,), (thanks, stored, intro, asked)]
+    assert [p.end for p in parts(reply)] == [1, 5]  # after each message, how far it was shown
+    assert [p.events for p in parts([warning, asked])] == [(warning,), (asked,)]
+    # What does not fit in one message goes in more, in the same order.
+    long = ev.Said("x" * (MAX_TEXT - 10))
+    assert [p.events for p in parts([thanks, long, asked])] == [(thanks,), (long,), (asked,)]
+    assert [p.end for p in parts([thanks, long, asked])] == [1, 2, 3]
+    huge = ev.Said("y " * MAX_TEXT)  # split by split_text, on its own
+    assert [p.events for p in parts([thanks, huge, asked])] == [(thanks,), (huge,), (asked,)]

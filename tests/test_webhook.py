@@ -269,18 +269,18 @@ async def test_when_the_budget_is_short_the_parent_posted_first_gets_a_whole_rep
             await budget.acquire()  # the bucket is full: both parents' welcomes must wait
         posts = []
         for chat, waiting in ((44, 1), (45, 2)):
-            start = tg.send_text(chat, "/start")
+            start = tg.send_text(chat, "/start I'm bleeding heavily")  # help now, then welcome
             posts.append(asyncio.create_task(http.post(url, json=start, headers=HEADERS)))
             await tg.wait_for(lambda n=waiting: len(budget._waiting) >= n, 5, "a welcome")
         async with asyncio.timeout(DEADLINE):
             replies = await asyncio.gather(*posts)
         assert [r.status for r in replies] == [200, 200]
-        welcomed = lambda: len(tg.chat(44)) >= 3 and len(tg.chat(45)) >= 3  # noqa: E731
+        welcomed = lambda: len(tg.chat(44)) >= 2 and len(tg.chat(45)) >= 2  # noqa: E731
         await eventually(welcomed, DEADLINE, "both welcomes")
         await asyncio.sleep(0)
         order = [int(p["chat_id"]) for m, p in tg.calls if m == "sendMessage"]
         reply = len(tg.chat(44))
-        assert reply >= 3 and len(tg.chat(45)) == reply
+        assert reply >= 2 and len(tg.chat(45)) == reply
         # Served message by message as each asked, the two replies would interleave.
         assert order == [44] * reply + [45] * reply
 

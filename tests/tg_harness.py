@@ -116,6 +116,20 @@ async def running_bot(
             await store.close()
 
 
+def split_question(message: SentMessage) -> tuple[str, str]:
+    """A message as (what was said in it before its question, the question): a reply's words
+    and its question share one message when they fit. ("", text) for a message that is all
+    question, or that asks nothing; the question starts at its first bold or italic line."""
+    if not (message.buttons or "✍️" in message.text) or not message.entities:
+        return "", message.text
+    units = min(int(e["offset"]) for e in message.entities)  # UTF-16 code units
+    index = count = 0
+    while count < units:
+        count += 2 if ord(message.text[index]) > 0xFFFF else 1
+        index += 1
+    return message.text[:index].rstrip("\n"), message.text[index:]
+
+
 class Parent:
     """A parent on their phone: taps buttons and types, then waits for the bot to reply."""
 
@@ -162,9 +176,17 @@ class Parent:
         raise AssertionError("no open question")
 
     def last_text_before_question(self) -> str:
-        """The bot's last message before it asked the current question again."""
-        texts = self.texts()
-        return texts[-2] if len(texts) > 1 else texts[-1]
+        """What the bot said last before it asked the current question again: in the
+        question's own message, or the message before it."""
+        messages = self.messages()
+        said, _ = split_question(messages[-1])
+        if said:
+            return said
+        return messages[-2].text if len(messages) > 1 else messages[-1].text
+
+    def pieces(self) -> list[str]:
+        """What the parent reads, each message's words and its question apart."""
+        return [p for m in self.messages() for p in split_question(m) if p]
 
     def texts(self) -> list[str]:
         return [m.text for m in self.messages()]

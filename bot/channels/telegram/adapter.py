@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from contextvars import ContextVar
 from functools import partial
 
 from telegram import BotCommand, CallbackQuery, Message, Update
 
 from bot.channels.telegram.owed import Owed, OwedLedger
-from bot.channels.telegram.render import answered, escape, parse_callback, render_prompt, split_text
+from bot.channels.telegram.render import (
+    MAX_TEXT,
+    Part,
+    answered,
+    escape,
+    parse_callback,
+    parts,
+    render_prompt,
+    split_text,
+)
 from bot.channels.telegram.sender import Sender
 from bot.channels.telegram.staff import StaffCommands
 from bot.config import Config
@@ -160,15 +170,26 @@ class TelegramBot:
         origin: int | None = None,
         owing: tuple[Update, int] | None = None,
     ) -> None:
-        """Show a reply. With `owing` (its update, and which event of the kept reply comes
-        first): after each event but the last, the kept reply notes how far it was shown, so
-        a restart shows the rest, not all of it again."""
+        """Show a reply, in as few messages as fit (`parts`). With `owing` (its update, and
+        which event of the kept reply comes first): after each message but the last, the kept
+        reply notes how far it was shown, so a restart shows the rest, not all of it again."""
         update, first = owing if owing is not None else (None, 0)
         mark = self.mark(update) if update is not None and len(events) > 1 else ""
-        for number, event in enumerate(events, start=1):
-            await self._show_one(who, chat_id, event, origin)
-            if update is not None and number < len(events):
-                await self.service.store.inbox.shown(update.update_id, mark, first + number)
+        for part in parts(events):
+            await self._show_part(who, chat_id, part, origin)
+            if update is not None and part.end < len(events):
+                await self.service.store.inbox.shown(update.update_id, mark, first + part.end)
+
+    async def _show_part(self, who: str, chat_id: int, part: Part, origin: int | None) -> None:
+        said = [escape(e.text) for e in part.events if isinstance(e, ev.Said)]
+        asked = [e for e in part.events if isinstance(e, ev.Asked)]
+        if not said or (len(said) == 1 and not asked and len(said[0]) > MAX_TEXT):
+            for event in part.events:
+                await self._show_one(who, chat_id, event, origin)
+        elif asked:
+            await self._ask(who, chat_id, asked[0], origin, said)
+        else:
+            await self.sender.send(chat_id, "\n\n".join(said))
 
     async def _show_one(self, who: str, chat_id: int, event: ev.Event, origin: int | None) -> None:
         if isinstance(event, ev.Signposted):
@@ -180,14 +201,7 @@ class TelegramBot:
         elif isinstance(event, ev.Rejected):
             await self.sender.send(chat_id, f"⚠️ {escape(event.reason)}")
         elif isinstance(event, ev.Asked):
-            previous, had_buttons = self.last_question.pop(who, (None, False))
-            rendered = render_prompt(event.prompt)
-            sent = await self.sender.send(chat_id, rendered.text, rendered.buttons)
-            if sent is not None:
-                self.last_question[who] = (sent.message_id, bool(rendered.buttons))
-            tidy = self.config.telegram.tidy_chat
-            if tidy and previous is not None and previous != origin and had_buttons:
-                self.sender.tidy_buttons(chat_id, previous)  # after the question, if budget allows
+            await self._ask(who, chat_id, event, origin)
         elif isinstance(event, ev.Updated) and origin is not None:
             buttons = render_prompt(event.prompt).buttons
             await self.sender.edit_buttons(chat_id, origin, buttons)
@@ -195,6 +209,20 @@ class TelegramBot:
                 self.last_question[who] = (origin, bool(buttons))
         elif isinstance(event, ev.ResponseCompleted | ev.ResponseDeclined):
             self.last_question.pop(who, None)  # nothing left to answer
+
+    async def _ask(
+        self, who: str, chat_id: int, event: ev.Asked, origin: int | None, said: Sequence[str] = ()
+    ) -> None:
+        """The question, after what is `said` before it in the same message."""
+        previous, had_buttons = self.last_question.pop(who, (None, False))
+        rendered = render_prompt(event.prompt)
+        text = "\n\n".join([*said, rendered.text])
+        sent = await self.sender.send(chat_id, text, rendered.buttons)
+        if sent is not None:
+            self.last_question[who] = (sent.message_id, bool(rendered.buttons))
+        tidy = self.config.telegram.tidy_chat
+        if tidy and previous is not None and previous != origin and had_buttons:
+            self.sender.tidy_buttons(chat_id, previous)  # after the question, if budget allows
 
     async def _message(self, update: Update, who: str, chat_id: int, message: Message) -> None:
         text = message.text

@@ -95,6 +95,61 @@ def answered(question_html: str, label: str) -> str:
     return f"{question_html}\n\n➡️ <b>{escape(label)}</b>"
 
 
+#: What the adapter shows as it is; any other event is state only and may ride with a message.
+SHOWN = (
+    ev.Signposted, ev.Said, ev.Rejected, ev.Asked, ev.Updated, ev.ResponseCompleted,
+    ev.ResponseDeclined,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Part:
+    """Events of a reply shown together: consecutive `Said`s and the question after them as one
+    message when it fits, anything else alone. Once it is shown, the reply's first `end` events
+    are."""
+
+    end: int
+    events: tuple[ev.Event, ...]
+
+
+def parts(events: list[ev.Event], limit: int = MAX_TEXT) -> list[Part]:
+    """A reply in as few messages as Telegram allows, with the same words in the same order:
+    things said and the question after them joined by a blank line. Signposting to help is
+    always a message of its own, and so is a warning (⚠️)."""
+    out: list[Part] = []
+    group: list[ev.Event] = []
+    length = -2  # the joined text's length, counting the blank lines between texts
+
+    def flush(end: int) -> None:
+        nonlocal group, length
+        if group:
+            out.append(Part(end, tuple(group)))
+        group, length = [], -2
+
+    for number, event in enumerate(events):
+        if isinstance(event, ev.Said | ev.Asked):
+            text = escape(event.text) if isinstance(event, ev.Said) else _prompt_text(event)
+            if length + 2 + len(text) > limit:
+                flush(number)
+            group.append(event)
+            length += 2 + len(text)
+            if isinstance(event, ev.Asked):
+                flush(number + 1)
+        elif isinstance(event, SHOWN):
+            flush(number)
+            out.append(Part(number + 1, (event,)))
+        elif group:
+            group.append(event)  # state only: rides with the message
+        else:
+            out.append(Part(number + 1, (event,)))
+    flush(len(events))
+    return out
+
+
+def _prompt_text(event: ev.Asked) -> str:
+    return render_prompt(event.prompt).text
+
+
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Split a long message at paragraph, line or word breaks so each part fits Telegram."""
     parts: list[str] = []

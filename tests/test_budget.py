@@ -76,3 +76,25 @@ async def test_the_budget_holds_a_burst_then_its_rate() -> None:
     assert len(log) == n
     # A burst of `rate` at once, then `rate` a period: the other 15 needed at least 0.3 s.
     assert loop.time() - start >= (n - rate) * period / rate - 0.01
+
+
+async def test_tidying_takes_only_spare_budget_and_a_busy_note_goes_first() -> None:
+    budget = SharedBudget(4, 0.4)  # a burst of four, then one every 0.1 s
+    loop = asyncio.get_running_loop()
+    now = loop.time()
+    assert budget.spare() and budget.spare()  # half the burst is free: tidying may go
+    assert not budget.spare()  # the other half is kept for replies
+    log: list[str] = []
+
+    async def note() -> None:
+        await budget.acquire(first=True)
+        log.append("note")
+
+    async with asyncio.timeout(5):
+        await parent(budget, "burst", now, 2, log)  # the burst is spent
+        reply = asyncio.create_task(parent(budget, "reply", now - 1, 1, log))
+        await asyncio.sleep(0)
+        assert not budget.spare()  # a reply is waiting: nothing cosmetic takes its slot
+        assert budget.expected_wait(now - 1) > budget.expected_wait(now - 2)  # behind elders
+        await asyncio.gather(reply, note())
+    assert log == ["burst", "burst", "note", "reply"]

@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_telegram import answers_of
+from tg_driver import is_prompt
 from tg_harness import Parent, running_bot
+
+from bot.words import say
 
 STALE = "That button is from an earlier message. Here is where we are now:"
 
@@ -58,3 +61,29 @@ async def test_a_tap_on_a_question_whose_tidying_was_dropped_does_the_right_thin
         assert "Which parts of your care" in parent.last().text
         await parent.tap("▫️ Labour and birth")  # and the parent carries on from there
         assert "✅ Labour and birth" in [b[0] for b in parent.question().buttons]
+
+
+async def test_parents_kept_waiting_by_a_busy_bot_are_told_once_in_their_language(
+    tmp_path: Path,
+) -> None:
+    # Three messages a second overall, twenty parents starting in the same moment: the last
+    # welcomes wait several seconds. Those parents hear first, once, that the bot is busy.
+    async with running_bot(tmp_path, limits={"overall_per_second": 3, "per_chat": (0, 0)}) as h:
+        users = range(501, 521)
+        for user in users:
+            h.tg.send_text(user, "/start", language_code="pl" if user % 2 else "en")
+        busy = {"en": say("busy", "en"), "pl": say("busy", "pl")}
+        welcomed = lambda: all(any(is_prompt(m) for m in h.tg.chat(u)) for u in users)  # noqa: E731
+        await h.tg.wait_for(welcomed, 30, "every welcome")
+        await h.settle()
+        told = []
+        for user in users:
+            texts = [m.text for m in h.tg.chat(user)]
+            language = "pl" if user % 2 else "en"
+            notes = [t for t in texts if t in busy.values()]
+            assert notes in ([], [busy[language]])  # once at most, in their own language
+            assert len(texts) == len(notes) + 1  # the welcome, whole and once
+            assert is_prompt(h.tg.chat(user)[-1])  # after the note
+            told += [user] * len(notes)
+        assert 0 < len(told) < len(users)  # those served within seconds were not told
+        assert not {501, 502, 503} & set(told)

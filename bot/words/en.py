@@ -162,6 +162,8 @@ WORDS = {
     "sorry": "Sorry, something went wrong on our side and that wasn't saved. Please send it again.",
     "too_many": "You've sent a lot of messages at once. I'll answer the ones I already have, but "
     "I couldn't read the rest. Please wait for my reply before sending more.",
+    "busy": "Lots of people are answering right now, so I'm a little slow. I have your answer "
+    "and I'll reply shortly; there's no need to send it again.",
     "choose_language": "🌐 Choose a language",
     "command_start": "Start or carry on the questionnaire",
     "command_help": "How this chat works, and where to get help",

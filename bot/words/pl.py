@@ -177,6 +177,8 @@ WORDS = {
     "Proszę wysłać to jeszcze raz.",
     "too_many": "Wysłano wiele wiadomości naraz. Odpowiem na te, które już mam, ale pozostałych "
     "nie udało mi się przeczytać. Proszę poczekać na moją odpowiedź, zanim wyślesz kolejne.",
+    "busy": "Właśnie odpowiada wiele osób, więc działam trochę wolniej. Mam Twoją odpowiedź "
+    "i wkrótce odpowiem; nie trzeba jej wysyłać ponownie.",
     "choose_language": "🌐 Wybierz język",
     "command_start": "Zacznij lub kontynuuj",
     "command_help": "Jak działa ten czat i gdzie szukać pomocy",

@@ -134,6 +134,15 @@ class TelegramBot:
         who = pseudonym(self.key, "telegram", owed.user_id)
         await self.show(who, owed.chat_id, (await self.service.handle(who, ev.Repeat())).events)
 
+    async def reassure(self, update: Update) -> None:
+        """Tell a parent, in their language and ahead of the queue, that the bot is busy and
+        their reply is coming."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != "private":
+            return
+        language = await self.language_of(pseudonym(self.key, "telegram", user.id), update)
+        await self.sender.send_first(chat.id, escape(say("busy", language)))
+
     @staticmethod
     def _aside(update: Update, message: Message, text: str | None = None) -> ev.Input:
         """What a message that is not an answer shows: the question again, after signposting

@@ -53,21 +53,23 @@ class SharedBudget:
         self.level += 1
         return True
 
-    def expected_wait(self) -> float:
-        """Seconds a message asking now would wait (everyone already waiting goes first)."""
+    def expected_wait(self, since: float) -> float:
+        """About how many seconds a message for an update that arrived at `since` would wait
+        now: behind every message waiting for an update that arrived before it."""
         self._leak(asyncio.get_running_loop().time())
-        ahead = self.level + sum(1 for *_, f in self._waiting if not f.done()) + 1
-        return max(0.0, (ahead - self.capacity) / self.drain)
+        waiting = sum(1 for when, _, f in self._waiting if when <= since and not f.done())
+        return max(0.0, (self.level + waiting + 1 - self.capacity) / self.drain)
 
-    async def acquire(self) -> None:
-        """Wait for a slot. Goes straight through when there is room and nobody waits."""
+    async def acquire(self, first: bool = False) -> None:
+        """Wait for a slot. Goes straight through when there is room and nobody waits; `first`
+        goes before everyone waiting (telling a parent once that the bot is busy)."""
         loop = asyncio.get_running_loop()
         now = loop.time()
         self._leak(now)
         if not self._waiting and self._room():
             self.level += 1
             return
-        since = waiting_since.get()
+        since = float("-inf") if first else waiting_since.get()
         granted: asyncio.Future[None] = loop.create_future()
         heapq.heappush(self._waiting, (now if since is None else since, next(self._order), granted))
         self._wake_later(loop)

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import TypeVar
 
@@ -22,6 +23,8 @@ from bot.channels.telegram.render import Button
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+#: For the task answering an update: set once the first message of its reply has gone out.
+reply_started: ContextVar[asyncio.Event | None] = ContextVar("reply_started", default=None)
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -80,7 +83,7 @@ class Sender:
             await limiter.acquire()  # has room: goes straight through
         return True
 
-    async def _limit(self, chat_id: int) -> None:
+    async def _limit(self, chat_id: int, first: bool = False) -> None:
         """The chat's own pace first, then a share of the overall budget: a parent waiting on
         their own chat's pace holds no overall slot another parent could use. When the overall
         budget is short, the parent whose update arrived first goes first (budget.py)."""
@@ -88,7 +91,7 @@ class Sender:
         if limiter is not None:
             await limiter.acquire()
         if self.overall is not None:
-            await self.overall.acquire()
+            await self.overall.acquire(first)
 
     async def call(
         self,
@@ -98,22 +101,28 @@ class Sender:
         limited: bool = True,
         owed: bool = True,
         attempts: int | None = None,
+        first: bool = False,
     ) -> T | None:
         """Run one Bot API call. None when Telegram refuses it for good (a bad request, a parent
         who blocked the bot). A call `owed` to a parent (a message of a reply) is tried until
         Telegram takes it, however long Telegram cannot be reached: it is never given up, only
         cancelled when the bot stops (its update stays in the inbox). Other calls (a button's
         answer) are given up after `max_attempts` (or `attempts`).
-        `limited=False` for calls that are not chat messages (answering a button tap)."""
+        `limited=False` for calls that are not chat messages (answering a button tap); `first`
+        for one that goes before everyone waiting for the overall budget."""
         backoff = self.first_backoff
         attempt = 0
         most = self.max_attempts if attempts is None else attempts
         while owed or attempt < most:
             attempt += 1
             if limited:
-                await self._limit(chat_id)
+                await self._limit(chat_id, first)
             try:
-                return await action()
+                result = await action()
+                started = reply_started.get()
+                if owed and limited and started is not None:
+                    started.set()
+                return result
             except RetryAfter as exc:
                 seconds = retry_seconds(exc)
                 log.warning("Telegram asked us to wait %.1fs (429)", seconds)
@@ -150,6 +159,15 @@ class Sender:
             lambda: self.bot.send_message(
                 chat_id, text, parse_mode="HTML", reply_markup=keyboard(buttons)
             ),
+        )
+
+    async def send_first(self, chat_id: int, text: str) -> None:
+        """A note nobody is owed, before every message waiting for the overall budget."""
+        await self.call(
+            chat_id,
+            lambda: self.bot.send_message(chat_id, text, parse_mode="HTML"),
+            owed=False,
+            first=True,
         )
 
     def tidy_text(self, chat_id: int, message_id: int, text: str) -> None:

@@ -28,11 +28,15 @@ from bot.channels.telegram.adapter import TelegramBot, more_waiting, telegram_la
 from bot.channels.telegram.budget import waiting_since
 from bot.channels.telegram.owed import Owed
 from bot.channels.telegram.render import escape
+from bot.channels.telegram.sender import reply_started
 from bot.errors import WrongContactKey
 from bot.words import say
 
 log = logging.getLogger(__name__)
 FLOOD_MEMORY = 60.0  # seconds a parent told their backlog is full is not told again
+BUSY_AFTER = 3.0  # seconds a parent waits for a reply before they may be told the bot is busy
+BUSY_STILL = 2.0  # … if the overall budget would keep them waiting at least this much longer
+BUSY_MEMORY = 300.0  # seconds a parent told the bot is busy is not told again
 MAX_TAPS_ANSWERED = 100  # taps beyond a parent's backlog whose spinners are stopped
 
 
@@ -86,6 +90,7 @@ class Workers:
         self._answered: list[Answered] = []  # (row, update id, mark) to forget
         # Parents told their backlog is full, and when: told once per flood (a minute).
         self._told: dict[int, tuple[TooMany, float]] = {}
+        self._reassured: dict[int, float] = {}  # parents told the bot is busy, and when
         self.progress = asyncio.Event()  # set each time an update is answered
         # After a start, updates kept from before wait for the first fetch, so each parent's
         # queue holds what Telegram still had for them too (see `more_waiting`).
@@ -204,7 +209,16 @@ class Workers:
                 more_waiting.set(
                     any(isinstance(w, Job) for w, _ in itertools.islice(queue, 1, None))
                 )
-                await self._answer(work)
+                if isinstance(work, Job):
+                    started = asyncio.Event()
+                    reply_started.set(started)
+                    watch = asyncio.create_task(self._reassure(key, work, arrived, started))
+                    try:
+                        await self._answer(work)
+                    finally:
+                        watch.cancel()
+                else:
+                    await self._answer(work)
                 if isinstance(work, Job):
                     await self._all_shown(work)
                 queue.popleft()
@@ -218,6 +232,26 @@ class Workers:
             del self._tasks[key]
             del self._queues[key]
             self._forget_told()
+
+    async def _reassure(self, key: int, job: Job, arrived: float, started: asyncio.Event) -> None:
+        """When Telegram's overall budget is short: a parent whose reply has not begun after
+        `BUSY_AFTER` seconds, and would wait `BUSY_STILL` more, is told once (in
+        `BUSY_MEMORY`) that the bot is busy and will answer shortly. Their reply is unchanged."""
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(max(0.0, arrived + BUSY_AFTER - loop.time()))
+        budget = self.handler.sender.overall
+        if started.is_set() or budget is None or budget.expected_wait(arrived) < BUSY_STILL:
+            return
+        now = loop.time()
+        if now - self._reassured.get(key, -BUSY_MEMORY) < BUSY_MEMORY:
+            return
+        if len(self._reassured) > 10_000:
+            self._reassured = {k: t for k, t in self._reassured.items() if now - t < BUSY_MEMORY}
+        self._reassured[key] = now
+        try:
+            await self.handler.reassure(job.update)
+        except Exception as exc:
+            _log_error(exc)
 
     async def _all_shown(self, job: Job) -> None:
         """Noted at once, not when the row goes (after the next fetch): a restart in between

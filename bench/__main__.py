@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from bench import (
+    capacity_bench,
     core_bench,
     export_bench,
     flood_bench,
@@ -27,6 +28,7 @@ safety_bench.main()
 storage_bench.main([])
 telegram_bench.main([])
 flood_bench.main([])
+capacity_bench.main([])
 web_bench.main([])
 export_bench.main([])
 NHS = Path(__file__).resolve().parents[2] / "shared" / "data" / "nhs-fft-qdc-v6.csv"

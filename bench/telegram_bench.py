@@ -57,9 +57,18 @@ class Measured:
     polls: int = 0  # getUpdates calls
     simulator_cpu_s: float = 0.0  # this process: the fake Bot API and the parents
     chat_messages: int = 0  # what Telegram's 30 messages/s budget counts
+    cosmetic: int = 0  # of those, tidying: an answered question shown with its answer, old buttons
     actions: list[int] = field(default_factory=list)
     first: list[float] = field(default_factory=list)
     last: list[float] = field(default_factory=list)
+
+
+def is_cosmetic(method: str, params: dict[str, object]) -> bool:
+    """Tidying, not a reply: the bot edits a message's text only to show the answer given, and
+    takes buttons away (no new ones) only from a question already answered."""
+    if method == "editMessageText":
+        return True
+    return method == "editMessageReplyMarkup" and not params.get("reply_markup")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -93,13 +102,14 @@ async def parent(
     taps: list[tuple[int, float, float]],
     rng: random.Random,
     timeout: float,
+    arrive_over: float | None = None,
 ) -> int:
     """Answer whatever the bot asks until the closing message or `max_actions`; records, per
     action, (chat, when sent, when the next question was there)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     if think is not None:  # thinking parents also arrive at their own moments, not all at once
-        await asyncio.sleep(rng.uniform(0, think[1]))
+        await asyncio.sleep(rng.uniform(0, think[1] if arrive_over is None else arrive_over))
     tg.send_text(user, "/start", language_code="en")
     sent_at = loop.time()
     seen: set[tuple[int, int]] = set()
@@ -174,6 +184,8 @@ async def drive(
     think: tuple[float, float] | None = None,
     limits: bool = False,
     tidy: bool = True,
+    arrive_over: float | None = None,
+    root: Path = ROOT,
 ) -> Measured:
     """Start one bot process on a fresh fake Bot API, drive `parents` at once, measure."""
     measured = Measured()
@@ -200,7 +212,7 @@ async def drive(
 
                 ready = lambda: any(c == "getUpdates" for c, _ in tg.calls)  # noqa: E731
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, *args, cwd=ROOT, env=bot_env(tg.token),
+                sys.executable, *args, cwd=root, env=bot_env(tg.token),
                 stdout=asyncio.subprocess.DEVNULL, stderr=(folder / "bot.log").open("wb"),
             )  # fmt: skip
             try:
@@ -217,7 +229,7 @@ async def drive(
                 measured.actions = await asyncio.gather(
                     *(
                         parent(tg, 10_000 + n, lambda m, u=10_000 + n: act(m, u), max_actions,
-                               think, taps, rng, timeout)
+                               think, taps, rng, timeout, arrive_over)
                         for n in range(parents)
                     )
                 )  # fmt: skip
@@ -229,6 +241,7 @@ async def drive(
                 measured.api_calls = sum(method != "getUpdates" for method, _ in calls)
                 measured.polls = len(calls) - measured.api_calls
                 measured.chat_messages = sum(method in CHAT_MESSAGES for method, _ in calls)
+                measured.cosmetic = sum(is_cosmetic(method, p) for method, p in calls)
                 measured.updates = len(taps)
                 measured.last = [seen - sent for _, sent, seen in taps]
                 measured.first = first_messages(tg, taps)

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.analysis.coding import load as coding_for
-from bot.analysis.coding import start as start_coding
 from bot.config import Config
 from bot.delivery.email import Send, smtp_sender
 from bot.delivery.settings import PASSWORD_ENV
@@ -125,9 +123,13 @@ async def opened(
         worker = None
         if send is not None:
             worker = OutboxWorker(store, send, config.agency, clock=lambda: clock().timestamp())
-        coding = coding_for(config.flows_dir) if themes else None
-        if coding is not None:
-            building = asyncio.create_task(start_coding(store, coding))
+        coding = None
+        if themes:
+            from bot.analysis.coding import load, start
+
+            coding = load(config.flows_dir)
+            if coding is not None:
+                building = asyncio.create_task(start(store, coding))
         service = Service(
             config, store, flows, clock=clock, on_contact=worker.wake if worker else None,
             coding=coding,

@@ -10,9 +10,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from bot.analysis.coding import ThemeCoding
 from bot.config import Config
 from bot.conversation import events as ev
 from bot.conversation.engine import signposts, step
@@ -28,6 +27,9 @@ from bot.storage.retention import Erased, Purged
 from bot.storage.store import Handled, Store
 from bot.storage.versions import FlowVersions
 from bot.storage.writer import Receipt
+
+if TYPE_CHECKING:  # the theme coder's modules load only where a codebook is used
+    from bot.analysis.coding import ThemeCoding
 
 log = logging.getLogger(__name__)
 

@@ -148,3 +148,15 @@ def test_a_skipped_multiple_choice_counts_as_skipped_not_answered(tmp_path: Path
     assert stages["answered"] == "10"
     assert dict(stages["missing"]) == {"(skipped)": "10"}
     assert dict((label, n) for label, n, _ in stages["rows"])["Before birth"] == "10"
+
+
+def test_a_friends_and_family_test_few_answered_is_withheld_and_the_rest_is_shown(
+    tmp_path: Path,
+) -> None:
+    skipped = {**PARENT, "fft": "skip"}
+    db = asyncio.run(build(tmp_path, [UNHAPPY] * 3 + [skipped] * 10))
+    html, page = report(db, tmp_path)
+    fft = html.split('-fft">Friends and Family Test</h3>', 1)[1].split("</section>", 1)[0]
+    assert "Not shown: fewer than 10 parents answered" in fft
+    assert "<svg" not in fft and "%" not in fft  # no chart, no percentage from 3 answers
+    assert figure(page, "responses started") == "15"  # the questionnaire itself is shown

@@ -22,8 +22,7 @@ from bot.questionnaire.check import check_text
 from bot.questionnaire.flow import Flow, TextQuestion
 from bot.storage.store import Store
 from bot.storage.themes import ThemeCode
-from bot.themes import THEMES_FOLDER
-from bot.themes.check import check_file
+from bot.themes.check import check_file, codebook_files
 from bot.themes.codebook import Codebook
 from bot.themes.coder import Coder
 
@@ -107,7 +106,7 @@ def typed_questions(flow: Flow) -> frozenset[str]:
 def load(flows_dir: Path) -> ThemeCoding | None:
     """The codebook in the `themes` folder beside the questionnaires: None when there is none,
     or it does not pass the checker (`python -m bot validate` says why)."""
-    found = sorted((flows_dir.parent / THEMES_FOLDER).glob("*.y*ml"))
+    found = codebook_files(flows_dir)
     if not found:
         return None
     if len(found) > 1:
@@ -116,7 +115,8 @@ def load(flows_dir: Path) -> ThemeCoding | None:
     if not checked.ok or checked.codebook is None:
         log.error("themes: %s has problems, typed answers are not coded (run validate)", found[0])
         return None
-    digest = hashlib.sha256(found[0].read_bytes()).hexdigest()[:16]
+    # The codebook's meaning, not its layout: a comment or a reindent needs no recode.
+    digest = hashlib.sha256(checked.codebook.model_dump_json().encode()).hexdigest()[:16]
     return ThemeCoding(checked.codebook, digest)
 
 

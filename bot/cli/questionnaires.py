@@ -18,6 +18,7 @@ from bot.questionnaire.check import Checked, check_file, check_folder
 from bot.questionnaire.schema import flow_schema
 from bot.themes import THEMES_FOLDER
 from bot.themes.check import check_file as check_codebook
+from bot.themes.check import codebook_files
 from bot.themes.schema import codebook_schema
 from bot.words import number_of
 
@@ -32,7 +33,7 @@ def validate(paths: tuple[Path, ...], config_path: Path) -> None:
     if not paths:
         flows_dir = config_from(config_path).flows_dir
         checked = check_folder(flows_dir)
-        books = sorted((flows_dir.parent / THEMES_FOLDER).glob("*.y*ml"))
+        books = codebook_files(flows_dir)
     else:
         files: list[Path] = []
         for path in paths:

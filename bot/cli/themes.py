@@ -11,7 +11,7 @@ import click
 
 from bot.cli.common import config_from, config_option
 from bot.themes import THEMES_FOLDER
-from bot.themes.check import check_file
+from bot.themes.check import check_file, codebook_files
 from bot.themes.codebook import Codebook
 from bot.words import number_of
 
@@ -27,8 +27,8 @@ def themes() -> None:
 def _codebook(given: Path | None, config_path: Path) -> Codebook:
     """The codebook given, or the only one in the themes folder beside the flows."""
     if given is None:
-        folder = config_from(config_path).flows_dir.parent / THEMES_FOLDER
-        found = sorted(folder.glob("*.y*ml"))
+        flows_dir = config_from(config_path).flows_dir
+        folder, found = flows_dir.parent / THEMES_FOLDER, codebook_files(flows_dir)
         if len(found) != 1:
             which = "none" if not found else ", ".join(p.name for p in found)
             raise click.ClickException(

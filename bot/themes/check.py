@@ -15,6 +15,7 @@ from bot.errors import MAX_PROBLEMS
 from bot.questionnaire.check import Problem, shape_problems
 from bot.questionnaire.loader import MAX_BYTES, Located, Path, Position, YamlSyntaxError, load
 from bot.questionnaire.meaning import did_you_mean
+from bot.themes import THEMES_FOLDER
 from bot.themes.codebook import Codebook, codebook_keys
 
 KNOWN_KEYS = codebook_keys()
@@ -138,6 +139,11 @@ def _located(book: Codebook, found: list[Found], located: Located, file: str) ->
     problems.sort(key=lambda p: (p.line, p.col))
     more = sum(severity == "error" for _, severity, _ in found[MAX_PROBLEMS:])
     return CheckedCodebook(file, book, tuple(problems), more)
+
+
+def codebook_files(flows_dir: FsPath) -> list[FsPath]:
+    """The theme codebooks: the YAML files of the `themes` folder beside the questionnaires."""
+    return sorted((flows_dir.parent / THEMES_FOLDER).glob("*.y*ml"))
 
 
 def check_file(

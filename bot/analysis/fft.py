@@ -15,6 +15,7 @@ from typing import Any
 from bot.analysis.charts import shares
 from bot.analysis.columns import Plan
 from bot.analysis.disclosure import Rule
+from bot.analysis.periods import periods as closed_periods
 from bot.analysis.tally import QuestionTally, Tally
 from bot.questionnaire.flow import ScaleQuestion
 
@@ -52,20 +53,15 @@ def span(first: str, last: str) -> str:
 
 
 def periods(answered: dict[str, int], rule: Rule) -> list[list[str]]:
-    """Months in order, taken together into periods of at least the minimum base of answers;
-    months left over at the end join the last period. None when the months hold fewer."""
-    found: list[list[str]] = []
-    current: list[str] = []
-    total = 0
-    for month in sorted(answered):
-        current.append(month)
-        total += answered[month]
-        if rule.enough(total):
-            found.append(current)
-            current, total = [], 0
-    if current and found:
-        found[-1] += current
-    return found
+    """Months in order, taken together into periods of at least the minimum base of answers
+    (as the report's closed periods are); months left over at the end join the last period.
+    None when the months hold fewer."""
+    if not answered:
+        return []
+    spans = closed_periods(answered, max(answered), rule)
+    if spans:
+        spans[-1] = (spans[-1][0], max(answered))
+    return [[m for m in sorted(answered) if first <= m <= last] for first, last in spans]
 
 
 def _trend(rule: Rule, q: QuestionTally) -> list[Row]:
